@@ -1,0 +1,51 @@
+"""Suite-wide fixtures: the network guard first of all.
+
+No test may reach beyond loopback. The guard is installed in this process on import and in
+every subprocess through ``PYTHONPATH`` (see ``tests/netguard/sitecustomize.py``); an attempt
+anywhere fails the test that made it, even when the code under test swallowed the error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+NETGUARD_DIR = TESTS / "netguard"
+
+sys.path.insert(0, str(NETGUARD_DIR))
+import sitecustomize as _netguard  # noqa: E402  (must run before anything opens a socket)
+
+_netguard.install()
+sys.path.remove(str(NETGUARD_DIR))
+
+
+@pytest.fixture(autouse=True)
+def netguard_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Give each test its own violation log (shared with its subprocesses) and fail on any entry."""
+    log = tmp_path_factory.mktemp("netguard") / "violations.log"
+    log.touch()
+    monkeypatch.setenv("XUNCHA_NETGUARD_LOG", str(log))
+    python_path = os.environ.get("PYTHONPATH", "")
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(p for p in (str(NETGUARD_DIR), str(ROOT), python_path) if p)
+    )
+    yield log
+    violations = log.read_text(encoding="utf-8").strip()
+    if violations:
+        pytest.fail(f"a connection outside loopback was attempted:\n{violations}")
+
+
+REAL_PAGES = ROOT.parent / "shared" / "real-pages"
+
+
+@pytest.fixture(scope="session")
+def real_pages() -> Path:
+    """The folder of saved government pages (kept outside the project); skip where absent."""
+    if not REAL_PAGES.is_dir():
+        pytest.skip("shared/real-pages is not beside this checkout")
+    return REAL_PAGES
