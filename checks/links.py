@@ -1,0 +1,204 @@
+"""Link checks: `broken_link` (断链) and `wrong_link` (错链), from what the crawl recorded.
+
+A broken link is one whose target did not load: an HTTP error after retries, a soft 404,
+a network failure, a redirect loop or a chain ending in an error. A wrong link is wrong
+whether or not it loads, and is decided without fetching: a placeholder on a text that
+promises content, a local file path, an address inside a private network.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from checks.model import CheckView, CrawlData, Finding, LinkView
+
+# Texts that promise the visitor a document or more content (下载, 附件, 详见 …): an empty,
+# "#" or javascript: href behind them is a 错链. Texts such as 打印本页 / 关闭窗口 / 返回顶部
+# are page actions and are left alone.
+PROMISING_WORDS = (
+    "下载", "附件", "详见", "详情", "点击", "查看", "全文", "原文", "阅读", "文件",
+    "解读", "链接", "更多", ".pdf", ".doc", ".xls", ".wps", ".zip",
+)  # fmt: skip
+NOT_FOUND_PHRASES = (
+    "页面不存在", "页面未找到", "找不到页面", "找不到该页面", "页面已删除", "信息已删除",
+    "已被删除", "您访问的页面", "页面无法访问", "404 not found", "not found", "错误404", "404错误",
+)  # fmt: skip
+NETWORK_ERRORS = {
+    "dns_error",
+    "timeout",
+    "connection_refused",
+    "connection_error",
+    "tls_error",
+    "redirect_loop",
+    "too_many_redirects",
+}
+BLOCKED_SUBTYPES = {
+    "private": "private_address",
+    "loopback": "loopback_address",
+    "link_local": "link_local_address",
+    "shared": "private_address",
+}
+TEXT_SAMPLE = 600  # the crawler keeps this many characters of a checked page's text
+
+
+def _occurrences(data: CrawlData) -> dict[str, list[LinkView]]:
+    by_target: dict[str, list[LinkView]] = defaultdict(list)
+    for link in data.links:
+        by_target[link.target].append(link)
+    return by_target
+
+
+def _pages(links: list[LinkView]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(link.page for link in links))
+
+
+def _severity(links: list[LinkView]) -> str:
+    kinds = {link.kind for link in links}
+    return "high" if kinds & {"page", "attachment"} else "medium"
+
+
+def _probe_by_origin(data: CrawlData) -> dict[str, CheckView]:
+    probes = {}
+    for check in data.link_checks.values():
+        if check.probe and check.status == 200:
+            parts = urlsplit(check.target)
+            probes[f"{parts.scheme}://{parts.netloc}"] = check
+    return probes
+
+
+def is_soft_404(check: CheckView, probe: CheckView | None) -> bool:
+    """A 200 page that is really a 'not found' page: by its words, or because it is the very
+    page the site answers for a URL that cannot exist."""
+    if check.status != 200 or check.method != "GET" or check.text_sample is None:
+        return False
+    title = (check.title or "").lower()
+    sample = check.text_sample.lower()
+    if any(phrase in title for phrase in NOT_FOUND_PHRASES):
+        return True
+    if len(sample) < TEXT_SAMPLE and any(phrase in sample for phrase in NOT_FOUND_PHRASES):
+        return True
+    if probe is None:
+        return False
+    if probe.content_hash and probe.content_hash == check.content_hash:
+        return True
+    redirected_to_probe_page = (
+        check.final_url
+        and check.final_url != check.target
+        and check.final_url == probe.final_url
+        and probe.final_url != probe.target
+    )
+    return bool(redirected_to_probe_page)
+
+
+def _broken_subtype(check: CheckView, probe: CheckView | None) -> str | None:
+    if check.error in NETWORK_ERRORS:
+        return check.error
+    if check.status is not None and check.status >= 400:
+        return "redirect_error" if check.redirects else f"http_{check.status}"
+    if is_soft_404(check, probe):
+        return "soft_404"
+    return None
+
+
+def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+    """断链: one finding per target that did not load, listing every page it appears on."""
+    probes = _probe_by_origin(data)
+    findings = []
+    for target, links in _occurrences(data).items():
+        check = data.link_checks.get(target)
+        if check is None or check.probe:
+            continue
+        parts = urlsplit(target)
+        subtype = _broken_subtype(check, probes.get(f"{parts.scheme}://{parts.netloc}"))
+        if subtype is None:
+            continue
+        pages = _pages(links)
+        evidence = {
+            "status": check.status,
+            "error": check.error,
+            "error_detail": check.error_detail,
+            "method": check.method,
+            "link_text": links[0].text,
+            "tag": links[0].tag,
+            "kind": links[0].kind,
+        }
+        if check.redirects:
+            evidence["redirects"] = list(check.redirects) + ([check.final_url] if check.final_url else [])
+        findings.append(
+            Finding(
+                check="broken_link",
+                subtype=subtype,
+                severity=_severity(links),
+                url=target,
+                key=target,
+                page=pages[0],
+                pages=pages,
+                evidence={k: v for k, v in evidence.items() if v not in (None, "")},
+            )
+        )
+    return findings
+
+
+def _promises_content(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in PROMISING_WORDS)
+
+
+def _placeholder_subtype(link: LinkView) -> str | None:
+    raw = link.raw.strip()
+    lowered = raw.lower()
+    if lowered.startswith("file:"):
+        return "file_url"
+    if len(raw) > 2 and raw[1] == ":" and raw[0].isalpha() and raw[2] in "\\/" or raw.startswith("\\\\"):
+        return "windows_path"
+    if link.tag not in ("a", "area") or not _promises_content(link.text):
+        return None
+    if lowered.startswith("javascript:"):
+        return "javascript_placeholder"
+    if raw == "":
+        return "empty_href"
+    if raw == "#":
+        return "hash_href"
+    return None
+
+
+def wrong_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+    """错链: placeholders behind promising texts, local paths, private-network addresses."""
+    grouped: dict[tuple[str, str], list[LinkView]] = defaultdict(list)
+    for link in data.links:
+        subtype = _placeholder_subtype(link)
+        if subtype is None:
+            check = data.link_checks.get(link.target)
+            if check is None or check.error != "blocked":
+                continue
+            category = (check.error_detail or "").split(" ", 1)[0]
+            host_is_name = not urlsplit(link.target).hostname.replace(".", "").isdigit()
+            subtype = BLOCKED_SUBTYPES.get(category, "reserved_address")
+            if host_is_name and subtype == "private_address":
+                subtype = "intranet_host"
+        target = link.raw if subtype in _WRITTEN else link.target
+        grouped[(subtype, target)].append(link)
+    findings = []
+    for (subtype, target), links in grouped.items():
+        pages = _pages(links)
+        check = data.link_checks.get(links[0].target)
+        evidence = {"link_text": links[0].text, "href": links[0].raw, "tag": links[0].tag}
+        if check is not None and check.error == "blocked":
+            evidence["address"] = check.error_detail
+        findings.append(
+            Finding(
+                check="wrong_link",
+                subtype=subtype,
+                severity="medium" if subtype in _WRITTEN else "high",
+                url=target,
+                key=f"{subtype}|{target}",
+                page=pages[0],
+                pages=pages,
+                evidence=evidence,
+            )
+        )
+    return findings
+
+
+_WRITTEN = {"javascript_placeholder", "empty_href", "hash_href", "file_url", "windows_path"}

@@ -1,0 +1,100 @@
+"""What a webmaster reads about a finding: its title and how to fix it, 中文 or English.
+
+Titles are built from the subtype and evidence at render time, so a finding stored once
+can be exported in either language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TITLES: dict[str, dict[str, tuple[str, str]]] = {
+    "broken_link": {
+        "soft_404": ("链接指向“页面不存在”页面（软404）", "Link leads to a 'page not found' page (soft 404)"),
+        "timeout": ("链接打开超时", "Link timed out"),
+        "dns_error": ("链接域名无法解析", "Link host does not resolve (DNS)"),
+        "connection_refused": ("链接服务器拒绝连接", "Link server refused the connection"),
+        "connection_error": ("链接无法连接", "Link could not be connected"),
+        "tls_error": ("链接网站证书错误，浏览器将拦截", "Link site has a certificate error"),
+        "redirect_loop": ("链接重定向循环", "Link redirects in a loop"),
+        "too_many_redirects": ("链接重定向次数过多", "Link redirects too many times"),
+        "redirect_error": ("链接重定向后失效（{status}）", "Link redirects to an error ({status})"),
+        "*": ("链接失效（{status}）", "Broken link ({status})"),
+    },
+    "wrong_link": {
+        "javascript_placeholder": ("“{link_text}”链接为javascript占位，无法打开", "'{link_text}' is a javascript: placeholder"),
+        "empty_href": ("“{link_text}”链接地址为空", "'{link_text}' has an empty href"),
+        "hash_href": ("“{link_text}”链接地址为“#”", "'{link_text}' points to '#'"),
+        "file_url": ("链接指向本地文件（file:）", "Link points to a local file (file:)"),
+        "windows_path": ("链接为本机Windows路径", "Link is a Windows file path"),
+        "private_address": ("链接指向内网地址", "Link points to a private-network address"),
+        "intranet_host": ("链接指向内网主机", "Link points to an intranet host"),
+        "link_local_address": ("链接指向链路本地地址", "Link points to a link-local address"),
+        "loopback_address": ("链接指向本机回环地址", "Link points to a loopback address"),
+        "*": ("链接指向保留地址", "Link points to a reserved address"),
+    },
+    "tls_certificate": {
+        "expiring": ("网站证书即将过期（剩余{days_left}天）", "Certificate expires in {days_left} days"),
+        "expired": ("网站证书已过期", "Certificate has expired"),
+        "untrusted": ("网站证书不受信任", "Certificate is not trusted"),
+        "hostname_mismatch": ("网站证书与域名不符", "Certificate does not match the host name"),
+        "*": ("网站证书问题", "Certificate problem"),
+    },
+    "site_unreachable": {
+        "*": ("站点无法访问", "Site unreachable"),
+    },
+}
+
+_FIXES: dict[str, tuple[str, str]] = {
+    "broken_link": (
+        "修复或删除失效链接：恢复被链接的页面或附件，或将链接改为正确地址。",
+        "Restore the target or correct/remove the link.",
+    ),
+    "wrong_link": (
+        "将链接改为公众可访问的正确地址；没有内容时删除“下载/详见”等提示文字。",
+        "Point the link at a public address, or remove the text that promises content.",
+    ),
+    "tls_certificate": (
+        "及时更换由受信任机构签发、与域名相符且在有效期内的证书。",
+        "Install a trusted, matching, valid certificate before the current one expires.",
+    ),
+    "site_unreachable": (
+        "检查服务器、网络和域名解析，确保首页可以正常访问。",
+        "Check the server, network and DNS so that the home page loads.",
+    ),
+}
+
+
+class _Lenient(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def title(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") -> str:
+    table = _TITLES.get(check, {})
+    zh, en = table.get(subtype) or table.get("*") or (check, check)
+    template = en if lang == "en" else zh
+    values = _Lenient(evidence)
+    if values.get("status") is None:
+        values["status"] = evidence.get("error") or "?"
+    text = str(values.get("link_text") or "")
+    values["link_text"] = text[:20] + ("…" if len(text) > 20 else "")
+    return template.format_map(values)
+
+
+def how_to_fix(check: str, lang: str = "zh") -> str:
+    zh, en = _FIXES.get(check, ("", ""))
+    return en if lang == "en" else zh
+
+
+def detail(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") -> str:
+    """What was seen, then how to fix it."""
+    seen = []
+    for key in ("status", "error_detail", "verify_error", "address", "not_after", "error"):
+        value = evidence.get(key)
+        if value not in (None, ""):
+            seen.append(f"{key}={value}")
+    if evidence.get("redirects"):
+        seen.append(" → ".join(evidence["redirects"][:5]))
+    prefix = ("所见：" if lang != "en" else "Seen: ") + "; ".join(seen) + ("。" if lang != "en" else ". ") if seen else ""
+    return prefix + how_to_fix(check, lang)

@@ -1,0 +1,110 @@
+"""What checks read and what they return: plain, immutable data (no ORM, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    url: str
+    final_url: str | None
+    role: str
+    status: int | None
+    title: str | None
+    column_url: str | None
+    pub_date: date | None
+    date_source: str | None
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    url: str
+    name: str
+    kind: str | None
+    unit: str | None
+    source: str
+    items: int
+    newest: date | None
+    list_pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListItemView:
+    column_url: str
+    url: str
+    title: str
+    list_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    page: str
+    target: str
+    raw: str
+    tag: str
+    attr: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    target: str
+    method: str | None
+    status: int | None
+    error: str | None
+    error_detail: str | None
+    final_url: str | None
+    redirects: tuple[str, ...]
+    content_type: str | None
+    title: str | None
+    text_sample: str | None
+    content_hash: str | None
+    probe: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateView:
+    host: str
+    port: int
+    trusted: bool
+    hostname_ok: bool
+    verify_error: str | None
+    not_after: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlData:
+    """Everything one run saw, as the checks need it."""
+
+    site_name: str
+    start_urls: tuple[str, ...]
+    scope_domains: tuple[str, ...]
+    checked_at: datetime
+    unreachable: str | None = None
+    pages: tuple[PageView, ...] = ()
+    columns: tuple[ColumnView, ...] = ()
+    list_items: tuple[ListItemView, ...] = ()
+    links: tuple[LinkView, ...] = ()
+    link_checks: dict[str, CheckView] = field(default_factory=dict)
+    certificates: tuple[CertificateView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One defect. `key` is its stable identity within its check (never volatile text)."""
+
+    check: str
+    subtype: str
+    severity: str
+    url: str
+    key: str
+    page: str | None = None
+    pages: tuple[str, ...] = ()
+    column: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    unit: str | None = None

@@ -1,0 +1,68 @@
+"""Every check, with its stable id and a one-line description (中文 / English).
+
+The ids are the `check` values of the findings export (docs/findings-export.md); a check is
+a pure function ``(CrawlData, Profile, as_of) -> list[Finding]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from checks import links, site
+from checks.model import CrawlData, Finding
+
+CheckFunction = Callable[[CrawlData, Any, date], list[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    id: str
+    zh: str
+    en: str
+    run: CheckFunction
+
+
+REGISTRY: dict[str, CheckInfo] = {
+    info.id: info
+    for info in (
+        CheckInfo(
+            "broken_link",
+            "断链：链接或资源无法打开（4xx/5xx、软404、超时、域名解析失败、连接被拒、证书错误、重定向循环）",
+            "A link or embedded resource that does not load (4xx/5xx, soft 404, timeout, DNS, "
+            "refused, TLS, redirect loop or chain ending in an error)",
+            links.broken_links,
+        ),
+        CheckInfo(
+            "wrong_link",
+            "错链：指向内网地址、本地文件，或“下载/附件/详见”等文字后的空链接、javascript占位",
+            "A link wrong whether or not it loads: intranet address, local file path, placeholder "
+            "behind a text that promises content",
+            links.wrong_links,
+        ),
+        CheckInfo(
+            "tls_certificate",
+            "证书问题：网站证书无效、不受信任、域名不符或即将过期",
+            "The site's certificate is invalid, untrusted, mismatched or expires soon",
+            site.tls_certificates,
+        ),
+        CheckInfo(
+            "site_unreachable",
+            "站点无法访问：首页或起始地址无法打开",
+            "The site or its start page could not be loaded",
+            site.site_unreachable,
+        ),
+    )
+}
+
+
+def run_checks(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+    """All registered checks, in registry order. A failed run is only judged unreachable."""
+    if data.unreachable:
+        return REGISTRY["site_unreachable"].run(data, profile, as_of)
+    findings: list[Finding] = []
+    for info in REGISTRY.values():
+        findings.extend(info.run(data, profile, as_of))
+    return findings

@@ -1,0 +1,65 @@
+"""The crawl of one run, in a process of its own: ``python -m crawler.crawl REQUEST.json``.
+
+Twisted's reactor cannot be restarted, and a province inspects hundreds of sites in one
+night, so every crawl gets a fresh process. The request file names the profile, database,
+run and settings; the process writes its outcome (close reason, stats, unreachable message)
+to the result file named in the request, then exits 0 — or non-zero if it could not crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.configure import settings_for
+from crawler.spiders.portal import PortalSpider
+from xuncha.profile import Profile
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {key: (value if isinstance(value, int | float | str) else str(value))
+            for key, value in stats.items()}  # fmt: skip
+
+
+def crawl(request: dict[str, Any]) -> dict[str, Any]:
+    profile = Profile.model_validate(request["profile"])
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(
+        settings_for(
+            profile,
+            db_url=request["db_url"],
+            run_id=request["run_id"],
+            concurrency=request.get("concurrency"),
+            log_level=request.get("log_level", "WARNING"),
+        ),
+        priority="cmdline",
+    )
+    settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, profile=profile)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    return {
+        "reason": stats.get("finish_reason", "unknown"),
+        "unreachable": getattr(spider, "unreachable", None),
+        "stats": _jsonable(stats),
+    }
+
+
+def main(argv: list[str]) -> int:
+    request = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    result = crawl(request)
+    Path(request["result_path"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

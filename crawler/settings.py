@@ -1,0 +1,46 @@
+"""Scrapy settings of the Xuncha crawler: the static part. Per-run values (from the site
+profile) are layered on top by :func:`crawler.configure.settings_for`."""
+
+BOT_NAME = "xuncha"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Behaviour of a monitor -----------------------------------------------------------------
+# A monitor works for the site's owner or auditor: robots.txt is obeyed only on request.
+ROBOTSTXT_OBEY = False
+# Error pages are findings, not noise: every status reaches the spider.
+HTTPERROR_ALLOW_ALL = True
+# A government portal is not ours to stress: a few requests per host, adaptive throttling.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# Redirect chains longer than this are treated as broken (a loop is detected separately).
+REDIRECT_MAX_TIMES = 10
+# Meta refreshes of 0 s are redirects in a browser too.
+METAREFRESH_MAXDELAY = 0
+COOKIES_ENABLED = True
+DOWNLOAD_TIMEOUT = 20
+# Pages larger than this are not parsed; attachments get their own per-request limit.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+
+# --- Components ------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+    "crawler.middlewares.netguard.AddressGuardMiddleware": 50,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.progress.ProgressReporter": 500,
+}
+
+# --- Housekeeping -----------------------------------------------------------------------------
+# Requests are deduplicated by the spider itself (each distinct target once per run).
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

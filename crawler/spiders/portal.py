@@ -1,0 +1,415 @@
+"""PortalSpider: walks a portal's disclosure sections and checks every link it meets.
+
+One pass does everything a run needs:
+
+1. the start URL (home page or section) — failing it ends the run as 站点无法访问;
+2. the disclosure sections found in the home page's navigation (政务公开 / 信息公开 …) or named
+   by the profile, and the columns (栏目) in their navigation, or the profile's columns;
+3. every page of every column list (pagination of any style), every list item's article;
+4. every link and resource on those pages, each distinct target checked once: pages inside
+   the sections are crawled, other pages of the portal fetched once, outside targets checked
+   with HEAD (GET when HEAD is refused or says "error").
+
+The spider only observes: it yields records (crawler/items.py) and never judges. Judging is
+the job of ``checks/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.items import ColumnRecord, LinkCheckRecord, LinkRecord, ListItemRecord, PageRecord
+from crawler.outcomes import classify_failure
+from crawler.parsing.columns import column_name, discover_columns, discover_sections
+from crawler.parsing.dates import article_date
+from crawler.parsing.document import parse_html
+from crawler.parsing.encoding import decode_body
+from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
+from crawler.parsing.listing import extract_list_items, list_blocks
+from crawler.parsing.meta import extract_meta
+from crawler.parsing.pagination import pagination_urls
+from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
+from crawler.tls_records import certificate_records, tls_failure_for
+
+HEAD_REFUSED = {403, 405, 501}
+TEXT_SAMPLE = 600
+# A page reached by recursion (not from a column's navigation) is taken as a column list
+# when it shows at least this many dated entries.
+MIN_LIST_ENTRIES = 3
+
+
+@dataclass
+class ColumnState:
+    """What is known of one column while its pages are still being walked."""
+
+    url: str
+    name: str
+    source: str
+    kind: str | None = None
+    unit: str | None = None
+    list_pages: set[str] = field(default_factory=set)
+    item_urls: set[str] = field(default_factory=set)
+    newest: date | None = None
+    has_children: bool = False
+
+    def record(self) -> ColumnRecord:
+        return ColumnRecord(
+            url=self.url,
+            name=self.name,
+            source=self.source,
+            kind=self.kind,
+            unit=self.unit,
+            list_pages=len(self.list_pages),
+            items=len(self.item_urls),
+            newest=self.newest,
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, profile: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if profile is None:
+            raise ValueError("PortalSpider needs a profile")
+        self.profile = profile
+        self.scope = CrawlScope(profile.scope_domains, profile.scope.mode, profile.scope.sections)
+        self.requested: dict[str, str] = {}  # target URL -> role it was requested for
+        self.columns: dict[str, ColumnState] = {}
+        self.probed: set[str] = set()
+        self.emitted_pages: set[str] = set()
+        self.unreachable: str | None = None
+        self.max_attachment = profile.limits.max_attachment_bytes
+
+    # -- starting -----------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.profile.start_urls:
+            yield self._get(url, "start", priority=100)
+        for url in self.profile.scope.sections:
+            yield self._get(url, "section", priority=90)
+        for spec in self.profile.columns:
+            self._column(spec.url, spec.name, "profile", kind=spec.kind, unit=spec.unit)
+            yield self._get(spec.url, "list", column=spec.url, priority=80)
+
+    def _get(self, url: str, role: str, *, column: str | None = None, **kwargs: Any) -> scrapy.Request:
+        self.requested[url] = role
+        meta = {"xr_role": role, "xr_target": url, "xr_column": column}
+        if role == "check" or role == "article":
+            meta["download_maxsize"] = self.max_attachment if looks_like_attachment(url) else 0
+        return scrapy.Request(
+            url,
+            callback=self._on_response,
+            errback=self._on_failure,
+            meta=meta,
+            dont_filter=True,  # the spider deduplicates targets itself, redirects included
+            **kwargs,
+        )
+
+    def _head(self, url: str) -> scrapy.Request:
+        self.requested[url] = "check"
+        return scrapy.Request(
+            url,
+            method="HEAD",
+            callback=self._on_response,
+            errback=self._on_failure,
+            meta={"xr_role": "check", "xr_target": url, "xr_column": None},
+            dont_filter=True,
+        )
+
+    def _column(self, url: str, name: str, source: str, **extra: Any) -> ColumnState:
+        state = self.columns.get(url)
+        if state is None:
+            unit = extra.pop("unit", None) or self.profile.column_unit(name, url)
+            state = ColumnState(url=url, name=name, source=source, unit=unit, **extra)
+            self.columns[url] = state
+        return state
+
+    # -- responses ----------------------------------------------------------------------
+
+    def _on_response(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        role = meta["xr_role"]
+        target = meta["xr_target"]
+        if response.request.method == "HEAD" and (
+            response.status in HEAD_REFUSED or response.status >= 400
+        ):
+            # HEAD refused or unreliable: ask again with GET before calling the link broken.
+            request = self._get(target, "check")
+            request.meta["xr_head_status"] = response.status
+            yield request
+            return
+        tls_error = tls_failure_for(self.crawler, response, self.scope)
+        yield self._check_record(response, target, tls_error)
+        if role == "start":
+            yield from self._on_start(response, target)
+            return
+        if role in ("check", "probe") or response.status >= 400:
+            return
+        if not self._is_html(response):
+            if role == "article" and looks_like_attachment(target):
+                yield self._page_record(response, target, "attachment", None, None)
+            return
+        yield from self._parse_page(response, target, role, meta.get("xr_column"))
+
+    def _on_start(self, response: Response, target: str) -> Iterator[Any]:
+        if response.status >= 400:
+            self.unreachable = f"HTTP {response.status}"
+            raise CloseSpider("site_unreachable")
+        if is_home_url(target):
+            yield from self._parse_page(response, target, "home", None)
+        else:
+            self.scope.add_section(target)
+            yield from self._parse_page(response, target, "section", None)
+            home = origin(target)
+            if home not in self.requested:
+                yield self._get(home, "home", priority=90)
+
+    def _on_failure(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        target = meta.get("xr_target", request.url)
+        error, detail = classify_failure(failure, meta.get("redirect_urls"))
+        if "exceeds" in detail and "maxsize" in detail.lower().replace(" ", ""):
+            error = None  # a document larger than the limit still loads: the link works
+        record = LinkCheckRecord(
+            target=target,
+            checked_at=_now(),
+            method=request.method,
+            error=error,
+            error_detail=detail,
+            redirects=list(meta.get("redirect_urls", [])),
+            attempts=meta.get("retry_times", 0) + 1,
+            probe=meta.get("xr_role") == "probe",
+        )
+        yield record
+        self.crawler.stats.inc_value(f"xuncha/links/error/{error}")
+        if meta.get("xr_role") == "start":
+            self.unreachable = f"{error}: {detail}"
+            raise CloseSpider("site_unreachable")
+
+    # -- pages --------------------------------------------------------------------------
+
+    def _parse_page(
+        self, response: Response, url: str, role: str, column: str | None
+    ) -> Iterator[Any]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        text, encoding = decode_body(response.body, content_type)
+        doc = parse_html(text, response.url)
+        meta = extract_meta(doc)
+        if role == "page":
+            role, column = self._classify_page(doc, url)
+        if role == "list" and column is None:
+            column = url
+        dated = article_date(doc, response.url) if role in ("article", "page") else None
+        page = self._page_record(response, url, role, column, meta.title, encoding=encoding)
+        if dated is not None:
+            page.pub_date, page.date_source = dated.date, dated.source
+        page.meta = {k: v for k, v in meta.meta.items() if k in _KEPT_META}
+        if meta.breadcrumb:
+            page.meta["breadcrumb"] = meta.breadcrumb
+        yield page
+        self.crawler.stats.inc_value(f"xuncha/pages/{role}")
+
+        if role == "home":
+            yield from self._on_home(doc, url)
+        elif role == "section":
+            yield from self._on_section(doc, url)
+        elif role == "list" and column is not None:
+            yield from self._on_list(doc, text, response.url, url, column)
+
+        for link in extract_links(doc, response.url):
+            yield LinkRecord(
+                page=url,
+                target=link.url,
+                raw=link.raw,
+                tag=link.tag,
+                attr=link.attr,
+                kind=link.kind,
+                text=link.text,
+            )
+            yield from self._schedule(link)
+
+    def _classify_page(self, doc: Any, url: str) -> tuple[str, str | None]:
+        """A page met by recursion inside a section: a column list, or just a page."""
+        entries = extract_list_items(doc, url)
+        if sum(1 for e in entries if e.date) >= MIN_LIST_ENTRIES:
+            name = column_name(doc) or url
+            self._column(url, name, "list")
+            return "list", url
+        return "page", None
+
+    def _on_home(self, doc: Any, url: str) -> Iterator[Any]:
+        sections = [s for s in discover_sections(doc, url) if self.scope.in_site(s.url)]
+        if not sections:
+            # No disclosure entry in the navigation: the home page is the section.
+            self.scope.add_section(url)
+            yield from self._on_section(doc, url)
+            return
+        for section in sections:
+            self.scope.add_section(section.url)
+            if self.requested.get(section.url) not in ("section", "start"):
+                yield self._get(section.url, "section", priority=90)
+
+    def _on_section(self, doc: Any, url: str) -> Iterator[Any]:
+        found = {nav.url: nav.name for nav in discover_columns(doc, url)}
+        for block in list_blocks(doc, url):
+            if block.more_url and block.heading:
+                found.setdefault(block.more_url, block.heading)
+        for column_url, name in found.items():
+            if not self.scope.in_site(column_url):
+                continue
+            self._column(column_url, name, "navigation")
+            if self.requested.get(column_url) != "list":
+                yield self._get(column_url, "list", column=column_url, priority=50)
+
+    def _on_list(
+        self, doc: Any, text: str, response_url: str, url: str, column_url: str
+    ) -> Iterator[Any]:
+        state = self.columns.get(column_url) or self._column(
+            column_url, column_name(doc) or column_url, "list"
+        )
+        state.list_pages.add(url)
+        entries = extract_list_items(doc, response_url)
+        for entry in entries:
+            state.item_urls.add(entry.url)
+            if entry.date and (state.newest is None or entry.date > state.newest):
+                state.newest = entry.date
+            yield ListItemRecord(
+                column_url=column_url,
+                list_page=url,
+                url=entry.url,
+                title=entry.title,
+                list_date=entry.date,
+            )
+            if is_fetchable(entry.url) and self.requested.get(entry.url) not in ("article", "page"):
+                yield self._get(entry.url, "article", column=column_url, priority=20)
+        if not entries:
+            children = [nav for nav in discover_columns(doc, response_url) if nav.url != column_url]
+            state.has_children = any(self.scope.in_sections(nav.url) for nav in children)
+        for next_url in pagination_urls(doc, text, response_url):
+            if self.requested.get(next_url) != "list":
+                yield self._get(next_url, "list", column=column_url, priority=40)
+
+    # -- links --------------------------------------------------------------------------
+
+    def _schedule(self, link: ExtractedLink) -> Iterator[Any]:
+        url = link.url
+        if not is_fetchable(url) or url in self.requested:
+            return
+        if self.scope.in_site(url):
+            site_root = origin(url)
+            if site_root not in self.probed:
+                self.probed.add(site_root)
+                probe = f"{site_root}xuncha-probe-{secrets.token_hex(6)}.html"
+                yield self._get(probe, "probe", priority=60)
+            if link.kind == "page" and self.scope.in_sections(url) and not looks_like_attachment(url):
+                yield self._get(url, "page", priority=10)
+            elif link.kind == "resource":
+                yield self._head(url)
+            else:
+                yield self._get(url, "check")
+        else:
+            yield self._head(url)
+
+    # -- records ------------------------------------------------------------------------
+
+    @staticmethod
+    def _is_html(response: Response) -> bool:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if content_type:
+            return "html" in content_type or "xml" in content_type
+        return response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
+
+    def _check_record(self, response: Response, target: str, tls_error: str | None) -> LinkCheckRecord:
+        record = LinkCheckRecord(
+            target=target,
+            checked_at=_now(),
+            method=response.request.method,
+            status=response.status,
+            final_url=response.url,
+            redirects=list(response.meta.get("redirect_urls", [])),
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            attempts=response.meta.get("retry_times", 0) + 1,
+            probe=response.meta.get("xr_role") == "probe",
+        )
+        if tls_error:
+            record.error, record.error_detail = "tls_error", tls_error
+        if response.request.method == "GET" and response.body:
+            record.content_hash = hashlib.sha256(response.body).hexdigest()
+            if self._is_html(response):
+                text, _ = decode_body(response.body[:200_000], record.content_type)
+                doc = parse_html(text, response.url)
+                record.title = (doc.findtext(".//title") or "").strip()[:300] or None
+                body = doc.find("body")
+                visible = " ".join((body.text_content() if body is not None else "").split())
+                record.text_sample = visible[:TEXT_SAMPLE]
+        self.crawler.stats.inc_value("xuncha/links/checked")
+        return record
+
+    def _page_record(
+        self,
+        response: Response,
+        url: str,
+        role: str,
+        column: str | None,
+        title: str | None,
+        *,
+        encoding: str | None = None,
+    ) -> PageRecord:
+        headers = response.headers
+        self.emitted_pages.add(url)
+        return PageRecord(
+            url=url,
+            final_url=response.url,
+            role=role,
+            status=response.status,
+            fetched_at=_now(),
+            content_type=headers.get("Content-Type", b"").decode("latin-1") or None,
+            encoding=encoding,
+            etag=headers.get("ETag", b"").decode("latin-1") or None,
+            last_modified=headers.get("Last-Modified", b"").decode("latin-1") or None,
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+            size=len(response.body),
+            elapsed=response.meta.get("download_latency"),
+            title=title,
+            column_url=column,
+        )
+
+    def closing_records(self) -> list[Any]:
+        """Records known only at the end: the columns' totals and the certificates seen."""
+        records: list[Any] = [
+            state.record()
+            for state in self.columns.values()
+            if state.list_pages and not (state.has_children and not state.item_urls)
+        ]
+        records.extend(certificate_records(self.crawler))
+        return records
+
+
+_KEPT_META = {
+    "SiteName",
+    "SiteDomain",
+    "SiteIDCode",
+    "ColumnName",
+    "ColumnType",
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+    "Keywords",
+    "Description",
+}

@@ -1,0 +1,89 @@
+"""The findings export, schema ``xuncha.findings/1`` (docs/findings-export.md): a public,
+versioned interface. Add fields freely; never rename or drop one without bumping `schema`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from checks import messages
+
+SCHEMA = "xuncha.findings/1"
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    as_of: date
+    status: str
+    pages: int
+    links_checked: int
+    complete: bool
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def finding_document(row: Any, lang: str = "zh") -> dict[str, Any]:
+    """One finding as exported; `row` is a store Finding (or anything with its fields)."""
+    return {
+        "id": row.fingerprint,
+        "check": row.check,
+        "subtype": row.subtype,
+        "severity": row.severity,
+        "url": row.url,
+        "page": row.page,
+        "pages": list(row.pages or []),
+        "column": row.column,
+        "title": messages.title(row.check, row.subtype, row.evidence or {}, lang),
+        "detail": messages.detail(row.check, row.subtype, row.evidence or {}, lang),
+        "evidence": row.evidence or {},
+        "unit": row.unit,
+        "status": row.status,
+        "first_seen": _iso(row.first_seen),
+        "last_seen": _iso(row.last_seen),
+        "deadline": _iso(row.deadline),
+    }
+
+
+def findings_document(
+    site_name: str,
+    start_url: str,
+    run: ExportRun | None,
+    findings: list[Any],
+    score: dict[str, Any] | None = None,
+    lang: str = "zh",
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "site": {"name": site_name, "start_url": start_url},
+        "run": None,
+        "score": score,
+        "findings": [finding_document(row, lang) for row in findings],
+    }
+    if run is not None:
+        document["run"] = {
+            "id": run.id,
+            "started_at": _iso(run.started_at),
+            "finished_at": _iso(run.finished_at),
+            "as_of": _iso(run.as_of),
+            "status": run.status,
+            "complete": run.complete,
+            "pages": run.pages,
+            "links_checked": run.links_checked,
+        }
+    return document
+
+
+def write_json(document: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+    return path

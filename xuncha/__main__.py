@@ -1,0 +1,3 @@
+from xuncha.cli import main
+
+main()

@@ -1,0 +1,235 @@
+"""Site profiles (站点配置): one YAML file per site, validated before anything runs.
+
+A profile that cannot be used raises :class:`~xuncha.errors.ProfileError` with one line naming
+the file, the line and the key, so a webmaster can fix it without reading a traceback. A run
+without a profile (`xuncha run --url URL`) uses :func:`profile_for_url`: every default here
+comes from the inspection standards (see docs/standards.md and docs/profile.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import tldextract
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from xuncha.errors import ProfileError
+
+DEFAULT_USER_AGENT = (
+    "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scope(_Section):
+    """What the crawler recurses into; everything else is only checked once."""
+
+    mode: Literal["sections", "site"] = "sections"
+    domains: list[str] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list)
+
+
+class ColumnSpec(_Section):
+    """A column (栏目) given explicitly, with its kind and responsible unit (牵头单位)."""
+
+    name: str
+    url: str
+    kind: str | None = None
+    unit: str | None = None
+
+
+class Politeness(_Section):
+    concurrent_per_host: int = Field(4, ge=1, le=64)
+    delay: float = Field(0.0, ge=0)
+    autothrottle: bool = True
+    obey_robots: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+class Timeouts(_Section):
+    request: float = Field(20.0, gt=0)
+    retries: int = Field(2, ge=0, le=10)
+
+
+class Tls(_Section):
+    verify: bool = True
+    ca_file: str | None = None
+    expiry_warning_days: int = Field(30, ge=0)
+
+
+class Network(_Section):
+    allow: list[str] = Field(default_factory=list)
+    hosts: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("hosts")
+    @classmethod
+    def _addresses(cls, value: dict[str, str]) -> dict[str, str]:
+        for address in value.values():
+            ipaddress.ip_address(address)
+        return {name.lower(): address for name, address in value.items()}
+
+
+class Limits(_Section):
+    max_pages: int = Field(100_000, ge=1)
+    max_attachment_bytes: int = Field(50 * 1024 * 1024, ge=1024)
+
+
+class Profile(_Section):
+    """One site's settings. Field defaults are the documented defaults."""
+
+    name: str | None = None
+    start_urls: list[str] = Field(min_length=1)
+    scope: Scope = Field(default_factory=Scope)
+    columns: list[ColumnSpec] = Field(default_factory=list)
+    politeness: Politeness = Field(default_factory=Politeness)
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    tls: Tls = Field(default_factory=Tls)
+    network: Network = Field(default_factory=Network)
+    limits: Limits = Field(default_factory=Limits)
+    source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.name or urlsplit(self.start_urls[0]).hostname or self.start_urls[0]
+
+    @property
+    def scope_domains(self) -> list[str]:
+        """Registrable domains of the portal: the profile's, else each start URL's."""
+        if self.scope.domains:
+            return [d.lower() for d in self.scope.domains]
+        return sorted({registrable_domain(url) for url in self.start_urls})
+
+    def column_unit(self, column_name: str | None, column_url: str | None) -> str | None:
+        for spec in self.columns:
+            if column_url and spec.url.rstrip("/") == column_url.rstrip("/"):
+                return spec.unit
+            if column_name and spec.name == column_name:
+                return spec.unit
+        return None
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    # The snapshot of the Public Suffix List shipped with tldextract: never fetched at run time.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registrable_domain(url_or_host: str) -> str:
+    """The registrable domain (eTLD+1) of a URL or host; an IP address stands for itself.
+
+    `jtj.example.gov.cn` and `xxgk.example.gov.cn` both give `example.gov.cn` (gov.cn is a
+    public suffix), so they are one portal.
+    """
+    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    host = (host or "").lower().strip("[]")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    parts = _extractor()(host)
+    return parts.top_domain_under_public_suffix or host
+
+
+def profile_for_url(url: str, **overrides: Any) -> Profile:
+    """A profile with every default, for `xuncha run --url URL`."""
+    try:
+        return Profile(start_urls=[url], **overrides)
+    except ValidationError as exc:
+        raise ProfileError(f"--url {url}: {_first_error(exc)[1]}") from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile; every failure is one ProfileError naming file, line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such profile file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise ProfileError(f"{path}{line}: YAML syntax error: {exc.problem or exc}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}:1: a profile is a mapping of keys (name, start_urls, …)")
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        loc, message = _first_error(exc)
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        line = _line_of(node, loc)
+        raise ProfileError(f"{path}:{line}: {key}: {message}") from None
+    if profile.tls.ca_file:
+        ca = Path(profile.tls.ca_file)
+        if not ca.is_absolute():
+            ca = path.parent / ca
+        if not ca.is_file():
+            line = _line_of(node, ("tls", "ca_file"))
+            raise ProfileError(f"{path}:{line}: tls.ca_file: no such file {ca}")
+        profile = profile.model_copy(update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})})
+    return profile.model_copy(update={"source": str(path)})
+
+
+def _first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str]:
+    error = exc.errors()[0]
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+        if "input" in error and not isinstance(error["input"], dict | list):
+            message += f" (got {error['input']!r})"
+    return tuple(error["loc"]), message
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the deepest node of `loc` that exists in the YAML document."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,88 @@
+"""Loading one run's crawl rows as the immutable `CrawlData` the checks read."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks.model import (
+    CertificateView,
+    CheckView,
+    ColumnView,
+    CrawlData,
+    LinkView,
+    ListItemView,
+    PageView,
+)
+from xuncha.store import (
+    Certificate,
+    Column,
+    LinkCheck,
+    LinkOccurrence,
+    ListItem,
+    Page,
+    Run,
+)
+
+
+def _aware(value):  # type: ignore[no-untyped-def]
+    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignore[no-untyped-def]
+    run_id = run.id
+    pages = tuple(
+        PageView(p.url, p.final_url, p.role, p.status, p.title, p.column_url, p.pub_date,
+                 p.date_source, p.meta or {})
+        for p in session.scalars(select(Page).where(Page.run_id == run_id).order_by(Page.id))
+    )  # fmt: skip
+    columns = tuple(
+        ColumnView(c.url, c.name, c.kind, c.unit, c.source, c.items, c.newest, c.list_pages)
+        for c in session.scalars(select(Column).where(Column.run_id == run_id).order_by(Column.id))
+    )
+    items = tuple(
+        ListItemView(i.column_url, i.url, i.title, i.list_date)
+        for i in session.scalars(
+            select(ListItem).where(ListItem.run_id == run_id).order_by(ListItem.id)
+        )
+    )
+    links = tuple(
+        LinkView(link.page, link.target, link.raw, link.tag, link.attr, link.kind, link.text)
+        for link in session.scalars(
+            select(LinkOccurrence)
+            .where(LinkOccurrence.run_id == run_id)
+            .order_by(LinkOccurrence.id)
+        )
+    )
+    checks = {
+        c.target: CheckView(c.target, c.method, c.status, c.error, c.error_detail, c.final_url,
+                            tuple(c.redirects or ()), c.content_type, c.title, c.text_sample,
+                            c.content_hash, c.probe)
+        for c in session.scalars(
+            select(LinkCheck).where(LinkCheck.run_id == run_id).order_by(LinkCheck.id)
+        )
+    }  # fmt: skip
+    certificates = tuple(
+        CertificateView(c.host, c.port, c.trusted, c.hostname_ok, c.verify_error,
+                        _aware(c.not_after))
+        for c in session.scalars(select(Certificate).where(Certificate.run_id == run_id))
+    )  # fmt: skip
+    unreachable = run.message if run.status == "failed" else None
+    return CrawlData(
+        site_name=profile.display_name,
+        start_urls=tuple(profile.start_urls),
+        scope_domains=tuple(profile.scope_domains),
+        checked_at=_aware(run.started_at),
+        unreachable=unreachable,
+        pages=pages,
+        columns=columns,
+        list_items=items,
+        links=links,
+        link_checks=checks,
+        certificates=certificates,
+    )

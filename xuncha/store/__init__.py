@@ -1,0 +1,32 @@
+"""The store: SQLAlchemy 2.0 models and the database they live in (SQLite or PostgreSQL)."""
+
+from xuncha.store.db import Store, default_db_url
+from xuncha.store.models import (
+    Base,
+    Certificate,
+    Column,
+    Finding,
+    FindingEvent,
+    LinkCheck,
+    LinkOccurrence,
+    ListItem,
+    Page,
+    Run,
+    Site,
+)
+
+__all__ = [
+    "Base",
+    "Certificate",
+    "Column",
+    "Finding",
+    "FindingEvent",
+    "LinkCheck",
+    "LinkOccurrence",
+    "ListItem",
+    "Page",
+    "Run",
+    "Site",
+    "Store",
+    "default_db_url",
+]

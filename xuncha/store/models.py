@@ -1,0 +1,225 @@
+"""The schema: sites, runs, and what each run saw (pages, columns, list items, links, checks).
+
+Crawl rows belong to one run and may be pruned later; findings and their events belong to the
+site and are never deleted (整改台账 history must stay true). Every change of this module goes
+with an Alembic migration in ``xuncha/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), unique=True)  # first start URL, normalised
+    name: Mapped[str] = mapped_column(String(200))
+    start_url: Mapped[str] = mapped_column(String(2000))
+    runs: Mapped[list[Run]] = relationship(back_populates="site")
+
+
+class Run(Base):
+    """One inspection of one site. `complete` is true only when every queued request finished."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # running | finished | failed | interrupted
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    links_checked: Mapped[int] = mapped_column(Integer, default=0)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    site: Mapped[Site] = relationship(back_populates="runs")
+
+
+class Page(Base):
+    """A fetched page or document, with what an incremental run needs next time."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))  # home | section | list | article | page | attachment
+    status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    elapsed: Mapped[float | None] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(Text)
+    column_url: Mapped[str | None] = mapped_column(Text)
+    pub_date: Mapped[date | None] = mapped_column(Date)
+    date_source: Mapped[str | None] = mapped_column(String(10))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Column(Base):
+    """A disclosure column (栏目) as walked in one run."""
+
+    __tablename__ = "columns"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))  # profile | navigation | list
+    list_pages: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    newest: Mapped[date | None] = mapped_column(Date)
+
+
+class ListItem(Base):
+    """An entry of a column list: title, URL and the date shown in the list."""
+
+    __tablename__ = "list_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    column_url: Mapped[str] = mapped_column(Text)
+    list_page: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    list_date: Mapped[date | None] = mapped_column(Date)
+
+
+class LinkOccurrence(Base):
+    """One link or resource as written on one page."""
+
+    __tablename__ = "links"
+    __table_args__ = (Index("ix_links_run_target", "run_id", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    page: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str] = mapped_column(String(20))
+    attr: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class LinkCheck(Base):
+    """The outcome of checking one distinct target once in a run."""
+
+    __tablename__ = "link_checks"
+    __table_args__ = (UniqueConstraint("run_id", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(40))  # dns_error | timeout | ... | None
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    redirects: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)
+    text_sample: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    probe: Mapped[bool] = mapped_column(Boolean, default=False)  # the random-URL soft-404 baseline
+
+
+class Certificate(Base):
+    """The TLS certificate a host presented in a run."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("run_id", "host", "port"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    host: Mapped[str] = mapped_column(String(300))
+    port: Mapped[int] = mapped_column(Integer)
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    hostname_ok: Mapped[bool] = mapped_column(Boolean)
+    verify_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    not_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    subject: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+
+
+class Finding(Base):
+    """A defect of a site, identified across runs by its fingerprint (the export's `id`)."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("site_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    check: Mapped[str] = mapped_column(String(40))
+    subtype: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(Text)
+    page: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    column: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    unit: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # open | fixed | reopened | waived | false_positive
+    first_seen: Mapped[date] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class FindingEvent(Base):
+    """Append-only history of a finding: when, which run or person, what changed and why."""
+
+    __tablename__ = "finding_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))  # opened | seen | fixed | reopened | ...
+    old_status: Mapped[str | None] = mapped_column(String(20))
+    new_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
