@@ -49,3 +49,46 @@ def real_pages() -> Path:
     if not REAL_PAGES.is_dir():
         pytest.skip("shared/real-pages is not beside this checkout")
     return REAL_PAGES
+
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "XUNCHA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"xuncha_test_{os.getpid()}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Every store test runs on SQLite and on PostgreSQL (a clean schema per test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'xuncha.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    server_url = request.getfixturevalue("postgres_server_url")
+    schema = f"t_{abs(hash(request.node.nodeid)) % 10**10}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{server_url}?options=-csearch_path%3D{schema}"
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
