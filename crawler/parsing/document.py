@@ -10,6 +10,9 @@ from lxml.etree import ParserError
 EMPTY_DOCUMENT = "<html><body></body></html>"
 # lxml refuses a str that still carries an encoding declaration; the text is already decoded.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# libxml2 drops everything after a top-level </html>; pages with an included header document
+# (a whole <html> inside a <div>) would lose their footer. Browsers ignore these end tags.
+_DOCUMENT_END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 
 
 def parse_html(text: str, url: str) -> lxml.html.HtmlElement:
@@ -19,6 +22,7 @@ def parse_html(text: str, url: str) -> lxml.html.HtmlElement:
     markup is not part of the page a visitor sees.
     """
     text = _XML_DECLARATION.sub("", text or "", count=1)
+    text = _DOCUMENT_END_TAGS.sub("", text)
     try:
         doc = lxml.html.document_fromstring(text or EMPTY_DOCUMENT, base_url=url)
     except (ParserError, ValueError):

@@ -232,7 +232,7 @@ class PortalSpider(scrapy.Spider):
         elif role == "list" and column is not None:
             yield from self._on_list(doc, text, response.url, url, column)
 
-        for link in extract_links(doc, response.url):
+        for link in extract_links(doc, response.url, query_encoding=encoding):
             yield LinkRecord(
                 page=url,
                 target=link.url,
