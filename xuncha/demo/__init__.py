@@ -1,0 +1,27 @@
+"""The bundled demo portal (演示站点): a fictional 辽源市交通运输局 site with planted defects.
+
+``xuncha demo`` starts a :class:`DemoPortal` on loopback, writes :func:`demo_profile` to a
+YAML file, crawls it and prints the report path. The test suite uses the same portal for
+end-to-end crawls. What a crawl must find is listed in :mod:`xuncha.demo.expected`.
+
+Modules: ``server`` (listeners, virtual hosts, request accounting), ``certs`` (demo CA and
+certificates), ``site`` (routing and the soft-404 rules), ``columns`` (the 栏目 as data),
+``placements`` (attachments and planted links per article), ``render`` + ``templates/``
+(HTML), ``files`` (attachment bytes), ``profile`` (the site profile), ``expected`` (answer key).
+"""
+
+from __future__ import annotations
+
+from xuncha.demo.columns import DEMO_AS_OF
+from xuncha.demo.profile import demo_profile
+from xuncha.demo.server import DemoPortal, RecordedRequest
+from xuncha.demo.site import article_paths, list_pages
+
+__all__ = [
+    "DEMO_AS_OF",
+    "DemoPortal",
+    "RecordedRequest",
+    "article_paths",
+    "demo_profile",
+    "list_pages",
+]

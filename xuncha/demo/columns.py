@@ -1,0 +1,379 @@
+"""The disclosure columns (栏目) of the demo portal, as data.
+
+Each :class:`ColumnSpec` is one entry: its name, list style (列表/分页 style), titles (newest
+first) and how old its items are relative to :data:`DEMO_AS_OF`. Everything else — article
+URLs, dates, list pages — is derived here, deterministically. To plant a stale or blank column,
+add one entry (e.g. ``newest_age_days=400`` or ``titles=()``).
+
+Freshness today (all columns fresh): 工作动态 within 14 days; 通知公告/政策文件/政策解读 within
+183 days; the others within a year (windows from ``shared/docs/standards.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import cycle
+
+DEMO_AS_OF = dt.date(2026, 11, 20)
+
+LIST_STYLES = ("plain", "trs_script", "query", "count_page", "path_pager", "hanweb", "table")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One 栏目: how its list pages look and which items it holds.
+
+    ``list_style``: ``plain`` (one ``<ul>`` page), ``trs_script`` (TRS ``createPageHTML`` pager,
+    script only), ``query`` (``?page=N`` anchors), ``count_page`` (``var countPage`` JS vars),
+    ``path_pager`` (``list-N.shtml`` numbered anchors), ``hanweb`` (Hanweb ``<datastore>``
+    records in CDATA, no DOM anchors), ``table`` (名称/发布日期 table).
+    ``url_style``: ``trs`` (``/<key>/202610/t20261015_<id>.html``), ``shtml``
+    (``/<key>/2026-10/15/content_<id>.shtml``) or ``hanweb``
+    (``/art/2026/10/15/art_<channel>_<id>.html``).
+    ``dated_pages``: False when the date appears only in the list (发布日期 only in 列表).
+    """
+
+    key: str
+    name: str
+    channel_id: int
+    list_style: str
+    titles: tuple[str, ...]
+    newest_age_days: int
+    gaps_days: tuple[int, ...] = (7,)
+    per_page: int = 0
+    url_style: str = "trs"
+    dated_pages: bool = True
+    metadata_table: bool = False
+    encoding: str = "utf-8"
+    unit: str = "办公室"
+    list_path: str = ""
+    menu_group: str = "法定主动公开内容"
+
+    @property
+    def path(self) -> str:
+        """The column's entry URL path (what the side menu links to)."""
+        return self.list_path or f"/{self.key}/"
+
+    @property
+    def page_count(self) -> int:
+        if not self.per_page or not self.titles:
+            return 1
+        return -(-len(self.titles) // self.per_page)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One published item (信息) of a column."""
+
+    column: ColumnSpec
+    index: int
+    title: str
+    published: dt.datetime
+    doc_id: int
+
+    @property
+    def path(self) -> str:
+        day = self.published
+        if self.column.url_style == "hanweb":
+            return (
+                f"/art/{day.year}/{day.month}/{day.day}/"
+                f"art_{self.column.channel_id}_{self.doc_id}.html"
+            )
+        if self.column.url_style == "shtml":
+            return f"/{self.column.key}/{day:%Y-%m}/{day:%d}/content_{self.doc_id}.shtml"
+        return f"/{self.column.key}/{day:%Y%m}/t{day:%Y%m%d}_{self.doc_id}.html"
+
+    @property
+    def date_text(self) -> str:
+        return self.published.strftime("%Y-%m-%d")
+
+
+def articles_of(column: ColumnSpec) -> list[Article]:
+    """The column's items, newest first, dated backwards from DEMO_AS_OF by the column's gaps."""
+    day = DEMO_AS_OF - dt.timedelta(days=column.newest_age_days)
+    gaps = cycle(column.gaps_days)
+    items = []
+    for index, title in enumerate(column.titles):
+        if index:
+            day -= dt.timedelta(days=next(gaps))
+        moment = dt.datetime(day.year, day.month, day.day, 8 + (index * 3) % 9, (index * 17) % 60)
+        doc_id = column.channel_id * 1000 + len(column.titles) - index
+        items.append(Article(column, index, title, moment, doc_id))
+    return items
+
+
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(
+        key="xxgkzn",
+        name="政府信息公开指南",
+        channel_id=2301,
+        list_style="plain",
+        newest_age_days=120,
+        menu_group="",
+        titles=("辽源市交通运输局政府信息公开指南",),
+    ),
+    ColumnSpec(
+        key="jgzn",
+        name="机构职能",
+        channel_id=2302,
+        list_style="plain",
+        newest_age_days=40,
+        gaps_days=(60,),
+        unit="人事科",
+        titles=(
+            "辽源市交通运输局内设机构及职能",
+            "辽源市交通运输局领导信息",
+            "辽源市交通运输局主要职责",
+        ),
+    ),
+    ColumnSpec(
+        key="zcwj",
+        name="政策文件",
+        channel_id=2303,
+        list_style="trs_script",
+        per_page=6,
+        newest_age_days=9,
+        gaps_days=(9, 12, 7, 15),
+        metadata_table=True,
+        unit="法制科",
+        titles=(
+            "辽源市交通运输局关于印发《2026年政务公开工作要点》的通知",
+            "辽源市交通运输局关于进一步规范农村公路养护管理的通知",
+            "辽源市交通运输局关于印发《道路运输行政执法公示办法》的通知",
+            "关于做好2026年冬季道路运输安全生产工作的通知",
+            "辽源市交通运输局关于公布行政许可事项清单的通知",
+            "辽源市网络预约出租汽车经营服务管理实施细则",
+            "辽源市交通运输局权力清单和责任清单（2026年调整）",
+            "关于推进“四好农村路”高质量发展的实施意见",
+            "辽源市城市公共交通发展规划（2026—2030年）",
+            "辽源市交通运输局行政审批中介服务事项清单",
+            "关于加强道路货物运输源头治理超限超载的通知",
+            "辽源市交通运输综合行政执法裁量基准",
+            "关于印发《交通运输领域信用信息管理办法》的通知",
+            "辽源市客运出租汽车管理办法实施细则",
+            "关于进一步加强公路水路工程质量安全监管的意见",
+            "辽源市交通运输局关于规范行政执法全过程记录的通知",
+        ),
+    ),
+    ColumnSpec(
+        key="zcjd",
+        name="政策解读",
+        channel_id=2304,
+        list_style="query",
+        per_page=5,
+        newest_age_days=12,
+        gaps_days=(10, 14, 9),
+        unit="法制科",
+        titles=(
+            "《2026年政务公开工作要点》政策解读",
+            "图解：辽源市网络预约出租汽车经营服务管理实施细则",
+            "《道路运输行政执法公示办法》解读",
+            "一图读懂“四好农村路”高质量发展实施意见",
+            "《辽源市城市公共交通发展规划（2026—2030年）》解读",
+            "《2026年部门预算》公开情况说明",
+            "《交通运输领域信用信息管理办法》政策解读",
+            "辽源市交通运输局权力清单和责任清单调整说明",
+            "《客运出租汽车管理办法实施细则》问答",
+            "《公路水路工程质量安全监管意见》解读",
+            "《行政执法全过程记录规定》解读",
+            "《道路货物运输源头治理超限超载》政策问答",
+        ),
+    ),
+    ColumnSpec(
+        key="tzgg",
+        name="通知公告",
+        channel_id=2305,
+        list_style="count_page",
+        per_page=5,
+        newest_age_days=3,
+        gaps_days=(4, 6, 3, 8, 5),
+        metadata_table=True,
+        titles=(
+            "关于2027年元旦期间道路运输安全管理的通告",
+            "关于开展2026年度道路运输企业质量信誉考核工作的通知",
+            "关于东丰至辽源公路部分路段封闭施工的通告",
+            "辽源市交通运输局2026年公开招聘事业单位工作人员拟聘用人员公示",
+            "关于开展交通运输行业安全生产大检查的通知",
+            "关于调整部分城市公交线路的公告",
+            "关于征求《辽源市出租汽车运价调整方案（征求意见稿）》意见的公告",
+            "关于公布2026年度公路养护工程招标结果的公告",
+            "关于开展道路运输驾驶员诚信考核的通知",
+            "辽源市交通运输局关于行政执法人员资格清理情况的公示",
+            "关于开展交通运输领域“打非治违”专项行动的通知",
+            "关于公开征集交通运输行业营商环境问题线索的公告",
+            "关于做好秋季公路安全保障工作的通知",
+            "关于农村客运班线调整的公告",
+        ),
+    ),
+    ColumnSpec(
+        key="gzdt",
+        name="工作动态",
+        channel_id=2306,
+        list_style="path_pager",
+        per_page=6,
+        newest_age_days=2,
+        gaps_days=(1, 2, 1, 3),
+        url_style="shtml",
+        titles=(
+            "市交通运输局召开2026年冬季运输安全生产工作会议",
+            "市交通运输局开展道路运输市场专项检查",
+            "辽源市完成2026年度农村公路建设任务",
+            "市交通运输局开展政务公开专题培训",
+            "辽源城区新开通两条公交线路",
+            "市交通运输局深入推进“四好农村路”示范创建",
+            "市交通运输局组织开展网约车平台联合约谈",
+            "市交通运输局召开党风廉政建设工作会议",
+            "辽源市公交智能调度系统投入使用",
+            "市交通运输局开展冬季公路除雪保通应急演练",
+            "市交通运输局赴东丰县调研农村客运发展情况",
+            "市交通运输综合行政执法支队开展治超联合执法",
+            "市交通运输局召开“回头看”工作推进会",
+            "辽源市公路养护中心完成桥梁定期检查",
+            "市交通运输局开展“12328”服务热线业务培训",
+        ),
+    ),
+    ColumnSpec(
+        key="czyjs",
+        name="财政预决算",
+        channel_id=2341,
+        list_style="hanweb",
+        newest_age_days=50,
+        gaps_days=(1, 185, 1, 180),
+        url_style="hanweb",
+        list_path="/col/col2341/index.html",
+        unit="财务科",
+        titles=(
+            "辽源市交通运输局2025年度部门决算公开",
+            "辽源市交通运输局2025年度“三公”经费支出决算情况说明",
+            "辽源市交通运输局2026年部门预算公开",
+            "辽源市交通运输局2026年“三公”经费预算情况说明",
+            "辽源市交通运输局2024年度部门决算公开",
+            "辽源市交通运输局2024年度“三公”经费支出决算情况说明",
+            "辽源市交通运输局2025年部门预算公开",
+            "辽源市交通运输局2025年“三公”经费预算情况说明",
+        ),
+    ),
+    ColumnSpec(
+        key="rsxx",
+        name="人事信息",
+        channel_id=2307,
+        list_style="table",
+        newest_age_days=25,
+        gaps_days=(40, 55),
+        dated_pages=False,
+        unit="人事科",
+        titles=(
+            "辽源市交通运输局干部任前公示",
+            "辽源市交通运输局2026年公开招聘事业单位工作人员面试公告",
+            "辽源市交通运输局2026年公开招聘事业单位工作人员公告",
+            "辽源市交通运输局关于干部任免的通知",
+            "辽源市交通运输综合行政执法支队2026年公开遴选公告",
+            "辽源市交通运输局2025年度公务员考核结果公示",
+        ),
+    ),
+    ColumnSpec(
+        key="zdjsxm",
+        name="重大建设项目",
+        channel_id=2308,
+        list_style="plain",
+        newest_age_days=20,
+        gaps_days=(35, 50),
+        encoding="gbk",
+        unit="规划建设科",
+        titles=(
+            "辽源市东辽河大桥改建工程项目批准信息",
+            "国道饶盖线辽源绕城段改扩建工程施工进展情况",
+            "辽源市公交场站建设项目招标投标信息",
+            "省道西辽线辽源段大中修工程竣工验收信息",
+            "辽源市农村公路安全生命防护工程项目审批信息",
+        ),
+    ),
+    ColumnSpec(
+        key="jytabl",
+        name="建议提案办理",
+        channel_id=2309,
+        list_style="plain",
+        newest_age_days=60,
+        gaps_days=(12, 20),
+        dated_pages=False,
+        titles=(
+            "关于市政协十届五次会议第0235号提案的答复",
+            "关于市十届人大五次会议第118号建议的答复",
+            "关于市政协十届五次会议第0187号提案的答复",
+            "关于市十届人大五次会议第096号建议的答复",
+            "辽源市交通运输局2026年人大代表建议和政协委员提案办理情况",
+            "关于市政协十届五次会议第0142号提案的答复",
+        ),
+    ),
+    ColumnSpec(
+        key="xxgknb",
+        name="政府信息公开年报",
+        channel_id=2310,
+        list_style="plain",
+        newest_age_days=300,
+        gaps_days=(365,),
+        menu_group="",
+        titles=(
+            "辽源市交通运输局2025年政府信息公开工作年度报告",
+            "辽源市交通运输局2024年政府信息公开工作年度报告",
+            "辽源市交通运输局2023年政府信息公开工作年度报告",
+            "辽源市交通运输局2022年政府信息公开工作年度报告",
+        ),
+    ),
+)
+
+
+def list_page_paths(spec: ColumnSpec) -> list[tuple[str, ...]]:
+    """Per list page (0-based), the URL paths (with query) that serve it; the first is canonical.
+
+    The column path itself always serves the first page; each pager style adds its own names.
+    """
+    base = spec.path
+    pages: list[tuple[str, ...]] = []
+    for page in range(spec.page_count):
+        if spec.list_style in ("trs_script", "count_page"):
+            names = (base, f"{base}index.html") if page == 0 else (f"{base}index_{page}.html",)
+        elif spec.list_style == "query":
+            names = (base, f"{base}?page=1") if page == 0 else (f"{base}?page={page + 1}",)
+        elif spec.list_style == "path_pager":
+            shtml = f"{base}list-{page + 1}.shtml"
+            names = (base, shtml) if page == 0 else (shtml,)
+        else:
+            names = (base,)
+        pages.append(names)
+    return pages
+
+
+def column(key: str) -> ColumnSpec:
+    """The column with this key (raises KeyError for an unknown one)."""
+    for spec in COLUMNS:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def article(key: str, index: int) -> Article:
+    """The ``index``-th newest article of column ``key``."""
+    return articles_of(column(key))[index]
+
+
+BODY_PARAGRAPHS = (
+    "为深入贯彻《中华人民共和国政府信息公开条例》，全面推进交通运输领域决策、执行、管理、"
+    "服务、结果公开，市交通运输局结合工作实际，认真做好相关工作。",
+    "各县（区）交通运输主管部门、局属各单位要高度重视，明确牵头单位和责任人，细化工作措施，"
+    "确保各项任务按时保质完成。",
+    "下一步，市交通运输局将持续加强农村公路建设管理养护，提升城乡客运服务水平，"
+    "推动交通运输高质量发展。",
+    "各有关单位要严格落实安全生产责任制，加强隐患排查治理，切实保障人民群众生命财产安全。",
+    "对工作中发现的问题，要建立整改台账，逐项明确整改措施和完成时限，对上一年度工作要点"
+    "落实情况开展回头看。",
+    "公众可通过政府信息公开平台、政务服务热线12328等渠道了解相关政策，提出意见建议。",
+)
+
+
+def body_of(item: Article) -> list[str]:
+    """Three deterministic paragraphs for an article's body."""
+    lead = f"现将“{item.title}”有关情况公开如下。"
+    count = len(BODY_PARAGRAPHS)
+    return [lead, BODY_PARAGRAPHS[item.index % count], BODY_PARAGRAPHS[(item.index + 3) % count]]

@@ -1,0 +1,47 @@
+"""The site profile (站点配置) for crawling a running demo portal, as a YAML-ready dict.
+
+Columns are left out on purpose: the crawler must discover them from the disclosure
+section's side menu. Politeness is relaxed (it is our own server), the request timeout is
+shorter than the slow host's delay, and ``network.hosts`` maps every demo name to loopback —
+except ``oa.example.gov.cn``, which maps to an intranet address the crawler must never reach.
+``www.gone-site.invalid`` is deliberately absent: ``.invalid`` names never resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from xuncha.demo.columns import DEMO_AS_OF
+from xuncha.demo.render import JTJ_HOST, PARTNER_HOST, SITE, XXGK_HOST
+from xuncha.demo.site import CLOSED_HOST, OA_HOST, SELFSIGNED_HOST, SLOW_HOST
+
+OA_ADDRESS = "10.20.30.40"
+REQUEST_TIMEOUT = 2
+
+
+class _Portal(Protocol):
+    @property
+    def https_port(self) -> int: ...
+    @property
+    def ca_pem_path(self) -> Any: ...
+    def url(self, host: str, path: str = "/", scheme: str = "https") -> str: ...
+
+
+def demo_profile(portal: _Portal) -> dict[str, Any]:
+    """The profile for ``portal`` (started), in the schema of ``docs/profile.md``.
+
+    The run's ``as_of`` date is not a profile key; pass :data:`DEMO_AS_OF` to the run.
+    """
+    loopback = [JTJ_HOST, XXGK_HOST, PARTNER_HOST, SELFSIGNED_HOST, SLOW_HOST, CLOSED_HOST]
+    return {
+        "name": SITE.name,
+        "start_urls": [portal.url(JTJ_HOST, "/")],
+        "scope": {"mode": "sections", "sections": [portal.url(XXGK_HOST, "/")]},
+        "politeness": {"concurrent_per_host": 8, "delay": 0.0, "autothrottle": False},
+        "timeouts": {"request": REQUEST_TIMEOUT, "retries": 2},
+        "tls": {"verify": True, "ca_file": str(portal.ca_pem_path), "expiry_warning_days": 30},
+        "network": {"hosts": {**dict.fromkeys(loopback, "127.0.0.1"), OA_HOST: OA_ADDRESS}},
+    }
+
+
+__all__ = ["DEMO_AS_OF", "demo_profile"]
