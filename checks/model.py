@@ -75,6 +75,8 @@ class CertificateView:
     hostname_ok: bool
     verify_error: str | None
     not_after: datetime | None
+    subject: str | None = None
+    issuer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

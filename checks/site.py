@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from checks.model import CrawlData, Finding
+from checks.model import CertificateView, CrawlData, Finding
 
 
 def _in_site(host: str, data: CrawlData) -> bool:
@@ -12,47 +13,66 @@ def _in_site(host: str, data: CrawlData) -> bool:
     return any(host == d or host.endswith("." + d) for d in data.scope_domains)
 
 
+def _certificate_problem(cert: CertificateView, data: CrawlData, warning_days: int) -> tuple[str, str] | None:
+    if cert.not_after is not None and cert.not_after <= data.checked_at:
+        return "expired", "high"
+    if not cert.trusted:
+        return "untrusted", "high"
+    if not cert.hostname_ok:
+        return "hostname_mismatch", "high"
+    if cert.not_after is not None and cert.not_after - data.checked_at <= timedelta(days=warning_days):
+        return "expiring", "medium"
+    return None
+
+
+def _root(cert: CertificateView) -> str:
+    port = "" if cert.port == 443 else f":{cert.port}"
+    return f"https://{cert.host}{port}/"
+
+
 def tls_certificates(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
-    """证书问题: one finding per portal host whose certificate a browser would warn about.
+    """证书问题: one finding per certificate of the portal that a browser would warn about,
+    however many of the portal's hosts present it (a wildcard certificate is one problem).
 
     Expiry is measured at the moment of the crawl (`checked_at`), not at `as_of`: a
     certificate's validity is an observation of the present, unlike a column's freshness.
     """
-    warning_days = getattr(getattr(profile, "tls", None), "expiry_warning_days", 30)
-    if not getattr(getattr(profile, "tls", None), "verify", True):
+    tls = getattr(profile, "tls", None)
+    if not getattr(tls, "verify", True):
         return []
-    findings = []
+    warning_days = getattr(tls, "expiry_warning_days", 30)
+    start_hosts = {urlsplit(url).hostname for url in data.start_urls}
+    groups: dict[tuple[object, ...], list[tuple[CertificateView, str, str]]] = {}
     for cert in data.certificates:
         if not _in_site(cert.host, data):
             continue
-        evidence: dict[str, object] = {"host": cert.host, "port": cert.port}
-        if cert.not_after is not None:
-            evidence["not_after"] = cert.not_after.date().isoformat()
-        if cert.not_after is not None and cert.not_after <= data.checked_at:
-            subtype, severity = "expired", "high"
-        elif not cert.trusted:
-            subtype, severity = "untrusted", "high"
-            evidence["verify_error"] = cert.verify_error
-        elif not cert.hostname_ok:
-            subtype, severity = "hostname_mismatch", "high"
-        elif cert.not_after is not None and cert.not_after - data.checked_at <= timedelta(
-            days=warning_days
-        ):
-            subtype, severity = "expiring", "medium"
-            evidence["days_left"] = (cert.not_after - data.checked_at).days
-        else:
+        problem = _certificate_problem(cert, data, warning_days)
+        if problem is None:
             continue
-        port = "" if cert.port == 443 else f":{cert.port}"
-        root = f"https://{cert.host}{port}/"
+        identity = (cert.subject, cert.issuer, cert.not_after, problem[0])
+        groups.setdefault(identity, []).append((cert, *problem))
+    findings = []
+    for (subject, _issuer, _not_after, subtype), members in groups.items():
+        members.sort(key=lambda m: (m[0].host not in start_hosts, m[0].host, m[0].port))
+        first, _, severity = members[0]
+        roots = tuple(_root(cert) for cert, _, _ in members)
+        evidence: dict[str, object] = {"hosts": [f"{c.host}:{c.port}" for c, _, _ in members]}
+        if first.not_after is not None:
+            evidence["not_after"] = first.not_after.date().isoformat()
+            evidence["days_left"] = (first.not_after - data.checked_at).days
+        if first.verify_error:
+            evidence["verify_error"] = first.verify_error
+        if subject:
+            evidence["subject"] = subject
         findings.append(
             Finding(
                 check="tls_certificate",
                 subtype=subtype,
                 severity=severity,
-                url=root,
-                key=f"{cert.host}:{cert.port}",
-                page=root,
-                pages=(root,),
+                url=roots[0],
+                key=f"{subtype}|{subject or first.host}",
+                page=roots[0],
+                pages=roots,
                 evidence=evidence,
             )
         )

@@ -41,7 +41,7 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
         priority="cmdline",
     )
     settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, profile=profile)
     process.start()

@@ -1,51 +1,59 @@
-"""Turning a download's result into a link-check outcome: a response, or a named failure.
+"""Turning a failed download into a link-check outcome: a named error and one line of detail.
 
-Error names are the `broken_link` subtypes of docs/checks.md minus the `http_` ones:
-``dns_error``, ``timeout``, ``connection_refused``, ``connection_error``, ``tls_error``,
-``redirect_loop``, ``too_many_redirects`` and ``blocked`` (the address policy refused to
-connect: the check turns that into a `wrong_link`).
+Error names are `broken_link` subtypes: ``dns_error``, ``timeout``, ``connection_refused``,
+``connection_error``, ``tls_error``, ``redirect_loop``, ``too_many_redirects``; plus
+``blocked`` (the address policy refused to connect; the check makes that a `wrong_link`).
+Scrapy 2.19's download handler wraps Twisted's errors in ``scrapy.exceptions`` types with the
+original in ``__cause__``; both generations are recognised.
 """
 
 from __future__ import annotations
 
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+)
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-_TIMEOUTS = (net_error.TimeoutError, net_error.TCPTimedOutError)
-_REFUSED = (net_error.ConnectionRefusedError,)
+from crawler.middlewares.netguard import BlockedAddress
+from crawler.resolver import BlockedAddressError
+from crawler.tls import tls_failure
+
+_DNS = (CannotResolveHostError, net_error.DNSLookupError)
+_TIMEOUT = (DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError)
+_REFUSED = (DownloadConnectionRefusedError, net_error.ConnectionRefusedError)
 
 
-def _causes(failure: Failure) -> list[BaseException]:
-    """The failure's exception and the ones a Twisted HTTP failure wraps."""
-    found: list[BaseException] = [failure.value]
-    if isinstance(failure.value, ResponseNeverReceived | ResponseFailed):
-        for reason in failure.value.reasons:
-            found.append(reason.value if isinstance(reason, Failure) else reason)
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    found = []
+    while exc is not None and exc not in found:
+        found.append(exc)
+        exc = exc.__cause__ or exc.__context__
     return found
 
 
 def classify_failure(failure: Failure, redirect_urls: list[str] | None = None) -> tuple[str, str]:
     """(error name, one-line detail) for a failed request."""
-    for exc in _causes(failure):
-        category = getattr(exc, "category", None)
-        if category is not None and type(exc).__name__ in {"BlockedAddress", "BlockedAddressError"}:
-            address = getattr(exc, "ip", "")
-            return "blocked", f"{category} {address}".strip()
-        if isinstance(exc, net_error.DNSLookupError):
-            return "dns_error", str(exc) or "DNS lookup failed"
-        if isinstance(exc, _TIMEOUTS):
-            return "timeout", str(exc) or "timed out"
+    chain = _chain(failure.value)
+    for exc in chain:
+        if isinstance(exc, BlockedAddress | BlockedAddressError):
+            return "blocked", f"{exc.category} {exc.ip}"
+    reason = tls_failure(failure)
+    if reason:
+        return "tls_error", reason[:300]
+    for exc in chain:
+        if isinstance(exc, _DNS):
+            return "dns_error", (str(exc) or "DNS lookup failed")[:300]
+        if isinstance(exc, _TIMEOUT):
+            return "timeout", (str(exc) or "timed out")[:300]
         if isinstance(exc, _REFUSED):
             return "connection_refused", "connection refused"
-        module = type(exc).__module__
-        if module.startswith("OpenSSL") or "SSL" in type(exc).__name__ or "certificate" in str(exc):
-            return "tls_error", str(exc)[:300] or type(exc).__name__
-    exc = failure.value
-    message = str(exc)
+    message = str(failure.value)
     if "redirect" in message.lower():
-        chain = list(redirect_urls or [])
-        if len(chain) != len(set(chain)):
-            return "redirect_loop", " → ".join(chain[:6])
-        return "too_many_redirects", message
-    return "connection_error", f"{type(exc).__name__}: {message}"[:300]
+        chain_urls = list(redirect_urls or [])
+        if len(chain_urls) != len(set(chain_urls)):
+            return "redirect_loop", " → ".join(chain_urls[:6])
+        return "too_many_redirects", message[:300]
+    return "connection_error", f"{type(failure.value).__name__}: {message}"[:300]

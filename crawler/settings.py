@@ -1,6 +1,8 @@
 """Scrapy settings of the Xuncha crawler: the static part. Per-run values (from the site
 profile) are layered on top by :func:`crawler.configure.settings_for`."""
 
+from crawler.middlewares import NETWORK_SETTINGS
+
 BOT_NAME = "xuncha"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -27,11 +29,13 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 
 # --- Components ------------------------------------------------------------------------------
-DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
-    "crawler.middlewares.netguard.AddressGuardMiddleware": 50,
-}
+# The network layer (address policy, static hosts, TLS inspection, Retry-After): see
+# crawler/middlewares/__init__.py for why each sits where it does.
+DOWNLOADER_MIDDLEWARES = dict(NETWORK_SETTINGS["DOWNLOADER_MIDDLEWARES"])
+TWISTED_DNS_RESOLVER = NETWORK_SETTINGS["TWISTED_DNS_RESOLVER"]
+DOWNLOADER_CLIENTCONTEXTFACTORY = NETWORK_SETTINGS["DOWNLOADER_CLIENTCONTEXTFACTORY"]
+# A proxy from the environment would route around the address policy: none unless configured.
+HTTPPROXY_ENABLED = False
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
@@ -41,6 +45,8 @@ EXTENSIONS = {
 # --- Housekeeping -----------------------------------------------------------------------------
 # Requests are deduplicated by the spider itself (each distinct target once per run).
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+# No listening ports of our own: a monitor runs on shared servers.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,11 @@ class ExportRun:
 
 
 def _iso(value: date | datetime | None) -> str | None:
+    """ISO 8601; a naive datetime is UTC (SQLite drops the offset of what we stored in UTC)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
     return value.isoformat() if value is not None else None
 
 

@@ -69,8 +69,10 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
     }  # fmt: skip
     certificates = tuple(
         CertificateView(c.host, c.port, c.trusted, c.hostname_ok, c.verify_error,
-                        _aware(c.not_after))
-        for c in session.scalars(select(Certificate).where(Certificate.run_id == run_id))
+                        _aware(c.not_after), c.subject, c.issuer)
+        for c in session.scalars(
+            select(Certificate).where(Certificate.run_id == run_id).order_by(Certificate.id)
+        )
     )  # fmt: skip
     unreachable = run.message if run.status == "failed" else None
     return CrawlData(

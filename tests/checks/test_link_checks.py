@@ -138,3 +138,13 @@ def test_registry_documents_every_check():
     for check_id, info in REGISTRY.items():
         assert info.id == check_id
         assert info.zh.strip() and info.en.strip() and callable(info.run)
+
+
+def test_one_certificate_on_two_portal_hosts_is_one_finding():
+    shared = dict(trusted=True, hostname_ok=True, verify_error=None, not_after=NOW + timedelta(days=20),
+                  subject="CN=*.example.gov.cn", issuer="CN=CA")
+    certs = [CertificateView("xxgk.example.gov.cn", 443, **shared), CertificateView("jtj.example.gov.cn", 443, **shared)]
+    found = tls_certificates(data([], [], certs), PROFILE, AS_OF)
+    assert [(f.subtype, f.url) for f in found] == [("expiring", "https://jtj.example.gov.cn/")]
+    assert found[0].pages == ("https://jtj.example.gov.cn/", "https://xxgk.example.gov.cn/")
+    assert found[0].evidence["days_left"] == 20

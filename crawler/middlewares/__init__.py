@@ -1,0 +1,28 @@
+"""Downloader middlewares of the crawler, one component per module.
+
+``NETWORK_SETTINGS`` is the settings fragment that wires the network layer together, so
+``crawler/settings.py`` and the tests enable the same thing:
+
+* ``RetryAfterMiddleware`` takes the place of Scrapy's ``RetryMiddleware`` (same slot, 550);
+* ``AddressGuardMiddleware`` sits at 760: after ``HttpProxyMiddleware`` (750), so it judges
+  the address the connection really goes to, and before ``DownloaderStats`` (850), so a
+  refused request is never counted as sent. Requests made by ``RedirectMiddleware`` go back
+  through the scheduler and so through the guard again;
+* the reactor resolver and the TLS context factory (see ``crawler.resolver``, ``crawler.tls``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NETWORK_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+    "crawler.middlewares.netguard.AddressGuardMiddleware": 760,
+}
+
+NETWORK_SETTINGS: dict[str, Any] = {
+    "DOWNLOADER_MIDDLEWARES": NETWORK_DOWNLOADER_MIDDLEWARES,
+    "TWISTED_DNS_RESOLVER": "crawler.resolver.XunchaResolver",
+    "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.tls.InspectingContextFactory",
+}

@@ -1,0 +1,109 @@
+"""End to end: the demo portal served on loopback, inspected by the real CLI path.
+
+Every planted defect is found, nothing else is, every article is fetched (counted by the
+server), nothing outside the disclosure sections is crawled, and the outputs are what the
+findings export promises.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from lxml import html as lxml_html
+
+from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile
+from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED
+from xuncha.profile import Profile
+from xuncha.runner import inspect_site
+from xuncha.store import Store
+
+
+@pytest.fixture(scope="module")
+def inspected(tmp_path_factory):
+    work = tmp_path_factory.mktemp("demo")
+    with DemoPortal(work / "portal") as portal:
+        profile = Profile.model_validate(demo_profile(portal))
+        store = Store(f"sqlite:///{work / 'xuncha.db'}")
+        outcome = inspect_site(profile, store, as_of=DEMO_AS_OF, out_dir=work / "out", progress="off")
+        store.dispose()
+        document = json.loads(outcome.findings_path.read_text(encoding="utf-8"))
+        yield portal, outcome, document
+
+
+def _key(check, subtype, url):
+    return (check, subtype, url)
+
+
+def test_run_finished_complete(inspected):
+    _, outcome, document = inspected
+    assert (outcome.status, outcome.complete) == ("finished", True)
+    assert document["schema"] == "xuncha.findings/1"
+    assert document["run"]["status"] == "finished" and document["run"]["as_of"] == DEMO_AS_OF.isoformat()
+    assert document["run"]["pages"] == outcome.pages > 100
+
+
+def test_every_planted_defect_is_found_and_nothing_else(inspected):
+    portal, _, document = inspected
+    expected = Counter(_key(p.check, p.subtype, p.resolve(portal)) for p in PLANTED if p.issue == 2)
+    found = Counter(_key(f["check"], f["subtype"], f["url"]) for f in document["findings"])
+    assert found - expected == Counter(), "unexpected findings"
+    assert expected - found == Counter(), "planted defects not found"
+
+
+def test_negatives_raise_nothing(inspected):
+    """A negative may share its URL with a planted defect (javascript:void(0) on 下载附件 is
+    wrong, on 打印本页 it is not): it is violated only where a finding names it on its page."""
+    portal, _, document = inspected
+    planted_on = {(p.resolve(portal), p.page) for p in PLANTED}
+    violated = []
+    for negative in NEGATIVES:
+        url = negative.resolve(portal)
+        for finding in document["findings"]:
+            if finding["url"] != url:
+                continue
+            pages = {page.split("//", 1)[-1].split("/", 1)[-1] for page in finding["pages"]}
+            page = negative.page.lstrip("/")
+            if not negative.page or (page in pages and (url, negative.page) not in planted_on):
+                violated.append(negative.note)
+    assert violated == []
+
+
+def test_every_article_fetched_once_and_news_section_not_crawled(inspected):
+    portal, _, _ = inspected
+    gets = Counter(
+        (r.host, r.path_with_query.split("?", 1)[0]) for r in portal.requests if r.method == "GET"
+    )
+    missing = [path for path in article_paths() if gets[path] == 0]
+    assert missing == []
+    twice = [path for path in article_paths() if gets[path] > 1]
+    assert twice == []
+    for host, path in NEVER_FETCHED:
+        assert gets[(host, path)] == 0, f"{path} is outside the disclosure sections"
+
+
+def test_wrong_links_never_reached_the_server(inspected):
+    portal, _, _ = inspected
+    assert not [r for r in portal.requests if "169.254" in r.path_with_query or "192.168" in r.host]
+
+
+def test_findings_list_every_page_and_fields(inspected):
+    _, _, document = inspected
+    for finding in document["findings"]:
+        assert finding["id"].startswith(("bl-", "wl-", "tc-"))
+        assert finding["page"] in finding["pages"]
+        assert finding["title"] and finding["status"] == "open"
+        assert finding["first_seen"] == DEMO_AS_OF.isoformat()
+        assert finding["severity"] in ("high", "medium", "low")
+
+
+def test_report_html_shows_the_run(inspected):
+    _, outcome, document = inspected
+    tree = lxml_html.fromstring(outcome.report_path.read_text(encoding="utf-8"))
+    assert tree.get_element_by_id("run-status").text_content() == "已完成"
+    rows = tree.cssselect("table.findings tbody tr") if hasattr(tree, "cssselect") else tree.xpath(
+        "//table[@class='findings']/tbody/tr"
+    )
+    assert len(rows) == len(document["findings"])
+    assert not tree.xpath("//script[@src]") and not tree.xpath("//link[@href]")
