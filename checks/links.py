@@ -124,7 +124,9 @@ def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Findin
             "kind": links[0].kind,
         }
         if check.redirects:
-            evidence["redirects"] = list(check.redirects) + ([check.final_url] if check.final_url else [])
+            evidence["redirects"] = list(check.redirects) + (
+                [check.final_url] if check.final_url else []
+            )
         findings.append(
             Finding(
                 check="broken_link",
@@ -150,7 +152,13 @@ def _placeholder_subtype(link: LinkView) -> str | None:
     lowered = raw.lower()
     if lowered.startswith("file:"):
         return "file_url"
-    if len(raw) > 2 and raw[1] == ":" and raw[0].isalpha() and raw[2] in "\\/" or raw.startswith("\\\\"):
+    if (
+        len(raw) > 2
+        and raw[1] == ":"
+        and raw[0].isalpha()
+        and raw[2] in "\\/"
+        or raw.startswith("\\\\")
+    ):
         return "windows_path"
     if link.tag not in ("a", "area") or not _promises_content(link.text):
         return None

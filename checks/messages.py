@@ -10,7 +10,10 @@ from typing import Any
 
 _TITLES: dict[str, dict[str, tuple[str, str]]] = {
     "broken_link": {
-        "soft_404": ("链接指向“页面不存在”页面（软404）", "Link leads to a 'page not found' page (soft 404)"),
+        "soft_404": (
+            "链接指向“页面不存在”页面（软404）",
+            "Link leads to a 'page not found' page (soft 404)",
+        ),
         "timeout": ("链接打开超时", "Link timed out"),
         "dns_error": ("链接域名无法解析", "Link host does not resolve (DNS)"),
         "connection_refused": ("链接服务器拒绝连接", "Link server refused the connection"),
@@ -22,7 +25,10 @@ _TITLES: dict[str, dict[str, tuple[str, str]]] = {
         "*": ("链接失效（{status}）", "Broken link ({status})"),
     },
     "wrong_link": {
-        "javascript_placeholder": ("“{link_text}”链接为javascript占位，无法打开", "'{link_text}' is a javascript: placeholder"),
+        "javascript_placeholder": (
+            "“{link_text}”链接为javascript占位，无法打开",
+            "'{link_text}' is a javascript: placeholder",
+        ),
         "empty_href": ("“{link_text}”链接地址为空", "'{link_text}' has an empty href"),
         "hash_href": ("“{link_text}”链接地址为“#”", "'{link_text}' points to '#'"),
         "file_url": ("链接指向本地文件（file:）", "Link points to a local file (file:)"),
@@ -34,7 +40,10 @@ _TITLES: dict[str, dict[str, tuple[str, str]]] = {
         "*": ("链接指向保留地址", "Link points to a reserved address"),
     },
     "tls_certificate": {
-        "expiring": ("网站证书即将过期（剩余{days_left}天）", "Certificate expires in {days_left} days"),
+        "expiring": (
+            "网站证书即将过期（剩余{days_left}天）",
+            "Certificate expires in {days_left} days",
+        ),
         "expired": ("网站证书已过期", "Certificate has expired"),
         "untrusted": ("网站证书不受信任", "Certificate is not trusted"),
         "hostname_mismatch": ("网站证书与域名不符", "Certificate does not match the host name"),
@@ -96,5 +105,11 @@ def detail(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh")
             seen.append(f"{key}={value}")
     if evidence.get("redirects"):
         seen.append(" → ".join(evidence["redirects"][:5]))
-    prefix = ("所见：" if lang != "en" else "Seen: ") + "; ".join(seen) + ("。" if lang != "en" else ". ") if seen else ""
+    prefix = (
+        ("所见：" if lang != "en" else "Seen: ")
+        + "; ".join(seen)
+        + ("。" if lang != "en" else ". ")
+        if seen
+        else ""
+    )
     return prefix + how_to_fix(check, lang)

@@ -13,14 +13,18 @@ def _in_site(host: str, data: CrawlData) -> bool:
     return any(host == d or host.endswith("." + d) for d in data.scope_domains)
 
 
-def _certificate_problem(cert: CertificateView, data: CrawlData, warning_days: int) -> tuple[str, str] | None:
+def _certificate_problem(
+    cert: CertificateView, data: CrawlData, warning_days: int
+) -> tuple[str, str] | None:
     if cert.not_after is not None and cert.not_after <= data.checked_at:
         return "expired", "high"
     if not cert.trusted:
         return "untrusted", "high"
     if not cert.hostname_ok:
         return "hostname_mismatch", "high"
-    if cert.not_after is not None and cert.not_after - data.checked_at <= timedelta(days=warning_days):
+    if cert.not_after is not None and cert.not_after - data.checked_at <= timedelta(
+        days=warning_days
+    ):
         return "expiring", "medium"
     return None
 

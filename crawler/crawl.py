@@ -57,7 +57,9 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     request = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     result = crawl(request)
-    Path(request["result_path"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    Path(request["result_path"]).write_text(
+        json.dumps(result, ensure_ascii=False), encoding="utf-8"
+    )
     return 0
 
 

@@ -29,7 +29,9 @@ class ProgressReporter:
         mode = crawler.settings.get("XUNCHA_PROGRESS", "off")
         if mode not in ("tty", "log"):
             raise NotConfigured
-        interval = 1.0 if mode == "tty" else crawler.settings.getfloat("XUNCHA_PROGRESS_INTERVAL", 30)
+        interval = (
+            1.0 if mode == "tty" else crawler.settings.getfloat("XUNCHA_PROGRESS_INTERVAL", 30)
+        )
         reporter = cls(crawler, mode, interval)
         crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
@@ -65,7 +67,9 @@ class ProgressReporter:
             sys.stderr.write("\r\x1b[2K巡查 " + self.line())
             sys.stderr.flush()
         else:
-            sys.stderr.write(time.strftime("%Y-%m-%d %H:%M:%S ") + "progress: " + self.line() + "\n")
+            sys.stderr.write(
+                time.strftime("%Y-%m-%d %H:%M:%S ") + "progress: " + self.line() + "\n"
+            )
             sys.stderr.flush()
 
     def spider_closed(self, spider: Any, reason: str) -> None:

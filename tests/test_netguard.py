@@ -34,7 +34,10 @@ def test_loopback_is_allowed():
 
 
 def test_subprocess_is_guarded(netguard_log):
-    code = "import socket\ntry:\n socket.create_connection(('198.51.100.7', 80), timeout=1)\nexcept OSError as e:\n print(e)"
+    code = (
+        "import socket\ntry:\n socket.create_connection(('198.51.100.7', 80), timeout=1)\n"
+        "except OSError as e:\n print(e)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "netguard" in out.stdout
     assert "198.51.100.7" in netguard_log.read_text()

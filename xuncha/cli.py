@@ -40,10 +40,13 @@ def _summary(outcome, lang: str) -> str:  # type: ignore[no-untyped-def]
             f"in {outcome.seconds:.0f} s\nreport: {outcome.report_path}\n"
             f"findings: {outcome.findings_path}"
         )
-    status = {"finished": "完成", "failed": "失败", "interrupted": "中断"}.get(outcome.status, outcome.status)
+    status = {"finished": "完成", "failed": "失败", "interrupted": "中断"}.get(
+        outcome.status, outcome.status
+    )
     return (
         f"检测 #{outcome.run_id} {status}：抓取页面 {outcome.pages} 个，检查链接 "
-        f"{outcome.links_checked} 个，发现问题 {outcome.findings} 个，用时 {outcome.seconds:.0f} 秒\n"
+        f"{outcome.links_checked} 个，发现问题 {outcome.findings} 个，"
+        f"用时 {outcome.seconds:.0f} 秒\n"
         f"检测报告：{outcome.report_path}\n问题清单：{outcome.findings_path}"
     )
 
@@ -55,13 +58,26 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--url", help="Start URL (portal home page or disclosure section); no profile needed.")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False), help="Site profile (YAML).")
+@click.option(
+    "--url", help="Start URL (portal home page or disclosure section); no profile needed."
+)
+@click.option(
+    "--profile", "profile_path", type=click.Path(dir_okay=False), help="Site profile (YAML)."
+)
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--as-of", "as_of", default=None, help="The day date rules count from (YYYY-MM-DD).")
-@click.option("--out", "out_dir", default="out", type=click.Path(file_okay=False), show_default=True)
-@click.option("--concurrency", type=click.IntRange(1, 512), default=None, help="Concurrent requests in all.")
-@click.option("--scope", type=click.Choice(["sections", "site"]), default=None, help="Recurse into the disclosure sections (default) or the whole site.")
+@click.option(
+    "--out", "out_dir", default="out", type=click.Path(file_okay=False), show_default=True
+)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 512), default=None, help="Concurrent requests in all."
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["sections", "site"]),
+    default=None,
+    help="Recurse into the disclosure sections (default) or the whole site.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 def run(url, profile_path, db, as_of, out_dir, concurrency, scope, lang, verbose) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +88,9 @@ def run(url, profile_path, db, as_of, out_dir, concurrency, scope, lang, verbose
         raise click.UsageError("give exactly one of --url URL or --profile FILE")
     profile: Profile = load_profile(profile_path) if profile_path else profile_for_url(url)
     if scope:
-        profile = profile.model_copy(update={"scope": profile.scope.model_copy(update={"mode": scope})})
+        profile = profile.model_copy(
+            update={"scope": profile.scope.model_copy(update={"mode": scope})}
+        )
     store = Store(db or default_db_url())
     outcome = inspect_site(
         profile,
@@ -86,13 +104,17 @@ def run(url, profile_path, db, as_of, out_dir, concurrency, scope, lang, verbose
     )
     click.echo(_summary(outcome, lang))
     if outcome.status == "failed":
-        click.echo(f"错误：{outcome.message}" if lang != "en" else f"error: {outcome.message}", err=True)
+        click.echo(
+            f"错误：{outcome.message}" if lang != "en" else f"error: {outcome.message}", err=True
+        )
     sys.exit(outcome.exit_code)
 
 
 @cli.command()
 @click.option("--db", default=None, help="Database URL (default: sqlite in the output folder).")
-@click.option("--out", "out_dir", default="demo-out", type=click.Path(file_okay=False), show_default=True)
+@click.option(
+    "--out", "out_dir", default="demo-out", type=click.Path(file_okay=False), show_default=True
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def demo(db, out_dir, lang) -> None:  # type: ignore[no-untyped-def]
     """Serve the bundled demo portal on 127.0.0.1, inspect it, print the report's path."""

@@ -1,10 +1,10 @@
 """The project's exceptions: one small tree, caught once by the CLI.
 
-    XunchaError                 base: the CLI prints its message as one line and exits 2
-    ├── ProfileError            a site profile is unreadable, malformed or invalid
-    ├── StoreError              the database cannot be opened or is not at our schema
-    ├── RunLockedError          another run of the same site is in progress
-    └── SiteUnreachableError    the start URL could not be loaded (the run is stored as failed)
+XunchaError                 base: the CLI prints its message as one line and exits 2
+├── ProfileError            a site profile is unreadable, malformed or invalid
+├── StoreError              the database cannot be opened or is not at our schema
+├── RunLockedError          another run of the same site is in progress
+└── SiteUnreachableError    the start URL could not be loaded (the run is stored as failed)
 """
 
 from __future__ import annotations

@@ -20,9 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from xuncha.errors import ProfileError
 
-DEFAULT_USER_AGENT = (
-    "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
-)
+DEFAULT_USER_AGENT = "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
 
 
 class _Section(BaseModel):
@@ -195,7 +193,9 @@ def load_profile(path: str | Path) -> Profile:
         if not ca.is_file():
             line = _line_of(node, ("tls", "ca_file"))
             raise ProfileError(f"{path}:{line}: tls.ca_file: no such file {ca}")
-        profile = profile.model_copy(update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})})
+        profile = profile.model_copy(
+            update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})}
+        )
     return profile.model_copy(update={"source": str(path)})
 
 

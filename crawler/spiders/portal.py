@@ -106,7 +106,9 @@ class PortalSpider(scrapy.Spider):
             self._column(spec.url, spec.name, "profile", kind=spec.kind, unit=spec.unit)
             yield self._get(spec.url, "list", column=spec.url, priority=80)
 
-    def _get(self, url: str, role: str, *, column: str | None = None, **kwargs: Any) -> scrapy.Request:
+    def _get(
+        self, url: str, role: str, *, column: str | None = None, **kwargs: Any
+    ) -> scrapy.Request:
         self.requested[url] = role
         meta = {"xr_role": role, "xr_target": url, "xr_column": column}
         if role == "check" or role == "article":
@@ -317,7 +319,11 @@ class PortalSpider(scrapy.Spider):
                 self.probed.add(site_root)
                 probe = f"{site_root}xuncha-probe-{secrets.token_hex(6)}.html"
                 yield self._get(probe, "probe", priority=60)
-            if link.kind == "page" and self.scope.in_sections(url) and not looks_like_attachment(url):
+            if (
+                link.kind == "page"
+                and self.scope.in_sections(url)
+                and not looks_like_attachment(url)
+            ):
                 yield self._get(url, "page", priority=10)
             elif link.kind == "resource":
                 yield self._head(url)
@@ -335,7 +341,9 @@ class PortalSpider(scrapy.Spider):
             return "html" in content_type or "xml" in content_type
         return response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
 
-    def _check_record(self, response: Response, target: str, tls_error: str | None) -> LinkCheckRecord:
+    def _check_record(
+        self, response: Response, target: str, tls_error: str | None
+    ) -> LinkCheckRecord:
         record = LinkCheckRecord(
             target=target,
             checked_at=_now(),

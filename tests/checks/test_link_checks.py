@@ -22,16 +22,46 @@ def link(target, text="原文件", raw=None, tag="a", kind="page", page=PAGE):
     return LinkView(page, target, target if raw is None else raw, tag, "href", kind, text)
 
 
-def check(target, status=200, error=None, method="GET", redirects=(), final_url=None,
-          title="标题", sample="正文" * 400, content_hash="h", probe=False, detail=None):
-    return CheckView(target, method, status, error, detail, final_url or target, tuple(redirects),
-                     "text/html", title, sample, content_hash, probe)
+def check(
+    target,
+    status=200,
+    error=None,
+    method="GET",
+    redirects=(),
+    final_url=None,
+    title="标题",
+    sample="正文" * 400,
+    content_hash="h",
+    probe=False,
+    detail=None,
+):
+    return CheckView(
+        target,
+        method,
+        status,
+        error,
+        detail,
+        final_url or target,
+        tuple(redirects),
+        "text/html",
+        title,
+        sample,
+        content_hash,
+        probe,
+    )
 
 
 def data(links, checks, certificates=(), unreachable=None):
-    return CrawlData("站", ("https://jtj.example.gov.cn/",), ("example.gov.cn",), NOW, unreachable,
-                     links=tuple(links), link_checks={c.target: c for c in checks},
-                     certificates=tuple(certificates))
+    return CrawlData(
+        "站",
+        ("https://jtj.example.gov.cn/",),
+        ("example.gov.cn",),
+        NOW,
+        unreachable,
+        links=tuple(links),
+        link_checks={c.target: c for c in checks},
+        certificates=tuple(certificates),
+    )
 
 
 T = "https://xxgk.example.gov.cn/a.html"
@@ -47,8 +77,16 @@ BROKEN = [
     ("loop", [check(T, None, "redirect_loop")], "redirect_loop"),
     ("chain-to-404", [check(T, 404, redirects=(T, T + "?b"))], "redirect_error"),
     ("soft-404-title", [check(T, title="页面不存在")], "soft_404"),
-    ("soft-404-short-text", [check(T, title="交通运输局", sample="对不起，您访问的页面已删除")], "soft_404"),
-    ("soft-404-same-as-probe", [check(T, content_hash="p"), check(PROBE, content_hash="p", probe=True)], "soft_404"),
+    (
+        "soft-404-short-text",
+        [check(T, title="交通运输局", sample="对不起，您访问的页面已删除")],
+        "soft_404",
+    ),
+    (
+        "soft-404-same-as-probe",
+        [check(T, content_hash="p"), check(PROBE, content_hash="p", probe=True)],
+        "soft_404",
+    ),
     ("ok", [check(T)], None),
     ("ok-head", [check(T, method="HEAD", sample=None)], None),
     ("ok-long-page-mentions-deleted", [check(T, sample="本条已删除的说明。" + "正文" * 400)], None),
@@ -66,17 +104,29 @@ def test_broken_link_subtypes(checks, subtype):
 
 def test_one_finding_per_target_lists_every_page():
     pages = [f"https://xxgk.example.gov.cn/p{i}.html" for i in range(3)]
-    found = broken_links(data([link(T, page=p) for p in pages + pages[:1]], [check(T, 404)]), PROFILE, AS_OF)
+    found = broken_links(
+        data([link(T, page=p) for p in pages + pages[:1]], [check(T, 404)]), PROFILE, AS_OF
+    )
     assert len(found) == 1
     assert found[0].pages == tuple(pages) and found[0].page == pages[0]
     assert found[0].evidence["status"] == 404
 
 
 WRONG = [
-    ("javascript-download", link("javascript:void(0)", "下载附件"), "javascript_placeholder", "javascript:void(0)"),
+    (
+        "javascript-download",
+        link("javascript:void(0)", "下载附件"),
+        "javascript_placeholder",
+        "javascript:void(0)",
+    ),
     ("empty-attachment", link("", "附件"), "empty_href", ""),
     ("hash-details", link("#", "详见通知"), "hash_href", "#"),
-    ("file-url", link("file:///C:/Users/a/通知.doc", "通知"), "file_url", "file:///C:/Users/a/通知.doc"),
+    (
+        "file-url",
+        link("file:///C:/Users/a/通知.doc", "通知"),
+        "file_url",
+        "file:///C:/Users/a/通知.doc",
+    ),
     ("windows-path", link("D:\\文件\\预算.xls", "预算"), "windows_path", "D:\\文件\\预算.xls"),
     ("javascript-print", link("javascript:void(0)", "打印本页"), None, None),
     ("hash-top", link("#", "返回顶部"), None, None),
@@ -85,7 +135,9 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize(("item", "subtype", "url"), [w[1:] for w in WRONG], ids=[w[0] for w in WRONG])
+@pytest.mark.parametrize(
+    ("item", "subtype", "url"), [w[1:] for w in WRONG], ids=[w[0] for w in WRONG]
+)
 def test_wrong_link_placeholders(item, subtype, url):
     found = wrong_links(data([item], []), PROFILE, AS_OF)
     assert [(f.subtype, f.url) for f in found] == ([(subtype, url)] if subtype else [])
@@ -93,12 +145,19 @@ def test_wrong_link_placeholders(item, subtype, url):
 
 BLOCKED = [
     ("private-ip", "http://192.168.1.10/oa/", "private 192.168.1.10", "private_address"),
-    ("metadata", "http://169.254.169.254/latest/", "link_local 169.254.169.254", "link_local_address"),
+    (
+        "metadata",
+        "http://169.254.169.254/latest/",
+        "link_local 169.254.169.254",
+        "link_local_address",
+    ),
     ("intranet-name", "http://oa.example.gov.cn/", "private 10.20.30.40", "intranet_host"),
 ]
 
 
-@pytest.mark.parametrize(("target", "detail", "subtype"), [b[1:] for b in BLOCKED], ids=[b[0] for b in BLOCKED])
+@pytest.mark.parametrize(
+    ("target", "detail", "subtype"), [b[1:] for b in BLOCKED], ids=[b[0] for b in BLOCKED]
+)
 def test_blocked_addresses_are_wrong_links_not_broken(target, detail, subtype):
     crawl = data([link(target, "办公系统")], [check(target, None, "blocked", detail=detail)])
     assert [(f.subtype, f.url) for f in wrong_links(crawl, PROFILE, AS_OF)] == [(subtype, target)]
@@ -106,7 +165,14 @@ def test_blocked_addresses_are_wrong_links_not_broken(target, detail, subtype):
 
 
 def cert(host, days, trusted=True, hostname_ok=True, port=443):
-    return CertificateView(host, port, trusted, hostname_ok, None if trusted else "self signed", NOW + timedelta(days=days))
+    return CertificateView(
+        host,
+        port,
+        trusted,
+        hostname_ok,
+        None if trusted else "self signed",
+        NOW + timedelta(days=days),
+    )
 
 
 CERTS = [
@@ -130,7 +196,9 @@ def test_tls_certificate(item, subtype):
 def test_unreachable_site_gives_only_that_finding():
     crawl = data([link(T)], [check(T, 404)], unreachable="dns_error: no such host")
     found = run_checks(crawl, PROFILE, AS_OF)
-    assert [(f.check, f.url) for f in found] == [("site_unreachable", "https://jtj.example.gov.cn/")]
+    assert [(f.check, f.url) for f in found] == [
+        ("site_unreachable", "https://jtj.example.gov.cn/")
+    ]
     assert site_unreachable(data([], []), PROFILE, AS_OF) == []
 
 
@@ -141,9 +209,18 @@ def test_registry_documents_every_check():
 
 
 def test_one_certificate_on_two_portal_hosts_is_one_finding():
-    shared = dict(trusted=True, hostname_ok=True, verify_error=None, not_after=NOW + timedelta(days=20),
-                  subject="CN=*.example.gov.cn", issuer="CN=CA")
-    certs = [CertificateView("xxgk.example.gov.cn", 443, **shared), CertificateView("jtj.example.gov.cn", 443, **shared)]
+    shared = dict(
+        trusted=True,
+        hostname_ok=True,
+        verify_error=None,
+        not_after=NOW + timedelta(days=20),
+        subject="CN=*.example.gov.cn",
+        issuer="CN=CA",
+    )
+    certs = [
+        CertificateView("xxgk.example.gov.cn", 443, **shared),
+        CertificateView("jtj.example.gov.cn", 443, **shared),
+    ]
     found = tls_certificates(data([], [], certs), PROFILE, AS_OF)
     assert [(f.subtype, f.url) for f in found] == [("expiring", "https://jtj.example.gov.cn/")]
     assert found[0].pages == ("https://jtj.example.gov.cn/", "https://xxgk.example.gov.cn/")

@@ -26,7 +26,9 @@ def inspected(tmp_path_factory):
     with DemoPortal(work / "portal") as portal:
         profile = Profile.model_validate(demo_profile(portal))
         store = Store(f"sqlite:///{work / 'xuncha.db'}")
-        outcome = inspect_site(profile, store, as_of=DEMO_AS_OF, out_dir=work / "out", progress="off")
+        outcome = inspect_site(
+            profile, store, as_of=DEMO_AS_OF, out_dir=work / "out", progress="off"
+        )
         store.dispose()
         document = json.loads(outcome.findings_path.read_text(encoding="utf-8"))
         yield portal, outcome, document
@@ -40,7 +42,10 @@ def test_run_finished_complete(inspected):
     _, outcome, document = inspected
     assert (outcome.status, outcome.complete) == ("finished", True)
     assert document["schema"] == "xuncha.findings/1"
-    assert document["run"]["status"] == "finished" and document["run"]["as_of"] == DEMO_AS_OF.isoformat()
+    assert (
+        document["run"]["status"] == "finished"
+        and document["run"]["as_of"] == DEMO_AS_OF.isoformat()
+    )
     assert document["run"]["pages"] == outcome.pages > 100
 
 
@@ -102,8 +107,10 @@ def test_report_html_shows_the_run(inspected):
     _, outcome, document = inspected
     tree = lxml_html.fromstring(outcome.report_path.read_text(encoding="utf-8"))
     assert tree.get_element_by_id("run-status").text_content() == "已完成"
-    rows = tree.cssselect("table.findings tbody tr") if hasattr(tree, "cssselect") else tree.xpath(
-        "//table[@class='findings']/tbody/tr"
+    rows = (
+        tree.cssselect("table.findings tbody tr")
+        if hasattr(tree, "cssselect")
+        else tree.xpath("//table[@class='findings']/tbody/tr")
     )
     assert len(rows) == len(document["findings"])
     assert not tree.xpath("//script[@src]") and not tree.xpath("//link[@href]")

@@ -42,18 +42,40 @@ def test_good_profile_loads_with_defaults(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("name: a\nstart_urls: [http://x.gov.cn/]\npoliteness:\n  delay: fast\n", ":4: politeness.delay:"),
-        ("name: a\nstart_urls: [http://x.gov.cn/]\npoliteness:\n  speed: 3\n", ":4: politeness.speed: unknown key"),
+        (
+            "name: a\nstart_urls: [http://x.gov.cn/]\npoliteness:\n  delay: fast\n",
+            ":4: politeness.delay:",
+        ),
+        (
+            "name: a\nstart_urls: [http://x.gov.cn/]\npoliteness:\n  speed: 3\n",
+            ":4: politeness.speed: unknown key",
+        ),
         ("name: a\nstart_urls: [\n", "YAML syntax error"),
         ("name: a\n", ":1: start_urls: required key is missing"),
         ("start_urls: [ftp://a.gov.cn/]\n", "start_urls: not an http(s) URL"),
         ("start_urls: [http://a.gov.cn/]\nnetwork:\n  allow: [10.0.0.0/33]\n", ":3: network.allow"),
-        ("start_urls: [http://a.gov.cn/]\ncolumns:\n  - name: x\n    url: http://a.gov.cn/x/\n    unitt: y\n", ":5: columns.0.unitt: unknown key"),
+        (
+            "start_urls: [http://a.gov.cn/]\ncolumns:\n  - name: x\n"
+            "    url: http://a.gov.cn/x/\n    unitt: y\n",
+            ":5: columns.0.unitt: unknown key",
+        ),
         ("- just\n- a list\n", "a profile is a mapping"),
-        ("start_urls: [http://a.gov.cn/]\ntls:\n  ca_file: missing.pem\n", ":3: tls.ca_file: no such file"),
+        (
+            "start_urls: [http://a.gov.cn/]\ntls:\n  ca_file: missing.pem\n",
+            ":3: tls.ca_file: no such file",
+        ),
     ],
-    ids=["wrong-type", "unknown-key", "yaml-syntax", "missing-key", "bad-url", "bad-cidr",
-         "nested-unknown-key", "not-a-mapping", "missing-ca-file"],
+    ids=[
+        "wrong-type",
+        "unknown-key",
+        "yaml-syntax",
+        "missing-key",
+        "bad-url",
+        "bad-cidr",
+        "nested-unknown-key",
+        "not-a-mapping",
+        "missing-ca-file",
+    ],
 )
 def test_bad_profile_names_file_line_and_key(tmp_path, text, expected):
     path = tmp_path / "bad.yaml"
@@ -70,8 +92,19 @@ def test_cli_bad_profile_is_one_line_and_writes_nothing(tmp_path, monkeypatch, c
     path = tmp_path / "bad.yaml"
     path.write_text("start_urls: [http://a.gov.cn/]\npoliteness:\n  speed: 3\n", encoding="utf-8")
     db = tmp_path / "x.db"
-    monkeypatch.setattr("sys.argv", ["xuncha", "run", "--profile", str(path), "--db", f"sqlite:///{db}",
-                                     "--out", str(tmp_path / "out")])
+    monkeypatch.setattr(
+        "sys.argv",
+        [
+            "xuncha",
+            "run",
+            "--profile",
+            str(path),
+            "--db",
+            f"sqlite:///{db}",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     with pytest.raises(SystemExit) as info:
         main()
     assert info.value.code == 2

@@ -8,30 +8,62 @@ from sqlalchemy import select
 
 from xuncha.store import Finding, FindingEvent, LinkCheck, Run, Site, Store
 
-TABLES = ["alembic_version", "certificates", "columns", "finding_events", "findings",
-          "link_checks", "links", "list_items", "pages", "runs", "sites"]
+TABLES = [
+    "alembic_version",
+    "certificates",
+    "columns",
+    "finding_events",
+    "findings",
+    "link_checks",
+    "links",
+    "list_items",
+    "pages",
+    "runs",
+    "sites",
+]
 
 
 def test_migrates_to_head_and_round_trips(db_url):
     store = Store(db_url)
     assert store.table_names() == TABLES
     with store.session() as s, s.begin():
-        site = Site(key="https://jtj.example.gov.cn", name="辽源市交通运输局", start_url="https://jtj.example.gov.cn/")
+        site = Site(
+            key="https://jtj.example.gov.cn",
+            name="辽源市交通运输局",
+            start_url="https://jtj.example.gov.cn/",
+        )
         s.add(site)
         s.flush()
-        run = Run(site_id=site.id, started_at=datetime(2026, 11, 26, 2, 0, tzinfo=UTC),
-                  as_of=date(2026, 11, 26), status="running", profile={"name": "辽源"}, stats={})
+        run = Run(
+            site_id=site.id,
+            started_at=datetime(2026, 11, 26, 2, 0, tzinfo=UTC),
+            as_of=date(2026, 11, 26),
+            status="running",
+            profile={"name": "辽源"},
+            stats={},
+        )
         s.add(run)
         s.flush()
-        s.add(LinkCheck(run_id=run.id, target="https://x/附件.pdf", checked_at=datetime.now(UTC),
-                        status=404, redirects=["a", "b"]))
+        s.add(
+            LinkCheck(
+                run_id=run.id,
+                target="https://x/附件.pdf",
+                checked_at=datetime.now(UTC),
+                status=404,
+                redirects=["a", "b"],
+            )
+        )
         run_id = run.id
     again = Store(db_url)  # a second open is a no-op migration
     with again.session() as s:
         run = s.get(Run, run_id)
         assert run.profile == {"name": "辽源"}
         check = s.scalar(select(LinkCheck).where(LinkCheck.run_id == run_id))
-        assert (check.target, check.status, check.redirects) == ("https://x/附件.pdf", 404, ["a", "b"])
+        assert (check.target, check.status, check.redirects) == (
+            "https://x/附件.pdf",
+            404,
+            ["a", "b"],
+        )
     store.dispose()
     again.dispose()
 
@@ -42,18 +74,44 @@ def test_findings_and_events_are_kept(db_url):
         site = Site(key="k", name="n", start_url="http://a/")
         s.add(site)
         s.flush()
-        run = Run(site_id=site.id, started_at=datetime.now(UTC), as_of=date(2026, 1, 5),
-                  status="finished", profile={}, stats={})
+        run = Run(
+            site_id=site.id,
+            started_at=datetime.now(UTC),
+            as_of=date(2026, 1, 5),
+            status="finished",
+            profile={},
+            stats={},
+        )
         s.add(run)
         s.flush()
-        f = Finding(site_id=site.id, fingerprint="bl-1", check="broken_link", subtype="http_404",
-                    severity="high", url="http://a/x", status="open", first_seen=date(2026, 1, 5),
-                    last_seen=date(2026, 1, 5), first_run_id=run.id, last_run_id=run.id,
-                    title="t", detail="d", pages=["http://a/"], evidence={"status": 404})
+        f = Finding(
+            site_id=site.id,
+            fingerprint="bl-1",
+            check="broken_link",
+            subtype="http_404",
+            severity="high",
+            url="http://a/x",
+            status="open",
+            first_seen=date(2026, 1, 5),
+            last_seen=date(2026, 1, 5),
+            first_run_id=run.id,
+            last_run_id=run.id,
+            title="t",
+            detail="d",
+            pages=["http://a/"],
+            evidence={"status": 404},
+        )
         s.add(f)
         s.flush()
-        s.add(FindingEvent(finding_id=f.id, at=datetime.now(UTC), run_id=run.id, action="opened",
-                           new_status="open"))
+        s.add(
+            FindingEvent(
+                finding_id=f.id,
+                at=datetime.now(UTC),
+                run_id=run.id,
+                action="opened",
+                new_status="open",
+            )
+        )
     with store.session() as s:
         f = s.scalar(select(Finding))
         assert f.evidence == {"status": 404} and f.pages == ["http://a/"]

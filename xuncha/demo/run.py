@@ -11,9 +11,8 @@ from xuncha.store import Store
 
 
 def run_demo(out_dir: Path, *, db_url: str | None = None, lang: str = "zh", progress: str = "log"):  # type: ignore[no-untyped-def]
+    from xuncha.demo import DEMO_AS_OF, demo_profile
     from xuncha.demo.server import DemoPortal
-    from xuncha.demo import DEMO_AS_OF
-    from xuncha.demo import demo_profile
     from xuncha.runner import inspect_site
 
     out_dir = out_dir.resolve()

@@ -72,7 +72,9 @@ class Page(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)
     final_url: Mapped[str | None] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(String(20))  # home | section | list | article | page | attachment
+    role: Mapped[str] = mapped_column(
+        String(20)
+    )  # home | section | list | article | page | attachment
     status: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str | None] = mapped_column(String(40))
@@ -201,7 +203,9 @@ class Finding(Base):
     detail: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unit: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20))  # open | fixed | reopened | waived | false_positive
+    status: Mapped[str] = mapped_column(
+        String(20)
+    )  # open | fixed | reopened | waived | false_positive
     first_seen: Mapped[date] = mapped_column(Date)
     last_seen: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date)
