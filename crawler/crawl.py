@@ -9,7 +9,9 @@ to the result file named in the request, then exits 0 — or non-zero if it coul
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,17 @@ def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
             for key, value in stats.items()}  # fmt: skip
 
 
+def _quiet(log_level: str) -> None:
+    """Keep the console for what a webmaster needs: a link given up on is a finding, not an
+    error of the run, and the TLS inspector's setting is deprecated upstream but still the only
+    way into the handshake (see crawler/tls.py)."""
+    warnings.filterwarnings("ignore", message=".*DOWNLOADER_CLIENTCONTEXTFACTORY.*")
+    if log_level != "INFO":
+        logging.getLogger("crawler.middlewares.retry").setLevel(logging.CRITICAL)
+
+
 def crawl(request: dict[str, Any]) -> dict[str, Any]:
+    _quiet(request.get("log_level", "WARNING"))
     profile = Profile.model_validate(request["profile"])
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")

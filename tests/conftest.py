@@ -7,6 +7,7 @@ anywhere fails the test that made it, even when the code under test swallowed th
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -72,6 +73,25 @@ def postgres_server_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_database_url(postgres_server_url):
+    """A fresh PostgreSQL database for one test module (a crawl child opens its own engine)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(postgres_server_url).database}_{next(_COUNTER)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_COUNTER = itertools.count(1)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

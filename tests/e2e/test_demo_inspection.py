@@ -20,12 +20,17 @@ from xuncha.runner import inspect_site
 from xuncha.store import Store
 
 
-@pytest.fixture(scope="module")
-def inspected(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def inspected(request, tmp_path_factory):
+    """The demo inspected once per database: the whole path runs on SQLite and PostgreSQL."""
     work = tmp_path_factory.mktemp("demo")
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{work / 'xuncha.db'}"
+    else:
+        db_url = request.getfixturevalue("postgres_database_url")
     with DemoPortal(work / "portal") as portal:
         profile = Profile.model_validate(demo_profile(portal))
-        store = Store(f"sqlite:///{work / 'xuncha.db'}")
+        store = Store(db_url)
         outcome = inspect_site(
             profile, store, as_of=DEMO_AS_OF, out_dir=work / "out", progress="off"
         )

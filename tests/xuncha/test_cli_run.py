@@ -1,0 +1,128 @@
+"""`xuncha run` as a webmaster uses it: no profile, an unreachable site, XUNCHA_DB, --lang."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from xuncha.cli import cli
+from xuncha.store import Column, Page, Run, Store
+
+PAGES = {
+    "/": '<html><head><title>某县人民政府</title></head><body><div class="nav"><a href="/">首页</a>'
+    '<a href="/zwgk/">政务公开</a></div><a href="/gone.html">旧文件</a></body></html>',
+    "/zwgk/": '<html><body><ul class="menu"><li><a href="/zwgk/tzgg/">通知公告</a></li></ul></body></html>',
+    "/zwgk/tzgg/": '<html><body><ul class="list">'
+    + "".join(
+        f'<li><a href="t2026100{i}_{i}.html">关于第{i}项工作的通知</a><span>2026-10-0{i}</span></li>'
+        for i in range(1, 4)
+    )
+    + "</ul></body></html>",
+}
+for i in range(1, 4):
+    PAGES[f"/zwgk/tzgg/t2026100{i}_{i}.html"] = (
+        f"<html><body><h1>通知{i}</h1><p>发布时间：2026-10-0{i}</p></body></html>"
+    )
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        body = PAGES.get(self.path)
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        data = (body or "<html><title>404 Not Found</title></html>").encode()
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_HEAD(self):  # noqa: N802
+        self.send_response(200 if self.path in PAGES else 404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_run_with_url_only(site, tmp_path, monkeypatch):
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("XUNCHA_DB", f"sqlite:///{db}")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["run", "--url", site, "--out", str(out), "--as-of", "2026-10-10"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "检测报告：" in result.output and "发现问题 1 个" in result.output
+    document = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [(f["check"], f["subtype"], f["url"]) for f in document["findings"]] == [
+        ("broken_link", "http_404", site + "gone.html")
+    ]
+    store = Store(f"sqlite:///{db}")
+    with store.session() as s:
+        columns = s.scalars(select(Column)).all()
+        assert [(c.name, c.items, c.newest.isoformat()) for c in columns] == [
+            ("通知公告", 3, "2026-10-03")
+        ]
+        articles = s.scalars(select(Page).where(Page.role == "article")).all()
+        assert sorted(p.pub_date.isoformat() for p in articles) == [
+            "2026-10-01",
+            "2026-10-02",
+            "2026-10-03",
+        ]
+        assert all(p.content_hash and p.size and p.fetched_at for p in articles)
+    store.dispose()
+
+
+def test_english_summary(site, tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--url",
+            site,
+            "--db",
+            f"sqlite:///{tmp_path / 'x.db'}",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "finished: " in result.output and "1 findings" in result.output
+    document = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert document["findings"][0]["title"] == "Broken link (404)"
+
+
+def test_unreachable_site_is_a_failed_run(tmp_path):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(cli, ["run", "--url", url, "--db", db, "--out", str(tmp_path)])
+    sock.close()
+    assert result.exit_code == 2
+    assert "站点无法访问" in result.output
+    document = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert document["run"]["status"] == "failed"
+    assert [(f["check"], f["url"]) for f in document["findings"]] == [("site_unreachable", url)]
+    store = Store(db)
+    with store.session() as s:
+        run = s.scalar(select(Run))
+        assert (run.status, run.complete) == ("failed", False)
+        assert "connection_refused" in run.message
+    store.dispose()
