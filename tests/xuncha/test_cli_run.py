@@ -15,12 +15,15 @@ from xuncha.cli import cli
 from xuncha.store import Column, Page, Run, Store
 
 PAGES = {
-    "/": '<html><head><title>某县人民政府</title></head><body><div class="nav"><a href="/">首页</a>'
-    '<a href="/zwgk/">政务公开</a></div><a href="/gone.html">旧文件</a></body></html>',
-    "/zwgk/": '<html><body><ul class="menu"><li><a href="/zwgk/tzgg/">通知公告</a></li></ul></body></html>',
+    "/": '<html><head><title>某县人民政府</title></head><body><div class="nav">'
+    '<a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
+    '<a href="/gone.html">旧文件</a></body></html>',
+    "/zwgk/": '<html><body><ul class="menu">'
+    '<li><a href="/zwgk/tzgg/">通知公告</a></li></ul></body></html>',
     "/zwgk/tzgg/": '<html><body><ul class="list">'
     + "".join(
-        f'<li><a href="t2026100{i}_{i}.html">关于第{i}项工作的通知</a><span>2026-10-0{i}</span></li>'
+        f'<li><a href="t2026100{i}_{i}.html">关于第{i}项工作的通知</a>'
+        f"<span>2026-10-0{i}</span></li>"
         for i in range(1, 4)
     )
     + "</ul></body></html>",
