@@ -298,7 +298,13 @@ class PortalSpider(scrapy.Spider):
                 title=entry.title,
                 list_date=entry.date,
             )
-            if is_fetchable(entry.url) and self.requested.get(entry.url) not in ("article", "page"):
+            if not is_fetchable(entry.url):
+                continue
+            if not self.scope.in_site(entry.url):
+                # An item published elsewhere (a reprint on another site): checked, not parsed.
+                if entry.url not in self.requested:
+                    yield self._head(entry.url)
+            elif self.requested.get(entry.url) not in ("article", "page"):
                 yield self._get(entry.url, "article", column=column_url, priority=20)
         if not entries:
             children = [nav for nav in discover_columns(doc, response_url) if nav.url != column_url]
