@@ -1,4 +1,5 @@
 """The HTML run report: hostile crawled text renders inert; only http(s) links are clickable."""
+# ruff: noqa: E501  (literal report fixtures read better unwrapped)
 
 from __future__ import annotations
 
