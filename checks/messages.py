@@ -96,20 +96,29 @@ def how_to_fix(check: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+_EVIDENCE_LABELS = {
+    "status": ("状态码", "status"),
+    "error_detail": ("错误", "error"),
+    "verify_error": ("证书错误", "certificate error"),
+    "address": ("地址", "address"),
+    "not_after": ("证书到期", "expires"),
+}
+
+
 def detail(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") -> str:
     """What was seen, then how to fix it."""
+    english = lang == "en"
     seen = []
-    for key in ("status", "error_detail", "verify_error", "address", "not_after", "error"):
+    for key, (zh, en) in _EVIDENCE_LABELS.items():
         value = evidence.get(key)
-        if value not in (None, ""):
-            seen.append(f"{key}={value}")
-    if evidence.get("redirects"):
-        seen.append(" → ".join(evidence["redirects"][:5]))
-    prefix = (
-        ("所见：" if lang != "en" else "Seen: ")
-        + "; ".join(seen)
-        + ("。" if lang != "en" else ". ")
-        if seen
-        else ""
-    )
-    return prefix + how_to_fix(check, lang)
+        if value not in (None, "") and not (key == "error_detail" and evidence.get("redirects")):
+            seen.append(f"{en if english else zh} {value}")
+    hops = list(dict.fromkeys(evidence.get("redirects") or []))
+    if hops:
+        seen.append(("redirects: " if english else "重定向：") + " → ".join(hops[:5]))
+    if not seen:
+        return how_to_fix(check, lang)
+    separator = "; " if english else "；"
+    lead = "Seen: " if english else "所见："
+    end = ". " if english else "。"
+    return lead + separator.join(seen) + end + how_to_fix(check, lang)

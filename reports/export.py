@@ -26,7 +26,7 @@ class ExportRun:
     complete: bool
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso(value: date | datetime | None) -> str | None:
     """ISO 8601; a naive datetime is UTC (SQLite drops the offset of what we stored in UTC)."""
     if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -51,9 +51,9 @@ def finding_document(row: Any, lang: str = "zh") -> dict[str, Any]:
         "evidence": row.evidence or {},
         "unit": row.unit,
         "status": row.status,
-        "first_seen": _iso(row.first_seen),
-        "last_seen": _iso(row.last_seen),
-        "deadline": _iso(row.deadline),
+        "first_seen": iso(row.first_seen),
+        "last_seen": iso(row.last_seen),
+        "deadline": iso(row.deadline),
     }
 
 
@@ -75,9 +75,9 @@ def findings_document(
     if run is not None:
         document["run"] = {
             "id": run.id,
-            "started_at": _iso(run.started_at),
-            "finished_at": _iso(run.finished_at),
-            "as_of": _iso(run.as_of),
+            "started_at": iso(run.started_at),
+            "finished_at": iso(run.finished_at),
+            "as_of": iso(run.as_of),
             "status": run.status,
             "complete": run.complete,
             "pages": run.pages,

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.registry import run_checks
-from reports.export import ExportRun, findings_document, write_json
+from reports.export import ExportRun, findings_document, iso, write_json
 from reports.html import ReportFinding, RunReport, check_name, write_run_report
 from xuncha.profile import Profile
 from xuncha.snapshot import load_crawl
@@ -195,8 +195,8 @@ def _write_outputs(
         start_url=profile.start_urls[0],
         run_id=run.id,
         as_of=run.as_of.isoformat(),
-        started_at=run.started_at.isoformat(timespec="seconds"),
-        finished_at=run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
+        started_at=iso(run.started_at),
+        finished_at=iso(run.finished_at),
         status=run.status,
         complete=run.complete,
         message=run.message,
