@@ -74,6 +74,13 @@ _FIXES: dict[str, tuple[str, str]] = {
 }
 
 
+def register(check: str, titles: dict[str, tuple[str, str]], fix: tuple[str, str]) -> None:
+    """Add a check's titles ({subtype or "*": (中文, English)}, templates over its evidence)
+    and its one-line how-to-fix; each check module registers its own at import."""
+    _TITLES[check] = dict(titles)
+    _FIXES[check] = fix
+
+
 class _Lenient(dict):  # type: ignore[type-arg]
     def __missing__(self, key: str) -> str:
         return "?"

@@ -9,6 +9,11 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class PageView:
+    """A fetched page. `meta` holds the page's meta tags (SiteName, ColumnName, PubDate…) and:
+    `breadcrumb` (list of str); `identity` (dict of crawler.parsing.identity.SiteIdentity
+    fields) on the home page and a sample of inner pages; `newest_item` (ISO date of the newest
+    dated entry shown) on the home page."""
+
     url: str
     final_url: str | None
     role: str
@@ -80,6 +85,19 @@ class CertificateView:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchView:
+    """The site search (站内搜索) as the crawler tried it: the form on the home page, and the
+    answer to one query."""
+
+    form_found: bool
+    action: str | None = None
+    query: str | None = None
+    status: int | None = None
+    error: str | None = None
+    result_links: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CrawlData:
     """Everything one run saw, as the checks need it."""
 
@@ -94,6 +112,9 @@ class CrawlData:
     links: tuple[LinkView, ...] = ()
     link_checks: dict[str, CheckView] = field(default_factory=dict)
     certificates: tuple[CertificateView, ...] = ()
+    # URL -> visible text of a crawled HTML page, or the text extracted from an attachment.
+    texts: dict[str, str] = field(default_factory=dict)
+    search: SearchView | None = None
 
 
 @dataclass(frozen=True, slots=True)

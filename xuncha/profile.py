@@ -18,6 +18,7 @@ import tldextract
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from checks.config import ChecksConfig
 from xuncha.errors import ProfileError
 
 DEFAULT_USER_AGENT = "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
@@ -99,6 +100,7 @@ class Profile(_Section):
     tls: Tls = Field(default_factory=Tls)
     network: Network = Field(default_factory=Network)
     limits: Limits = Field(default_factory=Limits)
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("start_urls")

@@ -1,0 +1,95 @@
+"""Thresholds and rule choices of the content checks: the `checks:` section of a site profile.
+
+Every number here is a default taken from docs/standards.md (国办秘函〔2019〕19号, 《政府信息公开
+条例》, monitoring practice); a profile may override any of them. Unknown keys are errors, like
+everywhere in a profile.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Column kinds (栏目类型) and their freshness windows in days.
+#   dynamic     动态/要闻/工作动态                    2 weeks
+#   notice      通知公告                              6 months
+#   policy      政策文件 / 规范性文件                  6 months
+#   interpretation 政策解读                          6 months
+#   maintained  人事/规划计划/财政/other maintained    1 year
+#   static      机构职能/公开指南/公开制度 …: no freshness rule (updated when things change)
+DEFAULT_WINDOWS = {
+    "dynamic": 14,
+    "notice": 183,
+    "policy": 183,
+    "interpretation": 183,
+    "maintained": 365,
+}
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FreshnessConfig(_Config):
+    """栏目不更新 / 首页不更新."""
+
+    windows: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS))
+    home_days: int = Field(14, ge=1)
+    # A column within this many days of its limit is "about to go stale" (low severity).
+    warn_within_days: int = Field(30, ge=0)
+    # Column kind by column name or list URL, overriding the keyword table.
+    kinds: dict[str, str] = Field(default_factory=dict)
+
+
+class MandatoryConfig(_Config):
+    """法定主动公开内容: which rule packs apply and the recurring items' due dates (MM-DD)."""
+
+    packs: list[str] = Field(default_factory=lambda: ["department"])
+    annual_report_due: str = "01-31"  # 条例 第四十九条: last year's report by 31 January
+    budget_due: str = "03-31"  # practice: this year's 部门预算 by about the end of March
+    final_accounts_due: str = "09-30"  # practice: last year's 部门决算 by about the end of September
+
+
+class WordingRule(_Config):
+    wrong: str
+    right: str
+    severity: str = "high"
+    note: str | None = None
+
+
+class WordingConfig(_Config):
+    """错敏词: extra rules for this site, and shipped rules to ignore (by their `wrong` text)."""
+
+    extra: list[WordingRule] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+
+
+class IdentityConfig(_Config):
+    """网站标识 (footer elements, meta tags): how many inner pages to sample besides the home."""
+
+    sample_pages: int = Field(5, ge=0, le=100)
+    search_query: str = "政务公开"
+
+
+class ScoringConfig(_Config):
+    """Single-veto lines of 国办秘函〔2019〕19号 and the early-warning lines of practice.
+
+    `deductions` maps a check id (optionally `check/subtype`) to points deducted per finding,
+    overriding Xuncha's documented model table (the official point values are not published).
+    """
+
+    stale_veto: int = 5  # (1) 动态 2 weeks + 通知公告/政策文件 6 months: veto at >= 5
+    long_stale_veto: int = 10  # (2) maintained columns not updated for long: veto at >= 10
+    blank_veto: int = 5  # 空白栏目 >= 5
+    warn_stale: int = 6  # practice: warn earlier
+    warn_blank: int = 2
+    warn_home_days: int = 10
+    pass_mark: float = 60.0
+    deductions: dict[str, float] = Field(default_factory=dict)
+
+
+class ChecksConfig(_Config):
+    freshness: FreshnessConfig = Field(default_factory=FreshnessConfig)
+    mandatory: MandatoryConfig = Field(default_factory=MandatoryConfig)
+    wording: WordingConfig = Field(default_factory=WordingConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
