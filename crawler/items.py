@@ -95,3 +95,25 @@ class CertificateRecord:
     not_after: datetime | None
     subject: str | None
     issuer: str | None
+
+
+@dataclass(slots=True)
+class PageTextRecord:
+    """Visible text of an HTML page, or the text extracted from an attachment."""
+
+    url: str
+    format: str
+    text: str
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class SearchRecord:
+    """The site search as tried: whether the home page has a search form, and one query."""
+
+    form_found: bool
+    action: str | None = None
+    query: str | None = None
+    status: int | None = None
+    error: str | None = None
+    result_links: int | None = None

@@ -15,8 +15,20 @@ from crawler.items import (
     LinkRecord,
     ListItemRecord,
     PageRecord,
+    PageTextRecord,
+    SearchRecord,
 )
-from xuncha.store import Certificate, Column, LinkCheck, LinkOccurrence, ListItem, Page, Store
+from xuncha.store import (
+    Certificate,
+    Column,
+    LinkCheck,
+    LinkOccurrence,
+    ListItem,
+    Page,
+    PageText,
+    SiteSearch,
+    Store,
+)
 
 _TABLES: dict[type, type] = {
     PageRecord: Page,
@@ -25,6 +37,8 @@ _TABLES: dict[type, type] = {
     ListItemRecord: ListItem,
     ColumnRecord: Column,
     CertificateRecord: Certificate,
+    PageTextRecord: PageText,
+    SearchRecord: SiteSearch,
 }
 
 

@@ -15,6 +15,7 @@ from checks.model import (
     LinkView,
     ListItemView,
     PageView,
+    SearchView,
 )
 from xuncha.store import (
     Certificate,
@@ -23,7 +24,9 @@ from xuncha.store import (
     LinkOccurrence,
     ListItem,
     Page,
+    PageText,
     Run,
+    SiteSearch,
 )
 
 
@@ -74,6 +77,18 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
             select(Certificate).where(Certificate.run_id == run_id).order_by(Certificate.id)
         )
     )  # fmt: skip
+    texts = {
+        t.url: t.text for t in session.scalars(select(PageText).where(PageText.run_id == run_id))
+    }
+    search_row = session.scalar(
+        select(SiteSearch).where(SiteSearch.run_id == run_id).order_by(SiteSearch.id)
+    )
+    search = (
+        SearchView(search_row.form_found, search_row.action, search_row.query, search_row.status,
+                   search_row.error, search_row.result_links)
+        if search_row is not None
+        else None
+    )  # fmt: skip
     unreachable = run.message if run.status == "failed" else None
     return CrawlData(
         site_name=profile.display_name,
@@ -87,4 +102,6 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
         links=links,
         link_checks=checks,
         certificates=certificates,
+        texts=texts,
+        search=search,
     )

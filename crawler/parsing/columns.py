@@ -170,15 +170,20 @@ def _names_section(name: str) -> bool:
 
 def _nav_blocks(doc: Element) -> set[Element]:
     """Blocks of the site's own navigation: the list holding a 首页 link, with the same-shaped
-    lists beside it (a top bar, a footer site map, a breadcrumb)."""
+    lists beside it (a top bar, a footer site map, a breadcrumb).
+
+    A breadcrumb is a block of its own however few links it has: on a section's home page it
+    reads just 首页 > 信息公开, and climbing from there would take in the column tree beside it.
+    """
     blocks: set[Element] = set()
+    crumb = _breadcrumb(doc)
     for anchor in doc.iter("a"):
         if text_of(anchor).replace(" ", "") not in HOME_NAMES:
             continue
         block = anchor.getparent()
         # Climb to the smallest block holding a few links (layout tables wrap each nav item
         # in its own table), never into a block the size of the page.
-        while block is not None and _link_count(block) < MIN_NAV_BLOCK_LINKS:
+        while block is not None and block is not crumb and _link_count(block) < MIN_NAV_BLOCK_LINKS:
             parent = block.getparent()
             if parent is None or tag_of(parent) in ("body", "html"):
                 break

@@ -28,3 +28,32 @@ def parse_html(text: str, url: str) -> lxml.html.HtmlElement:
     except (ParserError, ValueError):
         doc = lxml.html.document_fromstring(EMPTY_DOCUMENT, base_url=url)
     return doc
+
+
+_INVISIBLE = {"script", "style", "noscript", "template", "head", "title"}
+
+
+def visible_text(doc: lxml.html.HtmlElement, *, limit: int = 200_000) -> str:
+    """The text a visitor can read: no scripts, styles, templates or comments; whitespace
+    collapsed; at most `limit` characters."""
+    parts: list[str] = []
+    size = 0
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        nonlocal size
+        if size >= limit:
+            return
+        tag = element.tag if isinstance(element.tag, str) else None
+        if tag is not None and tag.lower() not in _INVISIBLE:
+            if element.text:
+                parts.append(element.text)
+                size += len(element.text)
+            for child in element:
+                walk(child)
+        if element.tail:
+            parts.append(element.tail)
+            size += len(element.tail)
+
+    body = doc.find("body")
+    walk(body if body is not None else doc)
+    return " ".join(" ".join(parts).split())[:limit]

@@ -35,6 +35,9 @@ _JOINED_EXT = re.compile(r"\+\s*[\\'\"]*\.(s?html?|jsp|php|aspx?)\b")
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.DOTALL)
 _HREF = re.compile(r"href\s*=\s*['\"]([^'\"]+)['\"]")
 _HANWEB_VAR = r"\b{}\s*[:=]\s*['\"]?(\d+)"
+_WRITES_PAGER = re.compile(r"document\.write|\.innerHTML\s*\+?=")
+_LOOP_FROM = re.compile(r"for\s*\(\s*(?:var\s+|let\s+)?\w+\s*=\s*([01])\s*;")
+_MINUS_ONE = re.compile(r"\(\s*\w+\s*-\s*1\s*\)")
 
 
 def script_page_count(scripts: list[str]) -> int | None:
@@ -68,19 +71,34 @@ def pages_from_scripts(scripts: list[str], url: str, max_pages: int) -> list[str
         count = script_page_count([text])
         if not count or not (_PAGE_COUNT_VAR.search(text) or _RECORD_COUNT_VAR.search(text)):
             continue
-        if "document.write" not in text and not _NAME_VAR.search(text):
+        if not _WRITES_PAGER.search(text) and not _NAME_VAR.search(text):
             continue
         current_match = _CURRENT_VAR.search(text)
         current = int(current_match.group(1)) if current_match else 0
         name, ext = _page_name(text, url)
-        return _static_pages(url, name, ext, count, current, max_pages)
+        first = 1 if _counts_from_one(text, url, name, current) else 0
+        return _static_pages(url, name, ext, count, current, max_pages, first)
     return []
+
+
+def _counts_from_one(script: str, url: str, name: str, current: int) -> bool:
+    """Whether page 2 is ``name_2`` (JEECMS-like, 1-based) rather than TRS's ``name_1``.
+
+    On the unnumbered first page the script says it: its current page is 1, not 0. On a
+    numbered page both schemes give ``name_N`` the current page N, so the pager's loop decides:
+    counting from 1 without taking one off for the file name (``"index_" + (i - 1)``).
+    """
+    if not re.search(rf"(?:^|/){re.escape(name)}_\d+\.\w+$", urlsplit(url).path):
+        return current == 1
+    loop = _LOOP_FROM.search(script)
+    return bool(loop) and loop.group(1) == "1" and not _MINUS_ONE.search(script)
 
 
 def _page_name(script: str, url: str) -> tuple[str, str]:
     """The page file's name and extension a pager script writes (default: index + URL's)."""
     name_var, ext_var = _NAME_VAR.search(script), _EXT_VAR.search(script)
-    writes = " ".join(_WRITE_CALL.findall(script))
+    # The strings a pager writes; a pager that fills an element (innerHTML) builds them anywhere.
+    writes = " ".join(_WRITE_CALL.findall(script)) or script
     joined = re.sub(r"[\\]?['\"]\s*\+\s*[\\]?['\"]", "", writes)
     name_match, ext_match = _JOINED_NAME.search(joined), _JOINED_EXT.search(joined)
     name = name_var.group(1) if name_var else name_match.group(1) if name_match else "index"
@@ -91,12 +109,13 @@ def _page_name(script: str, url: str) -> tuple[str, str]:
 
 
 def _static_pages(
-    url: str, name: str, ext: str, total: int, current: int, max_pages: int
+    url: str, name: str, ext: str, total: int, current: int, max_pages: int, first: int = 0
 ) -> list[str]:
-    """TRS static pages: index 0 is ``name.ext``, index i is ``name_i.ext``."""
+    """Static pages numbered from ``first``: that one is ``name.ext``, index i is ``name_i.ext``
+    (TRS counts from 0, so its page 2 is ``name_1``; others count from 1)."""
     pages = []
-    for index in range(min(total, max_pages)):
-        page = urljoin(url, f"{name}.{ext}" if index == 0 else f"{name}_{index}.{ext}")
+    for index in range(first, min(total, max_pages) + first):
+        page = urljoin(url, f"{name}.{ext}" if index == first else f"{name}_{index}.{ext}")
         if index != current and not same_page(page, url):
             pages.append(page)
     return pages

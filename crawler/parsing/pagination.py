@@ -66,6 +66,9 @@ _TOTAL_TEXT = re.compile(
     r"(?:共|总共|共计)\s*(?:有\s*)?(\d{1,5})\s*页|\d{1,5}\s*/\s*(\d{1,5})\s*页"
 )
 
+# "共10页" / "共125条": a bare 共 is any word's (公共, 共同) and says nothing of a pager.
+_COUNT_TEXT = re.compile(r"共\s*(?:有\s*)?\d+\s*(?:页|条|篇|项|记录)")
+
 _NUMBER = re.compile(r"\d+")
 
 
@@ -102,7 +105,9 @@ def _beside_pager_words(anchor: Element) -> bool:
         text = text_of(node)
         if len(text) > MAX_PAGER_TEXT:
             return False
-        if any(word in text for word in ("下一页", "上一页", "尾页", "末页", "下页", "共")):
+        if any(word in text for word in ("下一页", "上一页", "尾页", "末页", "下页")):
+            return True
+        if _COUNT_TEXT.search(text):
             return True
     return False
 

@@ -38,6 +38,7 @@ from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import extract_list_items, list_blocks
 from crawler.parsing.meta import extract_meta
 from crawler.parsing.pagination import pagination_urls
+from crawler.spiders.content import ContentCapture
 from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
 from crawler.tls_records import certificate_records, tls_failure_for
 
@@ -79,7 +80,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(ContentCapture, scrapy.Spider):
     name = "portal"
 
     def __init__(self, profile: Any = None, **kwargs: Any) -> None:
@@ -111,11 +112,13 @@ class PortalSpider(scrapy.Spider):
     ) -> scrapy.Request:
         self.requested[url] = role
         meta = {"xr_role": role, "xr_target": url, "xr_column": column}
-        if role == "check" or role == "article":
-            meta["download_maxsize"] = self.max_attachment if looks_like_attachment(url) else 0
+        callback = self._on_response
+        if role == "attachment":
+            meta["download_maxsize"] = self.max_attachment
+            callback = self._on_attachment
         return scrapy.Request(
             url,
-            callback=self._on_response,
+            callback=callback,
             errback=self._on_failure,
             meta=meta,
             dont_filter=True,  # the spider deduplicates targets itself, redirects included
@@ -224,10 +227,13 @@ class PortalSpider(scrapy.Spider):
         page.meta = {k: v for k, v in meta.meta.items() if k in _KEPT_META}
         if meta.breadcrumb:
             page.meta["breadcrumb"] = meta.breadcrumb
+        page.meta.update(self._content_meta(doc, text, role))
         yield page
+        yield self._text_record(url, doc)
         self.crawler.stats.inc_value(f"xuncha/pages/{role}")
 
         if role == "home":
+            yield from self._search_requests(doc, response.url, encoding)
             yield from self._on_home(doc, url)
         elif role == "section":
             yield from self._on_section(doc, url)
@@ -304,6 +310,9 @@ class PortalSpider(scrapy.Spider):
                 # An item published elsewhere (a reprint on another site): checked, not parsed.
                 if entry.url not in self.requested:
                     yield self._head(entry.url)
+            elif looks_like_attachment(entry.url):
+                if entry.url not in self.requested:
+                    yield self._get(entry.url, "attachment", column=column_url, priority=20)
             elif self.requested.get(entry.url) not in ("article", "page"):
                 yield self._get(entry.url, "article", column=column_url, priority=20)
         if not entries:
@@ -331,6 +340,8 @@ class PortalSpider(scrapy.Spider):
                 and not looks_like_attachment(url)
             ):
                 yield self._get(url, "page", priority=10)
+            elif looks_like_attachment(url):
+                yield self._get(url, "attachment")
             elif link.kind == "resource":
                 yield self._head(url)
             else:

@@ -11,8 +11,10 @@ from xuncha.store.models import (
     LinkOccurrence,
     ListItem,
     Page,
+    PageText,
     Run,
     Site,
+    SiteSearch,
 )
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "LinkOccurrence",
     "ListItem",
     "Page",
+    "PageText",
     "Run",
     "Site",
+    "SiteSearch",
     "Store",
     "default_db_url",
 ]

@@ -183,6 +183,36 @@ class Certificate(Base):
     issuer: Mapped[str | None] = mapped_column(Text)
 
 
+class PageText(Base):
+    """The visible text of a crawled page, or the text extracted from an attachment — what the
+    content checks (personal data, wording) read."""
+
+    __tablename__ = "page_texts"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(20))  # html | pdf | docx | xlsx | xls | …
+    text: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class SiteSearch(Base):
+    """The site search (站内搜索) as tried in a run: the form found and one query's answer."""
+
+    __tablename__ = "site_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    form_found: Mapped[bool] = mapped_column(Boolean)
+    action: Mapped[str | None] = mapped_column(Text)
+    query: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    result_links: Mapped[int | None] = mapped_column(Integer)
+
+
 class Finding(Base):
     """A defect of a site, identified across runs by its fingerprint (the export's `id`)."""
 
