@@ -38,8 +38,8 @@ from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import extract_list_items, list_blocks
 from crawler.parsing.meta import extract_meta
 from crawler.parsing.pagination import pagination_urls
-from crawler.spiders.content import ContentCapture
 from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
+from crawler.spiders.content import ContentCapture
 from crawler.tls_records import certificate_records, tls_failure_for
 
 HEAD_REFUSED = {403, 405, 501}
