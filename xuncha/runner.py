@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.registry import run_checks
+from checks.scoring import score
 from reports.export import ExportRun, findings_document, iso, write_json
 from reports.html import ReportFinding, RunReport, check_name, write_run_report
 from xuncha.profile import Profile
@@ -153,6 +154,7 @@ def inspect_site(
         run.links_checked = int(stats.get("xuncha/links/checked", 0))
         data = load_crawl(session, run, profile)
         found = run_checks(data, profile, as_of)
+        run.score = score(found, data, profile.checks.scoring, as_of)
         rows = record_findings(session, run, found)
         outcome = _write_outputs(session, run, profile, rows, out_dir, lang)
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -221,6 +223,7 @@ def _write_outputs(
             for item in document["findings"]
         ],
         counts_by_check=[(c, check_name(c, lang), n) for c, n in counts.most_common()],
+        score=run.score,
     )
     write_run_report(report, out_dir / "report.html")
     return run.pages, run.links_checked
