@@ -7,7 +7,9 @@ everywhere in a profile.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Column kinds (栏目类型) and their freshness windows in days.
 #   dynamic     动态/要闻/工作动态                    2 weeks
@@ -23,6 +25,8 @@ DEFAULT_WINDOWS = {
     "interpretation": 183,
     "maintained": 365,
 }
+# Every column kind a profile may name (checks.freshness.kinds); `static` has no window.
+KINDS = (*DEFAULT_WINDOWS, "static")
 
 
 class _Config(BaseModel):
@@ -39,6 +43,14 @@ class FreshnessConfig(_Config):
     # Column kind by column name or list URL, overriding the keyword table.
     kinds: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind in value.values():
+            if kind not in KINDS:
+                raise ValueError(f"unknown column kind {kind!r} (one of: {', '.join(KINDS)})")
+        return value
+
 
 class MandatoryConfig(_Config):
     """法定主动公开内容: which rule packs apply and the recurring items' due dates (MM-DD)."""
@@ -46,13 +58,18 @@ class MandatoryConfig(_Config):
     packs: list[str] = Field(default_factory=lambda: ["department"])
     annual_report_due: str = "01-31"  # 条例 第四十九条: last year's report by 31 January
     budget_due: str = "03-31"  # practice: this year's 部门预算 by about the end of March
-    final_accounts_due: str = "09-30"  # practice: last year's 部门决算 by about the end of September
+    final_accounts_due: str = (
+        "09-30"  # practice: last year's 部门决算 by about the end of September
+    )
 
 
 class WordingRule(_Config):
-    wrong: str
-    right: str
-    severity: str = "high"
+    """One 错敏词 rule: `wrong` as written on a page, `right` the correct form; `high` marks a
+    严重表述错误 (a single veto). An empty or one-character `wrong` would match everywhere."""
+
+    wrong: str = Field(min_length=2)
+    right: str = Field(min_length=1)
+    severity: Literal["high", "medium", "low"] = "high"
     note: str | None = None
 
 
@@ -68,6 +85,16 @@ class IdentityConfig(_Config):
 
     sample_pages: int = Field(5, ge=0, le=100)
     search_query: str = "政务公开"
+
+
+class PrivacyConfig(_Config):
+    """个人信息泄露: numbers that are the site's own contacts, not leaked personal data."""
+
+    # A mobile number printed on this many HTML pages is the site's published contact (页头/
+    # 页脚/侧栏 boilerplate), not a leaked personal number; 0 reports it on every page.
+    contact_pages: int = Field(3, ge=0)
+    # Numbers the site publishes on purpose (a 监督电话 that is a mobile), never reported.
+    allowed: list[str] = Field(default_factory=list)
 
 
 class ScoringConfig(_Config):
@@ -92,4 +119,5 @@ class ChecksConfig(_Config):
     mandatory: MandatoryConfig = Field(default_factory=MandatoryConfig)
     wording: WordingConfig = Field(default_factory=WordingConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from checks import links, site
+from checks import identity, links, misplaced, mixed_content, site, wording
 from checks.model import CrawlData, Finding
 
 CheckFunction = Callable[[CrawlData, Any, date], list[Finding]]
@@ -47,6 +47,33 @@ REGISTRY: dict[str, CheckInfo] = {
             "证书问题：网站证书无效、不受信任、域名不符或即将过期",
             "The site's certificate is invalid, untrusted, mismatched or expires soon",
             site.tls_certificates,
+        ),
+        CheckInfo(
+            "mixed_content",
+            "混合内容：HTTPS页面加载HTTP资源（按W3C规范分为可升级的被动内容和被拦截的主动内容）",
+            "An http: resource loaded by an https: page (passive/upgradable or active/blockable, "
+            "as the W3C Mixed Content spec classifies it)",
+            mixed_content.mixed_content,
+        ),
+        CheckInfo(
+            "site_identity",
+            "网站标识：页脚缺少网站标识码、ICP备案、公安备案、党政机关标识、找错入口或主办单位，"
+            "缺少规定元数据，站内搜索缺失或不可用",
+            "A missing footer element or meta tag required of government sites, or a missing or "
+            "broken site search",
+            identity.site_identity,
+        ),
+        CheckInfo(
+            "wording_error",
+            "错敏词：严重表述错误或常见错别字（词表可扩展、可按站点忽略）",
+            "A serious misstatement or listed miswriting (extendable list, per-site overrides)",
+            wording.wording_errors,
+        ),
+        CheckInfo(
+            "misplaced_content",
+            "内容混杂：明显属于其他栏目的信息（只报明确情形并说明理由）",
+            "An item that plainly belongs in another column (clear cases only, with the reason)",
+            misplaced.misplaced_content,
         ),
         CheckInfo(
             "site_unreachable",
