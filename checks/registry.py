@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from checks import identity, links, misplaced, mixed_content, site, wording
+from checks import columns, identity, links, mandatory, misplaced, mixed_content, site, wording
 from checks.model import CrawlData, Finding
 
 CheckFunction = Callable[[CrawlData, Any, date], list[Finding]]
@@ -47,6 +47,26 @@ REGISTRY: dict[str, CheckInfo] = {
             "证书问题：网站证书无效、不受信任、域名不符或即将过期",
             "The site's certificate is invalid, untrusted, mismatched or expires soon",
             site.tls_certificates,
+        ),
+        CheckInfo(
+            "stale_column",
+            "栏目不更新：栏目最新信息超过其类型的更新时限（动态14天、通知公告/政策文件/解读半年、"
+            "其他应更新栏目一年），含首页不更新和即将超期预警",
+            "A column whose newest item is older than its kind's window (or the home page), and "
+            "columns about to go stale",
+            columns.stale_column,
+        ),
+        CheckInfo(
+            "blank_column",
+            "空白栏目：栏目没有任何信息",
+            "A column with no items",
+            columns.blank_column,
+        ),
+        CheckInfo(
+            "missing_mandatory",
+            "法定公开内容缺失：条例规定的栏目或信息缺失，或年报、预决算等逾期未公开",
+            "A statutory column or item absent, or a recurring one overdue",
+            mandatory.missing_mandatory,
         ),
         CheckInfo(
             "mixed_content",
