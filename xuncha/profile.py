@@ -198,7 +198,11 @@ def load_profile(path: str | Path) -> Profile:
         profile = profile.model_copy(
             update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})}
         )
-    return profile.model_copy(update={"source": str(path)})
+    profile = profile.model_copy(update={"source": str(path)})
+    from checks.rules import rules_for  # a broken rule pack must fail now, not after the crawl
+
+    rules_for(profile)
+    return profile
 
 
 def _first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str]:

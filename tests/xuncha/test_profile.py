@@ -139,3 +139,23 @@ def test_registrable_domain_is_public_suffix_aware(value, domain):
 def test_profile_for_url_rejects_non_http():
     with pytest.raises(ProfileError, match="not an http"):
         profile_for_url("file:///etc/passwd")
+
+
+def test_unknown_rule_pack_fails_at_load(tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text(
+        "start_urls: [http://a.gov.cn/]\nchecks:\n  mandatory:\n    packs: [no_such_pack]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match="no_such_pack"):
+        load_profile(path)
+
+
+def test_unknown_column_kind_is_a_profile_error(tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text(
+        "start_urls: [http://a.gov.cn/]\nchecks:\n  freshness:\n    kinds: {通知公告: weekly}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError, match=":4: checks.freshness.kinds"):
+        load_profile(path)
