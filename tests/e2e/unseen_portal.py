@@ -1,0 +1,515 @@
+"""A second fixture portal, built unlike the demo: one GBK host in Hanweb JCMS (大汉) style.
+
+清溪县人民政府 (fictional) serves everything from one plain-HTTP host: the home page's main
+nav says 信息公开 (not 政务公开) and points at ``/xxgk/``; the disclosure home lists its
+栏目 as a ``<div class="leftnav">`` tree of ``<dl><dt>/<dd>`` nodes, one of them a parent whose
+own page lists no items, only its two sub-columns. Columns live at ``/col/colNNNN/index.html``
+and articles at ``/art/Y/M/D/art_NNNN_ID.html`` — outside the section's path. Every page is GBK
+bytes with ``Content-Type: text/html`` (no charset) and ``<meta charset="gbk">``.
+
+List styles: ``ul`` (``<li><a/><span>[2026-10-03]</span>``, numbered pager
+``index.html?uid=…&pageNum=N`` with 下一页/尾页), ``table`` (dates ``2026年10月03日``, page links
+written only by a script from ``var totalPage=N;`` as ``index_N.html``), ``p``
+(``<p><a/><em>10-03</em></p>``, no year: it is only in the article URL) and ``empty``
+(``暂无信息``). Articles show ``发布日期：2026年10月3日`` in ``<div class="info">``, no PubDate
+meta. :data:`PLANTED` and :data:`NEGATIVES` are the answer key; :data:`NEVER_FETCHED` are
+pages linked only from outside the disclosure section. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+AS_OF = date(2026, 10, 10)
+HOST = "www.qx.example.gov.cn"
+SITE_NAME = "清溪县人民政府"
+
+
+@dataclass(frozen=True)
+class Article:
+    column: str
+    number: int
+    title: str
+    day: date
+    body: str = ""
+
+    @property
+    def path(self) -> str:
+        d = self.day
+        return f"/art/{d.year}/{d.month}/{d.day}/art_{self.column[3:]}_{self.number}.html"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A leaf 栏目; ``per_page`` 0 means one list page whatever the count."""
+
+    key: str
+    name: str
+    style: str  # ul | table | p | empty
+    articles: tuple[Article, ...]
+    per_page: int = 0
+    uid: int = 0
+
+    @property
+    def path(self) -> str:
+        return f"/col/{self.key}/index.html"
+
+    @property
+    def page_count(self) -> int:
+        if not self.per_page or not self.articles:
+            return 1
+        return -(-len(self.articles) // self.per_page)
+
+    def page_target(self, n: int) -> str:
+        if n == 1:
+            return self.path
+        if self.style == "table":
+            return f"/col/{self.key}/index_{n}.html"
+        return f"{self.path}?uid={self.uid}&pageNum={n}"
+
+    def page_items(self, n: int) -> tuple[Article, ...]:
+        size = self.per_page or len(self.articles)
+        return self.articles[(n - 1) * size : n * size]
+
+    @property
+    def newest(self) -> date | None:
+        return max((a.day for a in self.articles), default=None)
+
+
+_TOPICS: dict[str, tuple[str, str, str, int, date, int, int, list[str]]] = {
+    # key: (name, style, title template, days between items, newest, per_page, uid, topics)
+    "col1201": ("通知公告", "ul", "关于{}的通知", 6, date(2026, 10, 3), 5, 4501, [
+        "做好2026年国庆节期间安全生产工作", "开展秋冬季森林防火专项检查",
+        "公布2026年第三季度政务公开考核结果", "调整城区部分道路交通组织",
+        "开展2026年度统计执法检查", "做好秋季学期学生资助工作", "举办全县农村实用人才培训班",
+        "开展城乡居民医保集中参保缴费", "公布第二批县级非物质文化遗产名录",
+        "开展夏季防汛应急演练", "做好高温天气劳动保护工作", "征集2027年县政府民生实事项目"]),
+    "col1202": ("政策文件", "table", "清溪县人民政府办公室关于印发{}的通知", 9,
+                date(2026, 9, 30), 4, 0, [
+        "清溪县政务公开工作要点（2026年）", "清溪县城市更新行动实施方案",
+        "清溪县促进民营经济高质量发展若干措施", "清溪县农村人居环境整治提升方案",
+        "清溪县养老服务体系建设规划", "清溪县耕地保护激励办法", "清溪县公共数据管理办法",
+        "清溪县消费券发放实施细则", "清溪县中小学校舍安全管理办法",
+        "清溪县生活垃圾分类工作方案", "清溪县人才引进实施办法", "清溪县老旧小区改造实施方案",
+        "清溪县突发事件总体应急预案", "清溪县河长制工作规则"]),
+    "col1204": ("财政预决算", "p", "清溪县{}2026年部门预算", 30, date(2026, 9, 15), 0, 0, [
+        "财政局", "教育局", "卫生健康局", "农业农村局", "交通运输局"]),
+    "col1205": ("政府采购", "ul", "{}采购项目中标结果公告", 11, date(2026, 10, 8), 4, 4505, [
+        "清溪县第一中学多媒体设备", "县人民医院医用耗材", "城区路灯节能改造",
+        "农村饮用水水质检测服务", "县政务服务中心物业服务", "乡镇应急物资储备"]),
+    "col1206": ("人事信息", "p", "清溪县{}", 17, date(2026, 3, 2), 0, 0, [
+        "2026年公开招聘社区工作者公告", "事业单位2026年公开选调工作人员公告",
+        "2026年第一批公开招聘教师拟聘用人员公示", "人民政府关于李某某等同志职务任免的通知",
+        "2025年度公务员考核优秀人员名单公示", "2025年下半年事业单位公开招聘面试公告",
+        "2025年公开招聘卫生专业技术人员公告"]),
+    "col1207": ("规划计划", "empty", "{}", 1, AS_OF, 0, 0, []),
+}  # fmt: skip
+PARENT = ("col1203", "财政信息", ("col1204", "col1205"))
+TREE = ("col1201", "col1202", PARENT, "col1206", "col1207")  # the leftnav, in order
+
+
+@dataclass(frozen=True)
+class Planted:
+    """A defect a crawl must report: ``href`` as written, placed on article ``where``."""
+
+    check: str
+    subtype: str
+    href: str
+    text: str
+    where: tuple[str, int]
+    tag: str = "a"
+
+    def url(self, base: str) -> str:
+        """The finding's ``url``: the resolved target for 断链, the raw href for 错链."""
+        return base + self.href if self.check == "broken_link" else self.href
+
+    def html(self) -> str:
+        if self.tag == "img":
+            return f'<p><img src="{escape(self.href)}" alt="{self.text}"></p>'
+        return f'<p><a href="{escape(self.href)}">{self.text}</a></p>'
+
+
+@dataclass(frozen=True)
+class Negative:
+    """A look-alike that works: no finding may name it. ``where`` None = every page."""
+
+    href: str
+    text: str
+    where: tuple[str, int] | None
+    note: str
+
+    def url(self, base: str) -> str:
+        return base + self.href if self.href.startswith("/") else self.href
+
+    def html(self) -> str:
+        return f'<p><a href="{escape(self.href)}">{self.text}</a></p>'
+
+
+_DOWN = "/module/download/downfile.jsp?classid=0&filename="
+PLANTED: list[Planted] = [
+    Planted("broken_link", "http_404", _DOWN + "2610011523123.pdf",
+            "附件：2026年秋季森林防火工作方案.pdf", ("col1201", 1)),
+    Planted("broken_link", "http_404", "/picture/0/2610081630451.jpg", "开标现场",
+            ("col1205", 0), tag="img"),
+    Planted("broken_link", "http_500", "/module/idea/que_discusslist.jsp?webid=1&columnid=1202",
+            "意见征集结果", ("col1202", 13)),
+    Planted("wrong_link", "javascript_placeholder", "javascript:;", "下载", ("col1206", 5)),
+    Planted("wrong_link", "empty_href", "", "附件：2026年部门预算公开表.xls", ("col1204", 2)),
+    Planted("wrong_link", "private_address", "http://10.1.1.1/oa/", "内网办公平台",
+            ("col1201", 10)),
+    Planted("wrong_link", "file_url", "file:///D:/工作/2026/实施细则.docx", "实施细则.docx",
+            ("col1202", 6)),
+]  # fmt: skip
+NEGATIVES: list[Negative] = [
+    Negative("mailto:xxgk@qx.example.gov.cn", "xxgk@qx.example.gov.cn", None, "mailto (footer)"),
+    Negative("tel:0579-12345678", "0579-12345678", None, "tel (footer)"),
+    Negative("#", "返回顶部", None, "# on 返回顶部 (every article)"),
+    Negative("javascript:window.print()", "打印本页", None, "script on 打印本页 (every article)"),
+    Negative("/zwgk/index.html", "原政务公开专栏", ("col1201", 0), "302 to /xxgk/index.html"),
+    Negative(_DOWN + "附件1：清溪县2026年政务公开工作要点.pdf",
+             "附件1：清溪县2026年政务公开工作要点.pdf", ("col1202", 0), "Chinese name, query"),
+    Negative("/attach/0/2609301021348.docx", "附件2：任务分工表.docx", ("col1202", 0),
+             "working .docx"),
+    Negative("/picture/0/2609211043210.jpg", "点击查看现场图片", ("col1201", 2), "working image"),
+]  # fmt: skip
+FILES: dict[str, tuple[str, bytes]] = {
+    "/css/common.css": ("text/css", b"body{font-size:14px}"),
+    "/attach/0/2609301021348.docx": ("application/octet-stream", b"PK\x03\x04docx" * 40),
+    "/picture/0/2609211043210.jpg": ("image/jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 200),
+    "download:附件1：清溪县2026年政务公开工作要点.pdf": ("application/pdf", b"%PDF-1.4\n" * 30),
+}
+NEVER_FETCHED = [
+    "/news/2026/10/t20261005_9001.html",
+    "/news/2026/9/t20260928_9002.html",
+    "/news/tpxw/index.html",
+    "/bsfw/guide_1.html",
+    "/hdjl/mailbox.html",
+]
+"""Pages linked only from 新闻动态 / 办事服务 / 互动交流 / 网站地图 (outside the section)."""
+IN_SECTION = ("/xxgk/", "/col/", "/art/")
+LINKED_FROM_SECTION = {
+    "/", "/index.html", "/news/index.html", "/bsfw/index.html", "/hdjl/index.html",
+    "/zwgk/index.html", "/css/common.css", "/module/download/downfile.jsp",
+    "/module/idea/que_discusslist.jsp", "/attach/0/2609301021348.docx",
+    "/picture/0/2609211043210.jpg", "/picture/0/2610081630451.jpg",
+}  # fmt: skip
+"""Paths outside IN_SECTION that pages of the section link to (a crawl may check them)."""
+
+
+def _columns() -> dict[str, Column]:
+    columns, number = {}, 5601
+    for key, (name, style, template, step, newest, per_page, uid, topics) in _TOPICS.items():
+        articles = []
+        for k, topic in enumerate(topics):
+            articles.append(
+                Article(key, number, template.format(topic), newest - timedelta(step * k))
+            )
+            number += 1
+        columns[key] = Column(key, name, style, tuple(articles), per_page, uid)
+    return columns
+
+
+COLUMNS = _columns()
+ARTICLES = {a.path: a for c in COLUMNS.values() for a in c.articles}
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+_NAV = [("/index.html", "首页"), ("/news/index.html", "新闻动态"), ("/xxgk/", "信息公开"),
+        ("/bsfw/index.html", "办事服务"), ("/hdjl/index.html", "互动交流")]  # fmt: skip
+
+
+def _links(pairs: list[tuple[str, str]], sep: str = "") -> str:
+    return sep.join(f'<a href="{escape(h)}">{escape(t)}</a>' for h, t in pairs)
+
+
+def _page(title: str, main: str) -> str:
+    nav = "".join(f"<li>{_links([item])}</li>" for item in _NAV)
+    footer = _links(
+        [("/col/col1001/index.html", "联系我们"), ("/col/col1002/index.html", "网站地图")]
+        + [(n.href, n.text) for n in NEGATIVES[:2]],
+        " | ",
+    )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta http-equiv="X-UA-Compatible" content="IE=edge">'
+        f'<meta charset="gbk"><title>{escape(title)}</title>'
+        '<link rel="stylesheet" href="/css/common.css"></head><body>'
+        f'<div class="header"><div class="logo">{SITE_NAME}</div><div class="nav"><ul>{nav}</ul>'
+        f'</div></div><div class="main">{main}</div><div class="footer"><p>{footer}</p>'
+        f"<p>主办：清溪县人民政府办公室 网站标识码：3307990001</p></div></body></html>"
+    )
+
+
+def _leftnav(base: str) -> str:
+    def node(key: str) -> str:
+        return f'<a href="{base}/col/{key}/index.html">{COLUMNS[key].name}</a>'
+
+    dls = []
+    for entry in TREE:
+        if isinstance(entry, tuple):
+            key, name, children = entry
+            subs = "".join(f"<dd>{node(child)}</dd>" for child in children)
+            dls.append(f'<dl><dt><a href="{base}/col/{key}/index.html">{name}</a></dt>{subs}</dl>')
+        else:
+            dls.append(f"<dl><dt>{node(entry)}</dt></dl>")
+    return f'<div class="leftnav"><h2>信息公开目录</h2>{"".join(dls)}</div>'
+
+
+def _crumbs(*pairs: tuple[str, str]) -> str:
+    trail = [("/index.html", "首页"), ("/xxgk/index.html", "信息公开"), *pairs]
+    return f'<div class="position">当前位置：{_links(trail, " &gt; ")}</div>'
+
+
+def _parent_of(key: str) -> tuple[str, str] | None:
+    return (f"/col/{PARENT[0]}/index.html", PARENT[1]) if key in PARENT[2] else None
+
+
+def _list_body(column: Column, n: int) -> str:
+    items = column.page_items(n)
+    if column.style == "empty":
+        return '<div class="list">暂无信息</div>'
+    if column.style == "ul":
+        lis = "".join(
+            f'<li><a href="{a.path}" title="{a.title}" target="_blank">'
+            f"{a.title if len(a.title) <= 20 else a.title[:18] + '...'}</a>"
+            f"<span>[{a.day.isoformat()}]</span></li>"
+            for a in items
+        )
+        last, q = column.page_count, f"index.html?uid={column.uid}&amp;pageNum="
+        pager = [f"共{len(column.articles)}条记录 {n}/{last}页", f'<a href="{q}1">首页</a>']
+        pager.append(f'<a href="{q}{n - 1}">上一页</a>' if n > 1 else "<span>上一页</span>")
+        pager += [
+            f"<b>{i}</b>" if i == n else f'<a href="{q}{i}">{i}</a>' for i in range(1, last + 1)
+        ]
+        pager.append(f'<a href="{q}{n + 1}">下一页</a>' if n < last else "<span>下一页</span>")
+        pager.append(f'<a href="{q}{last}">尾页</a>')
+        return (f'<div class="default_pgContainer"><ul class="list">{lis}</ul></div>'
+                f'<div class="default_pgPanel">{" ".join(pager)}</div>')  # fmt: skip
+    if column.style == "table":
+        rows = "".join(
+            f'<tr><td>{(n - 1) * column.per_page + i + 1}</td><td class="bt"><a href="{a.path}">'
+            f"{a.title}</a></td><td>清政办发〔2026〕{40 - a.number % 40}号</td>"
+            f"<td>{a.day.year}年{a.day.month:02d}月{a.day.day:02d}日</td></tr>"
+            for i, a in enumerate(items)
+        )
+        script = (
+            f"var totalPage={column.page_count};\nvar currentPage={n};\n"
+            "(function () {\n  var html = [];\n  for (var i = 1; i <= totalPage; i++) {\n"
+            '    var href = i == 1 ? "index.html" : "index_" + i + ".html";\n'
+            '    html.push(i == currentPage ? "<b>" + i + "</b>" : '
+            "'<a href=\"' + href + '\">' + i + '</a>');\n  }\n"
+            '  document.getElementById("pagebar").innerHTML = "共" + totalPage + "页 " + '
+            'html.join(" ");\n})();'
+        )
+        return (
+            '<table class="xxgk_table" width="100%"><thead><tr><th>序号</th><th>标题</th>'
+            f"<th>文号</th><th>发布日期</th></tr></thead><tbody>{rows}</tbody></table>"
+            f'<div class="pagebar" id="pagebar"></div><script type="text/javascript">\n{script}'
+            "\n</script>"
+        )
+    ps = "".join(f'<p><a href="{a.path}">{a.title}</a><em>{a.day:%m-%d}</em></p>' for a in items)
+    return f'<div class="list">{ps}</div>'
+
+
+def column_page(column: Column, n: int, base: str) -> str:
+    crumbs = _crumbs(*filter(None, [_parent_of(column.key), (column.path, column.name)]))
+    main = (f'{crumbs}{_leftnav(base)}<div class="rightbox"><div class="lmtitle">'
+            f"<span>{column.name}</span></div>{_list_body(column, n)}</div>")  # fmt: skip
+    return _page(f"{column.name}_{SITE_NAME}", main)
+
+
+def parent_page(base: str) -> str:
+    key, name, children = PARENT
+    subs = "".join(f"<li>{_links([(COLUMNS[c].path, COLUMNS[c].name)])}</li>" for c in children)
+    main = (f'{_crumbs((f"/col/{key}/index.html", name))}{_leftnav(base)}<div class="rightbox">'
+            f'<div class="lmtitle"><span>{name}</span></div><div class="sublm"><ul>{subs}</ul>'
+            "</div></div>")  # fmt: skip
+    return _page(f"{name}_{SITE_NAME}", main)
+
+
+def article_page(article: Article) -> str:
+    column = COLUMNS[article.column]
+    index = column.articles.index(article)
+    extras = [p.html() for p in PLANTED if p.where == (column.key, index)]
+    extras += [n.html() for n in NEGATIVES if n.where == (column.key, index)]
+    body = (
+        f"<p>各乡镇人民政府、县政府各部门：</p><p>现将《{escape(article.title)}》有关事项公布如下，"
+        "请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + "".join(extras)
+    )
+    d = article.day
+    main = (
+        f"{_crumbs(*filter(None, [_parent_of(column.key), (column.path, column.name)]))}"
+        f'<div class="article"><h1 class="title">{escape(article.title)}</h1><div class="info">'
+        f"<span>发布日期：{d.year}年{d.month}月{d.day}日</span><span>信息来源：清溪县人民政府办公室"
+        '</span><span>浏览次数：<script>document.write("128")</script></span></div>'
+        f'<div class="content" id="zoom">{body}</div><div class="tools">'
+        f"{_links([('javascript:window.print()', '打印本页'), ('#', '返回顶部')], ' ')}</div></div>"
+    )
+    return _page(f"{article.title}_{column.name}_{SITE_NAME}", main)
+
+
+def _recent(count: int) -> str:
+    newest = sorted(ARTICLES.values(), key=lambda a: a.day, reverse=True)[:count]
+    return "".join(f'<li><a href="{a.path}">{a.title}</a><span>{a.day:%m-%d}</span></li>'
+                   for a in newest)  # fmt: skip
+
+
+def other_page(path: str, base: str) -> str | None:
+    """Pages outside the columns: home, disclosure home, other sections, 联系我们, 网站地图."""
+    plain = {
+        "/news/index.html": ("新闻动态", [(NEVER_FETCHED[0], "县政府召开经济运行分析会"),
+                                      (NEVER_FETCHED[1], "县领导调研秋粮收购工作"),
+                                      (NEVER_FETCHED[2], "图片新闻")]),
+        "/bsfw/index.html": ("办事服务", [(NEVER_FETCHED[3], "社保卡办理指南")]),
+        "/hdjl/index.html": ("互动交流", [(NEVER_FETCHED[4], "县长信箱")]),
+        "/col/col1001/index.html": ("联系我们", []),
+        "/col/col1002/index.html": ("网站地图", [(p, "链接") for p in NEVER_FETCHED]
+                                   + [(c.path, c.name) for c in COLUMNS.values()]),
+        **{p: ("新闻动态", []) for p in NEVER_FETCHED},
+    }  # fmt: skip
+    if path in ("/", "/index.html"):
+        return _page(SITE_NAME, '<div class="banner"></div><div class="box"><h3>信息公开</h3>'
+                     f'<ul>{_recent(3)}</ul></div><div class="box"><h3>新闻动态</h3>'
+                     '<a href="/news/index.html">更多</a></div>')  # fmt: skip
+    if path in ("/xxgk/", "/xxgk/index.html"):
+        return _page(
+            f"信息公开_{SITE_NAME}",
+            f'{_crumbs()}{_leftnav(base)}<div class="rightbox">'
+            f'<div class="lmtitle"><span>最新公开</span></div><ul>{_recent(5)}</ul></div>',
+        )
+    if path in plain:
+        title, pairs = plain[path]
+        return _page(
+            title,
+            f"<h2>{title}</h2><p>地址：清溪县人民路1号</p><ul>"
+            + "".join(f"<li>{_links([pair])}</li>" for pair in pairs)
+            + "</ul>",
+        )
+    return None
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _html(text: str, status: int = 200) -> Reply:
+    return Reply(status, text.encode("gbk"))
+
+
+NOT_FOUND = _html(_page("页面不存在", "<p>404 您访问的页面不存在</p>"), 404)
+
+
+def _latin1_text(raw: str) -> str:
+    """Percent-decoded text of a Latin-1 request-target piece: UTF-8 if it is, else GBK."""
+    data = unquote(raw, encoding="latin-1").encode("latin-1")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gbk", errors="replace")
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def respond(target: str, base: str) -> Reply:
+    """The answer to one request target (Latin-1 text as http.server gives it)."""
+    parts = urlsplit(target)
+    path, query = _latin1_text(parts.path), dict(parse_qsl(parts.query, encoding="latin-1"))
+    if path == "/zwgk/index.html":
+        return Reply(302, headers=(("Location", "/xxgk/index.html"),))
+    if path == "/module/idea/que_discusslist.jsp":
+        return _html(_page("系统错误", "<p>500 Internal Server Error</p>"), 500)
+    if path == "/module/download/downfile.jsp":
+        path = "download:" + _latin1_text(query.get("filename", ""))
+    if path in FILES:
+        kind, data = FILES[path]
+        return Reply(200, data, kind)
+    if path in ARTICLES:
+        return _html(article_page(ARTICLES[path]))
+    if path == f"/col/{PARENT[0]}/index.html":
+        return _html(parent_page(base))
+    for column in COLUMNS.values():
+        n = 0
+        if path == column.path:
+            n = _number(query.get("pageNum", "1")) if column.style != "table" else 1
+        elif column.style == "table" and path.startswith(f"/col/{column.key}/index_"):
+            n = _number(path.rsplit("_", 1)[1].removesuffix(".html"))
+        if 1 <= n <= column.page_count:
+            return _html(column_page(column, n, base))
+    page = other_page(path, base)
+    return NOT_FOUND if page is None else _html(page)
+
+
+class _LoopbackServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's FQDN; a loopback fixture needs no DNS.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+
+
+@dataclass
+class UnseenPortal:
+    """The portal on 127.0.0.1 (ephemeral port), recording ``(method, target, status)``."""
+
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+
+    def __enter__(self) -> UnseenPortal:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                self._answer(send_body=True)
+
+            def do_HEAD(self) -> None:
+                self._answer(send_body=False)
+
+            def _answer(self, send_body: bool) -> None:
+                base = f"http://{self.headers.get('Host', '')}"
+                reply = respond(self.path, base)
+                portal.requests.append((self.command, _latin1_text(self.path), reply.status))
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Silent: requests are recorded on the portal."""
+
+        self._server = _LoopbackServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        assert self._server is not None
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(self._server.server_address[1])
