@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import (
     CertificateRecord,
@@ -29,6 +32,8 @@ from xuncha.store import (
     SiteSearch,
     Store,
 )
+
+logger = logging.getLogger(__name__)
 
 _TABLES: dict[type, type] = {
     PageRecord: Page,
@@ -55,6 +60,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.buffers: dict[type, list[dict[str, Any]]] = {model: [] for model in _TABLES.values()}
         self.pending = 0
+        self.error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -69,6 +75,8 @@ class StorePipeline:
         return pipeline
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if self.error is not None:
+            raise DropItem("the store failed earlier in this run")
         model = _TABLES.get(type(item))
         if model is None:
             return item
@@ -82,14 +90,26 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
+        """Write what is buffered. A database error ends the crawl as `store_error`: a run
+        whose records could not be stored must not be reported as complete."""
         if not self.pending:
             return
-        with self.store.session() as session, session.begin():
-            for model, rows in self.buffers.items():
-                if rows:
-                    session.execute(insert(model), rows)
-                    rows.clear()
-        self.pending = 0
+        try:
+            with self.store.session() as session, session.begin():
+                for model, rows in self.buffers.items():
+                    if rows:
+                        session.execute(insert(model), rows)
+        except SQLAlchemyError as exc:
+            self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            logger.error("store error, ending the crawl: %s", self.error)
+            self.crawler.stats.set_value("xuncha/store/error", self.error)
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason="store_error"))
+        finally:
+            for rows in self.buffers.values():
+                rows.clear()
+            self.pending = 0
 
     def close_spider(self, spider: Any = None) -> None:
         closing = getattr(self.crawler.spider, "closing_records", None)

@@ -136,6 +136,8 @@ def inspect_site(
         status, message = "failed", f"站点无法访问：{result['unreachable']}"
     elif reason == "crawl_error":
         status, message = "failed", result.get("error")
+    elif reason == "store_error":
+        status, message = "failed", f"database error: {stats.get('xuncha/store/error')}"
     elif reason in ("finished", "closespider_pagecount"):
         status, message = "finished", None
         if reason == "closespider_pagecount":

@@ -372,3 +372,24 @@ def column_name(doc: Element) -> str | None:
         if text and len(text) <= MAX_COLUMN_NAME_CHARS:
             return text
     return _title_stem(doc)
+
+
+def column_parents(doc: Element, url: str) -> set[str]:
+    """Nodes of a column tree that hold sub-columns: a ``<dt>`` link followed by ``<dd>``
+    links, an ``<li>`` link with a nested list. Such a node's page may list no items of its own
+    (only its sub-columns): it is a parent, not an empty column."""
+    base = base_url(doc, url)
+    parents: set[str] = set()
+    for node in doc.iter("dt", "li"):
+        if tag_of(node) == "dt":
+            following = node.getnext()
+            children = following if following is not None and tag_of(following) == "dd" else None
+        else:
+            children = next((c for c in node if tag_of(c) in ("ul", "ol", "dl")), None)
+        if children is None or not any(link_of(a, base) for a in children.iter("a")):
+            continue
+        own = [a for a in node.iter("a") if children not in a.iterancestors()]
+        head = next((link for a in own if (link := link_of(a, base))), None)
+        if head:
+            parents.add(head)
+    return parents

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -30,7 +31,12 @@ from twisted.python.failure import Failure
 
 from crawler.items import ColumnRecord, LinkCheckRecord, LinkRecord, ListItemRecord, PageRecord
 from crawler.outcomes import classify_failure
-from crawler.parsing.columns import column_name, discover_columns, discover_sections
+from crawler.parsing.columns import (
+    column_name,
+    column_parents,
+    discover_columns,
+    discover_sections,
+)
 from crawler.parsing.dates import article_date
 from crawler.parsing.document import parse_html
 from crawler.parsing.encoding import decode_body
@@ -38,7 +44,7 @@ from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import extract_list_items, list_blocks
 from crawler.parsing.meta import extract_meta
 from crawler.parsing.pagination import pagination_urls
-from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
+from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin, section_prefix
 from crawler.spiders.content import ContentCapture
 from crawler.tls_records import certificate_records, tls_failure_for
 
@@ -60,6 +66,7 @@ class ColumnState:
     unit: str | None = None
     list_pages: set[str] = field(default_factory=set)
     item_urls: set[str] = field(default_factory=set)
+    page_hashes: set[str] = field(default_factory=set)
     newest: date | None = None
     has_children: bool = False
 
@@ -94,6 +101,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         self.probed: set[str] = set()
         self.emitted_pages: set[str] = set()
         self.unreachable: str | None = None
+        self.checked: set[str] = set()  # targets with a link-check record already
+        self.parents: set[str] = set()  # column tree nodes that only hold sub-columns
         self.max_attachment = profile.limits.max_attachment_bytes
 
     # -- starting -----------------------------------------------------------------------
@@ -159,7 +168,9 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             yield request
             return
         tls_error = tls_failure_for(self.crawler, response, self.scope)
-        yield self._check_record(response, target, tls_error)
+        if target not in self.checked:
+            self.checked.add(target)
+            yield self._check_record(response, target, tls_error)
         if role == "start":
             yield from self._on_start(response, target)
             return
@@ -201,7 +212,9 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             attempts=meta.get("retry_times", 0) + 1,
             probe=meta.get("xr_role") == "probe",
         )
-        yield record
+        if target not in self.checked:
+            self.checked.add(target)
+            yield record
         self.crawler.stats.inc_value(f"xuncha/links/error/{error}")
         if meta.get("xr_role") == "start":
             self.unreachable = f"{error}: {detail}"
@@ -254,6 +267,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
     def _classify_page(self, doc: Any, url: str) -> tuple[str, str | None]:
         """A page met by recursion inside a section: a column list, or just a page."""
+        if self._is_section_home(url):
+            return "page", None
         entries = extract_list_items(doc, url)
         if sum(1 for e in entries if e.date) >= MIN_LIST_ENTRIES:
             name = column_name(doc) or url
@@ -275,6 +290,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
     def _on_section(self, doc: Any, url: str) -> Iterator[Any]:
         found = {nav.url: nav.name for nav in discover_columns(doc, url)}
+        self.parents |= column_parents(doc, url)
         for block in list_blocks(doc, url):
             if block.more_url and block.heading:
                 found.setdefault(block.more_url, block.heading)
@@ -291,6 +307,10 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         state = self.columns.get(column_url) or self._column(
             column_url, column_name(doc) or column_url, "list"
         )
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest in state.page_hashes:
+            return  # the same page under another URL (index.html = ?pageNum=1)
+        state.page_hashes.add(digest)
         state.list_pages.add(url)
         entries = extract_list_items(doc, response_url)
         for entry in entries:
@@ -321,6 +341,12 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         for next_url in pagination_urls(doc, text, response_url):
             if self.requested.get(next_url) != "list":
                 yield self._get(next_url, "list", column=column_url, priority=40)
+
+    def _is_section_home(self, url: str) -> bool:
+        """The section's own index under another name (``/xxgk/`` = ``/xxgk/index.html``)."""
+        last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+        index_file = last in ("", "index.html", "index.htm", "index.shtml", "default.htm")
+        return index_file and section_prefix(url) in self.scope.sections
 
     # -- links --------------------------------------------------------------------------
 
@@ -420,7 +446,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         records: list[Any] = [
             state.record()
             for state in self.columns.values()
-            if state.list_pages and not (state.has_children and not state.item_urls)
+            if state.list_pages
+            and not ((state.has_children or state.url in self.parents) and not state.item_urls)
         ]
         records.extend(certificate_records(self.crawler))
         return records
