@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from checks import columns, identity, links, mandatory, misplaced, mixed_content, site, wording
+from checks import (
+    columns,
+    identity,
+    links,
+    mandatory,
+    misplaced,
+    mixed_content,
+    privacy,
+    site,
+    wording,
+)
 from checks.model import CrawlData, Finding
 
 CheckFunction = Callable[[CrawlData, Any, date], list[Finding]]
@@ -82,6 +92,13 @@ REGISTRY: dict[str, CheckInfo] = {
             "A missing footer element or meta tag required of government sites, or a missing or "
             "broken site search",
             identity.site_identity,
+        ),
+        CheckInfo(
+            "privacy_leak",
+            "个人信息泄露：页面或附件中未脱敏的身份证号、手机号、银行卡号",
+            "Personal data published unmasked (ID number, mobile number, bank card) in a page or "
+            "attachment",
+            privacy.privacy_leak,
         ),
         CheckInfo(
             "wording_error",

@@ -133,12 +133,16 @@ def _ole_has_stream(body: bytes, name: str) -> bool:
     return False
 
 
+def _has_workbook(body: bytes) -> bool:
+    return _ole_has_stream(body, "Workbook") or _ole_has_stream(body, "Book")
+
+
 def _ole_format(body: bytes, declared: str | None) -> str:
     if _ole_has_stream(body, "EncryptedPackage"):
         return declared if declared in ("docx", "xlsx", "pptx") else "ooxml"
     if _ole_has_stream(body, "WordDocument"):
         return declared if declared == "wps" else "doc"
-    if _ole_has_stream(body, "Workbook") or _ole_has_stream(body, "Book"):
+    if _has_workbook(body):
         return declared if declared == "et" else "xls"
     if _ole_has_stream(body, "PowerPoint Document"):
         return declared if declared == "dps" else "ppt"
@@ -360,6 +364,10 @@ def extract_text(
         return ExtractedText("", fmt, f"unsupported: {_UNSUPPORTED[fmt]}")
     if fmt == "ooxml" or (body.startswith(_OLE_MAGIC) and fmt in ("docx", "xlsx", "pptx")):
         return ExtractedText("", fmt, "encrypted: password-protected Office document")
+    if fmt in ("xls", "et") and body.startswith(_OLE_MAGIC) and not _has_workbook(body):
+        if fmt == "et":  # WPS 表格 also writes a format of its own under the same name
+            return ExtractedText("", fmt, "unsupported: a WPS 表格 file in WPS's own format")
+        return ExtractedText("", fmt, "corrupt: no Excel workbook in the OLE2 file")
     out = _Budget(max_chars)
     error = None
     try:
