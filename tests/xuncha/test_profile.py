@@ -159,3 +159,37 @@ def test_unknown_column_kind_is_a_profile_error(tmp_path):
     )
     with pytest.raises(ProfileError, match=":4: checks.freshness.kinds"):
         load_profile(path)
+
+
+def _field_names(model) -> set[str]:
+    names = set()
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        names.add(name)
+        annotation = info.annotation
+        if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            names |= _field_names(annotation)
+    return names
+
+
+def test_every_profile_key_is_documented():
+    from pathlib import Path
+
+    from xuncha.profile import Profile
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "profile.md").read_text(encoding="utf-8")
+    missing = sorted(name for name in _field_names(Profile) if f"{name}:" not in doc)
+    assert missing == []
+
+
+def test_documented_example_profile_is_valid(tmp_path):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "profile.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml", 1)[1].split("```", 1)[0].replace("ca_file: null", "ca_file:")
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.checks.freshness.kinds == {"图片新闻": "dynamic"}
+    assert profile.checks.wording.extra[0].right == "辽源市交通运输局"
