@@ -29,6 +29,8 @@ LABELS = {
         "finished_status": "已完成", "failed_status": "失败", "interrupted_status": "中断",
         "running_status": "运行中", "message": "说明", "verdict": "检测结论",
         "points": "得分", "vetoes": "单项否决", "warnings": "预警", "deductions": "扣分",
+        "upcoming": "即将到期的法定公开事项（尚未到期）", "item": "事项", "year": "年度",
+        "due": "截止日期", "basis": "依据", "unit": "责任单位",
     },
     "en": {
         "report": "Inspection report", "site": "Site", "run": "Run", "as_of": "As of",
@@ -44,6 +46,8 @@ LABELS = {
         "interrupted_status": "interrupted", "running_status": "running", "message": "Message",
         "verdict": "Verdict", "points": "Score", "vetoes": "Single-veto items",
         "warnings": "Early warnings", "deductions": "Deductions",
+        "upcoming": "Statutory items coming due (not yet due)", "item": "Item", "year": "Year",
+        "due": "Due", "basis": "Basis", "unit": "Responsible unit",
     },
 }  # fmt: skip
 
@@ -84,6 +88,7 @@ class RunReport:
     findings: list[ReportFinding]
     counts_by_check: list[tuple[str, str, int]] = field(default_factory=list)
     score: dict[str, Any] | None = None
+    not_yet_due: list[dict[str, Any]] = field(default_factory=list)
 
 
 def safe_href(url: Any) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks.mandatory import not_yet_due
 from checks.registry import run_checks
 from checks.scoring import score
 from reports.export import ExportRun, findings_document, iso, write_json
@@ -157,8 +158,9 @@ def inspect_site(
         data = load_crawl(session, run, profile)
         found = run_checks(data, profile, as_of)
         run.score = score(found, data, profile.checks.scoring, as_of)
+        upcoming = [] if data.unreachable else not_yet_due(data, profile, as_of)
         rows = record_findings(session, run, found)
-        outcome = _write_outputs(session, run, profile, rows, out_dir, lang)
+        outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
     seconds = (datetime.now(UTC) - started).total_seconds()
     return RunOutcome(
         run_id=run_id,
@@ -175,7 +177,13 @@ def inspect_site(
 
 
 def _write_outputs(
-    session: Session, run: Run, profile: Profile, rows: list[Finding], out_dir: Path, lang: str
+    session: Session,
+    run: Run,
+    profile: Profile,
+    rows: list[Finding],
+    upcoming: list[dict],
+    out_dir: Path,
+    lang: str,
 ) -> tuple[int, int]:
     export_run = ExportRun(
         id=run.id,
@@ -191,6 +199,8 @@ def _write_outputs(
     document = findings_document(
         profile.display_name, profile.start_urls[0], export_run, ordered, run.score, lang
     )
+    # Recurring statutory items not due yet (年报, 预决算…): not findings, but the next deadlines.
+    document["not_yet_due"] = upcoming
     write_json(document, out_dir / "findings.json")
     counts = Counter(f.check for f in ordered)
     report = RunReport(
@@ -226,6 +236,7 @@ def _write_outputs(
         ],
         counts_by_check=[(c, check_name(c, lang), n) for c, n in counts.most_common()],
         score=run.score,
+        not_yet_due=upcoming,
     )
     write_run_report(report, out_dir / "report.html")
     return run.pages, run.links_checked

@@ -34,8 +34,13 @@ for i in range(1, 4):
     )
 
 
+PAGES["/robots.txt"] = "User-agent: *\nDisallow: /zwgk/\n"
+SEEN: list[tuple[str, str]] = []  # (path, User-Agent) of every request
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
+        SEEN.append((self.path, self.headers.get("User-Agent", "")))
         body = PAGES.get(self.path)
         self.send_response(200 if body else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -136,3 +141,29 @@ def test_unreachable_site_is_a_failed_run(tmp_path):
         assert (run.status, run.complete) == ("failed", False)
         assert "connection_refused" in run.message
     store.dispose()
+
+
+def test_robots_ignored_by_default_obeyed_on_request_and_user_agent_sent(site, tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    SEEN.clear()
+    result = CliRunner().invoke(
+        cli, ["run", "--url", site, "--db", db, "--out", str(tmp_path / "a")]
+    )
+    assert result.exit_code == 0, result.output
+    paths = [path for path, _ in SEEN]
+    assert "/zwgk/tzgg/t20261001_1.html" in paths  # robots.txt disallows it: a monitor reads on
+    assert all(agent.startswith("Xuncha/") for _, agent in SEEN)
+
+    profile = tmp_path / "site.yaml"
+    profile.write_text(
+        f"start_urls: [{site}]\npoliteness:\n  obey_robots: true\n  user_agent: Inspector-test/1\n",
+        encoding="utf-8",
+    )
+    SEEN.clear()
+    result = CliRunner().invoke(
+        cli, ["run", "--profile", str(profile), "--db", db, "--out", str(tmp_path / "b")]
+    )
+    assert result.exit_code == 0, result.output
+    paths = [path for path, _ in SEEN]
+    assert "/robots.txt" in paths and not [p for p in paths if p.startswith("/zwgk/")]
+    assert {agent for _, agent in SEEN} == {"Inspector-test/1"}
