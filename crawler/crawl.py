@@ -53,6 +53,8 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
         priority="cmdline",
     )
     settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
+    if request.get("progress_interval"):
+        settings.set("XUNCHA_PROGRESS_INTERVAL", request["progress_interval"], priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, profile=profile)

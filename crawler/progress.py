@@ -2,7 +2,7 @@
 
 Reads ``XUNCHA_PROGRESS``: ``tty`` (one line rewritten in place every second), ``log``
 (a line every ``XUNCHA_PROGRESS_INTERVAL`` seconds, default 30, fit for a mail from cron)
-or ``off``.
+or ``off``. The runner takes the interval from the environment variable of the same name.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ class ProgressReporter:
             value for key, value in stats.get_stats().items()
             if key.startswith("xuncha/links/error/") and isinstance(value, int)
         )  # fmt: skip
+        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
         engine = self.crawler.engine
-        queued = len(engine.slot.scheduler) if engine and engine.slot else 0
-        in_flight = len(engine.downloader.active) if engine else 0
+        in_flight = len(engine.downloader.active) if engine is not None else 0
         elapsed = int(time.monotonic() - self.started)
         return (
             f"pages {pages} · links checked {checked} · errors {errors} · "

@@ -74,6 +74,8 @@ def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
         request_path = Path(tmp) / "request.json"
         result_path = Path(tmp) / "result.json"
         request = dict(request, result_path=str(result_path), progress=progress)
+        if os.environ.get("XUNCHA_PROGRESS_INTERVAL"):
+            request["progress_interval"] = float(os.environ["XUNCHA_PROGRESS_INTERVAL"])
         request["log_level"] = "INFO" if verbose else "WARNING"
         request_path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
         env = dict(os.environ)

@@ -167,3 +167,33 @@ def test_robots_ignored_by_default_obeyed_on_request_and_user_agent_sent(site, t
     paths = [path for path, _ in SEEN]
     assert "/robots.txt" in paths and not [p for p in paths if p.startswith("/zwgk/")]
     assert {agent for _, agent in SEEN} == {"Inspector-test/1"}
+
+
+def test_progress_lines_for_cron_and_for_a_terminal(site, tmp_path, monkeypatch):
+    """Under cron, plain timestamped lines; on a terminal, one line rewritten in place."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("XUNCHA_PROGRESS_INTERVAL", "0.05")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    args = [
+        sys.executable,
+        "-m",
+        "xuncha",
+        "run",
+        "--url",
+        site,
+        "--db",
+        db,
+        "--out",
+        str(tmp_path),
+    ]
+    cron = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert cron.returncode == 0, cron.stderr
+    lines = [line for line in cron.stderr.splitlines() if " progress: " in line]
+    assert lines and "\r" not in cron.stderr and "Traceback" not in cron.stderr
+    assert lines[-1].split(" progress: ")[1].startswith("pages ")
+    script = ["script", "-qec", " ".join(args), "/dev/null"]
+    tty = subprocess.run(script, capture_output=True, text=True, timeout=120, check=False)
+    assert tty.returncode == 0, tty.stdout
+    assert "\x1b[2K巡查 pages " in tty.stdout and "Traceback" not in tty.stdout
