@@ -67,6 +67,14 @@ def _probe_by_origin(data: CrawlData) -> dict[str, CheckView]:
     return probes
 
 
+def _probe_lands_home(probe: CheckView) -> bool:
+    final = probe.final_url or probe.target
+    return final != probe.target and urlsplit(final).path in _HOME_PATHS
+
+
+_HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/default.htm"}
+
+
 def is_soft_404(check: CheckView, probe: CheckView | None) -> bool:
     """A 200 page that is really a 'not found' page: by its words, or because it is the very
     page the site answers for a URL that cannot exist."""
@@ -78,7 +86,9 @@ def is_soft_404(check: CheckView, probe: CheckView | None) -> bool:
         return True
     if len(sample) < TEXT_SAMPLE and any(phrase in sample for phrase in NOT_FOUND_PHRASES):
         return True
-    if probe is None:
+    if probe is None or _probe_lands_home(probe):
+        # A site that sends unknown URLs to its home page cannot be told apart from a link
+        # to the home page: only the words of the page decide then.
         return False
     if probe.content_hash and probe.content_hash == check.content_hash:
         return True
@@ -96,6 +106,9 @@ def _broken_subtype(check: CheckView, probe: CheckView | None) -> str | None:
         return check.error
     if check.status is not None and check.status >= 400:
         return "redirect_error" if check.redirects else f"http_{check.status}"
+    if check.status is not None and 300 <= check.status < 400:
+        # A redirect that was not followed: no Location, or one a browser cannot load.
+        return "redirect_error"
     if is_soft_404(check, probe):
         return "soft_404"
     return None
@@ -105,7 +118,14 @@ def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Findin
     """断链: one finding per target that did not load, listing every page it appears on."""
     probes = _probe_by_origin(data)
     findings = []
-    for target, links in _occurrences(data).items():
+    occurrences = _occurrences(data)
+    for column in data.columns:
+        # A column named by the profile may be linked from nowhere: its list still counts.
+        if column.source == "profile" and column.url not in occurrences:
+            occurrences[column.url] = [
+                LinkView(column.url, column.url, column.url, "a", "href", "page", column.name)
+            ]
+    for target, links in occurrences.items():
         check = data.link_checks.get(target)
         if check is None or check.probe:
             continue

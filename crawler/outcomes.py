@@ -2,7 +2,8 @@
 
 Error names are `broken_link` subtypes: ``dns_error``, ``timeout``, ``connection_refused``,
 ``connection_error``, ``tls_error``, ``redirect_loop``, ``too_many_redirects``; plus
-``blocked`` (the address policy refused to connect; the check makes that a `wrong_link`).
+``blocked`` (the address policy refused to connect; the check makes that a `wrong_link`) and
+``too_large`` (cancelled at the download size limit: the link works).
 Scrapy 2.19's download handler wraps Twisted's errors in ``scrapy.exceptions`` types with the
 original in ``__cause__``; both generations are recognised.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
 )
@@ -40,6 +42,9 @@ def classify_failure(failure: Failure, redirect_urls: list[str] | None = None) -
     for exc in chain:
         if isinstance(exc, BlockedAddress | BlockedAddressError):
             return "blocked", f"{exc.category} {exc.ip}"
+        if isinstance(exc, DownloadCancelledError):
+            # Cancelled at the size limit: the document is there, only too large to keep.
+            return "too_large", str(exc)[:300]
     reason = tls_failure(failure)
     if reason:
         return "tls_error", reason[:300]

@@ -8,7 +8,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import insert
+from sqlalchemy import String, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import (
@@ -47,6 +48,36 @@ _TABLES: dict[type, type] = {
 }
 
 
+# Indexed text columns: PostgreSQL refuses btree entries over ~2.7 kB, and an inline
+# data: image or a runaway URL gets there. Such values are clipped (and deduplicated).
+INDEXED_TEXT = {"url", "target"}
+INDEXED_TEXT_MAX = 2000
+
+
+def _clean(value: Any) -> Any:
+    """NUL bytes are legal in a page but not in a PostgreSQL text value."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _limits(model: type) -> dict[str, int]:
+    limits = {}
+    for column in model.__table__.columns:
+        if isinstance(column.type, String) and column.type.length:
+            limits[column.name] = column.type.length
+        elif column.name in INDEXED_TEXT:
+            limits[column.name] = INDEXED_TEXT_MAX
+    return limits
+
+
+_LIMITS = {model: _limits(model) for model in _TABLES.values()}
+
+
 class StorePipeline:
     """Buffers records per table and inserts them in one statement per batch.
 
@@ -80,7 +111,11 @@ class StorePipeline:
         model = _TABLES.get(type(item))
         if model is None:
             return item
-        row = asdict(item)
+        row = {key: _clean(value) for key, value in asdict(item).items()}
+        for name, limit in _LIMITS[model].items():
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                row[name] = value[:limit]
         row["run_id"] = self.run_id
         self.buffers[model].append(row)
         self.pending += 1
@@ -98,7 +133,7 @@ class StorePipeline:
             with self.store.session() as session, session.begin():
                 for model, rows in self.buffers.items():
                     if rows:
-                        session.execute(insert(model), rows)
+                        session.execute(self._insert(model), rows)
         except SQLAlchemyError as exc:
             self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             logger.error("store error, ending the crawl: %s", self.error)
@@ -110,6 +145,16 @@ class StorePipeline:
             for rows in self.buffers.values():
                 rows.clear()
             self.pending = 0
+
+    def _insert(self, model: type) -> Any:
+        """INSERT that skips a row whose unique key is already stored: the spider emits each
+        page and target once, and this keeps a slip from costing the whole batch."""
+        dialect = self.store.engine.dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert(model).on_conflict_do_nothing()
+        if dialect == "sqlite":
+            return sqlite.insert(model).on_conflict_do_nothing()
+        return insert(model)
 
     def close_spider(self, spider: Any = None) -> None:
         closing = getattr(self.crawler.spider, "closing_records", None)

@@ -34,6 +34,9 @@ def section_prefix(url: str) -> str:
     """The directory a section URL stands for: ``…/zwgk/index.html`` covers ``…/zwgk/``."""
     parts = urlsplit(url)
     path = parts.path or "/"
+    if parts.query:
+        # /channel.jsp?id=12 names one page, not the folder /: the section is that page.
+        return f"{parts.scheme}://{parts.netloc.lower()}{path}?{parts.query}"
     if not path.endswith("/"):
         last = path.rsplit("/", 1)[-1]
         path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
@@ -73,8 +76,9 @@ class CrawlScope:
         if self.mode == "site":
             return True
         parts = urlsplit(url)
-        # Compare without the default port and case-insensitively on the host.
-        candidate = f"{parts.scheme}://{parts.netloc.lower()}{parts.path or '/'}"
+        # Compare case-insensitively on the host; a query-addressed section matches itself.
+        query = f"?{parts.query}" if parts.query else ""
+        candidate = f"{parts.scheme}://{parts.netloc.lower()}{parts.path or '/'}{query}"
         return any(candidate.startswith(prefix) for prefix in self._prefixes)
 
 
@@ -88,3 +92,25 @@ def literal_address(url: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address |
         return ipaddress.ip_address(host)
     except ValueError:
         return None
+
+
+_INDEX_FILES = (
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "index.jsp",
+    "default.htm",
+    "default.html",
+)
+
+
+def canonical(url: str) -> str:
+    """One name for a directory page: ``/zwgk/tzgg/index.html`` and ``/zwgk/tzgg/`` are the
+    same column list (breadcrumbs and menus write it both ways)."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    last = path.rsplit("/", 1)[-1]
+    if last.lower() in _INDEX_FILES and not parts.query:
+        path = path[: -len(last)]
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}{query}"

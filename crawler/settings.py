@@ -20,8 +20,10 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # Redirect chains longer than this are treated as broken (a loop is detected separately).
 REDIRECT_MAX_TIMES = 10
-# Meta refreshes of 0 s are redirects in a browser too.
-METAREFRESH_MAXDELAY = 0
+# Meta refreshes of 0 s are redirects in a browser too (Scrapy follows delays below this).
+METAREFRESH_MAXDELAY = 1
+# Over-long URLs are still links a visitor can click: check them rather than drop them.
+URLLENGTH_LIMIT = 0
 COOKIES_ENABLED = True
 DOWNLOAD_TIMEOUT = 20
 # Pages larger than this are not parsed; attachments get their own per-request limit.

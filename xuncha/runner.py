@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,36 @@ def _site(session: Session, profile: Profile) -> Site:
     return site
 
 
+GRACE_SECONDS = 60  # how long a stopped crawl may take to write out what it has
+
+
+def _wait_for_child(child: subprocess.Popen[bytes]) -> int:
+    """Wait for the crawl; on Ctrl-C or SIGTERM let it stop cleanly (Scrapy flushes what it
+    holds and closes with reason "shutdown"), and kill it only if it outlasts the grace."""
+    stopping = False
+
+    def forward(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT if not stopping else signal.SIGKILL)
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        while True:
+            try:
+                return child.wait(timeout=GRACE_SECONDS if stopping else None)
+            except KeyboardInterrupt:
+                # The terminal sent SIGINT to the child too; a second Ctrl-C kills it.
+                if stopping and child.poll() is None:
+                    child.kill()
+                stopping = True
+            except subprocess.TimeoutExpired:
+                child.kill()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="xuncha-run-") as tmp:
         request_path = Path(tmp) / "request.json"
@@ -80,19 +111,34 @@ def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
         request_path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(ROOT)]))
-        try:
-            completed = subprocess.run(
-                [sys.executable, "-m", "crawler.crawl", str(request_path)], env=env, check=False
-            )
-        except KeyboardInterrupt:
-            return {"reason": "shutdown", "interrupted": True, "stats": {}}
-        if completed.returncode != 0 or not result_path.exists():
-            return {
-                "reason": "crawl_error",
-                "error": f"the crawl process exited with status {completed.returncode}",
-                "stats": {},
-            }
-        return json.loads(result_path.read_text(encoding="utf-8"))
+        child = subprocess.Popen(
+            [sys.executable, "-m", "crawler.crawl", str(request_path)], env=env
+        )
+        returncode = _wait_for_child(child)
+        if result_path.exists():
+            return json.loads(result_path.read_text(encoding="utf-8"))
+        return {
+            "reason": "crawl_error",
+            "error": f"the crawl process exited with status {returncode}",
+            "stats": {},
+        }
+
+
+def _judge(result: dict, profile: Profile) -> tuple[str, str | None, bool]:
+    """(status, message, complete) of a run from what its crawl reported."""
+    stats = result.get("stats", {})
+    reason = result.get("reason")
+    if stats.get("xuncha/store/error"):
+        return "failed", f"database error: {stats['xuncha/store/error']}", False
+    if result.get("unreachable"):
+        return "failed", f"站点无法访问：{result['unreachable']}", False
+    if reason == "crawl_error":
+        return "failed", result.get("error"), False
+    if reason == "finished":
+        return "finished", None, True
+    if reason == "closespider_pagecount":
+        return "finished", f"page limit reached ({profile.limits.max_pages})", False
+    return "interrupted", f"crawl ended: {reason}", False
 
 
 def inspect_site(
@@ -134,40 +180,43 @@ def inspect_site(
         verbose,
     )
     stats = result.get("stats", {})
-    reason = result.get("reason")
-    if result.get("unreachable"):
-        status, message = "failed", f"站点无法访问：{result['unreachable']}"
-    elif reason == "crawl_error":
-        status, message = "failed", result.get("error")
-    elif reason == "store_error":
-        status, message = "failed", f"database error: {stats.get('xuncha/store/error')}"
-    elif reason in ("finished", "closespider_pagecount"):
-        status, message = "finished", None
-        if reason == "closespider_pagecount":
-            message = f"page limit reached ({profile.limits.max_pages})"
-    else:
-        status, message = "interrupted", f"crawl ended: {reason}"
-
+    status, message, complete = _judge(result, profile)
     with store.session() as session, session.begin():
         run = session.get(Run, run_id)
         run.finished_at = datetime.now(UTC)
         run.status = status
-        run.complete = reason == "finished"
+        run.complete = complete
         run.message = message
-        run.stats = stats
+        # Only the site's own failure is a finding; a crash of ours or of the database is not.
+        run.stats = dict(stats, unreachable=result.get("unreachable"))
         run.pages = sum(v for k, v in stats.items() if k.startswith("xuncha/pages/"))
         run.links_checked = int(stats.get("xuncha/links/checked", 0))
-        data = load_crawl(session, run, profile)
-        found = run_checks(data, profile, as_of)
-        run.score = score(found, data, profile.checks.scoring, as_of)
-        upcoming = [] if data.unreachable else not_yet_due(data, profile, as_of)
-        rows = record_findings(session, run, found)
-        outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
+    try:
+        with store.session() as session, session.begin():
+            run = session.get(Run, run_id)
+            data = load_crawl(session, run, profile)
+            judged = status == "finished" or bool(result.get("unreachable"))
+            found = run_checks(data, profile, as_of) if judged else []
+            # A verdict needs the whole site: a partial crawl gets findings, not a score.
+            run.score = (
+                score(found, data, profile.checks.scoring, as_of)
+                if complete or (result.get("unreachable"))
+                else None
+            )
+            upcoming = not_yet_due(data, profile, as_of) if complete else []
+            rows = record_findings(session, run, found)
+            outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
+    except Exception as exc:
+        with store.session() as session, session.begin():
+            run = session.get(Run, run_id)
+            run.status = "failed"
+            run.message = f"checks or reports failed: {type(exc).__name__}: {exc}"[:2000]
+        raise
     seconds = (datetime.now(UTC) - started).total_seconds()
     return RunOutcome(
         run_id=run_id,
         status=status,
-        complete=reason == "finished",
+        complete=complete,
         message=message,
         pages=outcome[0],
         links_checked=outcome[1],

@@ -37,13 +37,27 @@ def _aware(value):  # type: ignore[no-untyped-def]
     return value
 
 
+def _page_view(page: Page, item_column: dict[str, str]) -> PageView:
+    """A page first reached by a plain link inside a section (say, a 最新公开 block) is still
+    the article of the column that lists it."""
+    role, column = page.role, page.column_url
+    if role == "page" and page.url in item_column:
+        role, column = "article", item_column[page.url]
+    return PageView(page.url, page.final_url, role, page.status, page.title, column,
+                    page.pub_date, page.date_source, page.meta or {})  # fmt: skip
+
+
 def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignore[no-untyped-def]
     run_id = run.id
-    pages = tuple(
-        PageView(p.url, p.final_url, p.role, p.status, p.title, p.column_url, p.pub_date,
-                 p.date_source, p.meta or {})
-        for p in session.scalars(select(Page).where(Page.run_id == run_id).order_by(Page.id))
-    )  # fmt: skip
+    item_column = {
+        url: column_url
+        for url, column_url in session.execute(
+            select(ListItem.url, ListItem.column_url).where(ListItem.run_id == run_id)
+        )
+    }
+    pages = tuple(_page_view(p, item_column) for p in session.scalars(
+        select(Page).where(Page.run_id == run_id).order_by(Page.id)
+    ))  # fmt: skip
     columns = tuple(
         ColumnView(c.url, c.name, c.kind, c.unit, c.source, c.items, c.newest, c.list_pages)
         for c in session.scalars(select(Column).where(Column.run_id == run_id).order_by(Column.id))
@@ -89,7 +103,7 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
         if search_row is not None
         else None
     )  # fmt: skip
-    unreachable = run.message if run.status == "failed" else None
+    unreachable = (run.stats or {}).get("unreachable")
     return CrawlData(
         site_name=profile.display_name,
         start_urls=tuple(profile.start_urls),

@@ -44,7 +44,14 @@ from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import extract_list_items, list_blocks
 from crawler.parsing.meta import extract_meta
 from crawler.parsing.pagination import pagination_urls
-from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin, section_prefix
+from crawler.scope import (
+    CrawlScope,
+    canonical,
+    is_home_url,
+    looks_like_attachment,
+    origin,
+    section_prefix,
+)
 from crawler.spiders.content import ContentCapture
 from crawler.tls_records import certificate_records, tls_failure_for
 
@@ -101,6 +108,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         self.probed: set[str] = set()
         self.emitted_pages: set[str] = set()
         self.unreachable: str | None = None
+        self.lists_requested: set[str] = set()  # canonical URLs of list pages asked for
         self.checked: set[str] = set()  # targets with a link-check record already
         self.parents: set[str] = set()  # column tree nodes that only hold sub-columns
         self.max_attachment = profile.limits.max_attachment_bytes
@@ -120,6 +128,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         self, url: str, role: str, *, column: str | None = None, **kwargs: Any
     ) -> scrapy.Request:
         self.requested[url] = role
+        if role == "list":
+            self.lists_requested.add(canonical(url))
         meta = {"xr_role": role, "xr_target": url, "xr_column": column}
         callback = self._on_response
         if role == "attachment":
@@ -146,11 +156,11 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         )
 
     def _column(self, url: str, name: str, source: str, **extra: Any) -> ColumnState:
-        state = self.columns.get(url)
+        state = self.columns.get(canonical(url))
         if state is None:
             unit = extra.pop("unit", None) or self.profile.column_unit(name, url)
             state = ColumnState(url=url, name=name, source=source, unit=unit, **extra)
-            self.columns[url] = state
+            self.columns[canonical(url)] = state
         return state
 
     # -- responses ----------------------------------------------------------------------
@@ -176,6 +186,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             return
         if role in ("check", "probe") or response.status >= 400:
             return
+        if role != "start" and not self.scope.in_site(response.url):
+            return  # redirected off the portal: the link works, the page is not ours to parse
         if not self._is_html(response):
             if role == "article" and looks_like_attachment(target):
                 yield self._page_record(response, target, "attachment", None, None)
@@ -200,8 +212,12 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         meta = request.meta
         target = meta.get("xr_target", request.url)
         error, detail = classify_failure(failure, meta.get("redirect_urls"))
-        if "exceeds" in detail and "maxsize" in detail.lower().replace(" ", ""):
-            error = None  # a document larger than the limit still loads: the link works
+        if error == "too_large":
+            error = None  # a document larger than the download limit still loads: it works
+        elif request.method == "HEAD" and error not in ("blocked", "dns_error", "tls_error"):
+            # Some firewalls reset HEAD: ask with GET before calling the link broken.
+            yield self._get(target, "check")
+            return
         record = LinkCheckRecord(
             target=target,
             checked_at=_now(),
@@ -229,7 +245,11 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         text, encoding = decode_body(response.body, content_type)
         doc = parse_html(text, response.url)
         meta = extract_meta(doc)
-        if role == "page":
+        if url in self.emitted_pages:
+            return  # fetched under another role already (a column linked from the home page)
+        if role == "page" and canonical(url) in self.columns:
+            role, column = "list", canonical(url)
+        elif role == "page":
             role, column = self._classify_page(doc, url)
         if role == "list" and column is None:
             column = url
@@ -247,9 +267,9 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
         if role == "home":
             yield from self._search_requests(doc, response.url, encoding)
-            yield from self._on_home(doc, url)
+            yield from self._on_home(doc, response.url)
         elif role == "section":
-            yield from self._on_section(doc, url)
+            yield from self._on_section(doc, response.url)
         elif role == "list" and column is not None:
             yield from self._on_list(doc, text, response.url, url, column)
 
@@ -279,9 +299,10 @@ class PortalSpider(ContentCapture, scrapy.Spider):
     def _on_home(self, doc: Any, url: str) -> Iterator[Any]:
         sections = [s for s in discover_sections(doc, url) if self.scope.in_site(s.url)]
         if not sections:
-            # No disclosure entry in the navigation: the home page is the section.
-            self.scope.add_section(url)
-            yield from self._on_section(doc, url)
+            if any(is_home_url(start) for start in self.profile.start_urls):
+                # No disclosure entry in the navigation: the home page is the section.
+                self.scope.add_section(url)
+                yield from self._on_section(doc, url)
             return
         for section in sections:
             self.scope.add_section(section.url)
@@ -290,7 +311,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
     def _on_section(self, doc: Any, url: str) -> Iterator[Any]:
         found = {nav.url: nav.name for nav in discover_columns(doc, url)}
-        self.parents |= column_parents(doc, url)
+        self.parents |= {canonical(parent) for parent in column_parents(doc, url)}
         for block in list_blocks(doc, url):
             if block.more_url and block.heading:
                 found.setdefault(block.more_url, block.heading)
@@ -298,13 +319,13 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             if not self.scope.in_site(column_url):
                 continue
             self._column(column_url, name, "navigation")
-            if self.requested.get(column_url) != "list":
+            if canonical(column_url) not in self.lists_requested:
                 yield self._get(column_url, "list", column=column_url, priority=50)
 
     def _on_list(
         self, doc: Any, text: str, response_url: str, url: str, column_url: str
     ) -> Iterator[Any]:
-        state = self.columns.get(column_url) or self._column(
+        state = self.columns.get(canonical(column_url)) or self._column(
             column_url, column_name(doc) or column_url, "list"
         )
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -339,7 +360,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             children = [nav for nav in discover_columns(doc, response_url) if nav.url != column_url]
             state.has_children = any(self.scope.in_sections(nav.url) for nav in children)
         for next_url in pagination_urls(doc, text, response_url):
-            if self.requested.get(next_url) != "list":
+            if canonical(next_url) not in self.lists_requested:
                 yield self._get(next_url, "list", column=column_url, priority=40)
 
     def _is_section_home(self, url: str) -> bool:
@@ -446,8 +467,10 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         records: list[Any] = [
             state.record()
             for state in self.columns.values()
-            if state.list_pages
-            and not ((state.has_children or state.url in self.parents) and not state.item_urls)
+            if (state.list_pages or state.source == "profile")
+            and not (
+                (state.has_children or canonical(state.url) in self.parents) and not state.item_urls
+            )
         ]
         records.extend(certificate_records(self.crawler))
         return records
