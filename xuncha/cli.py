@@ -91,17 +91,21 @@ def run(url, profile_path, db, as_of, out_dir, concurrency, scope, lang, verbose
         profile = profile.model_copy(
             update={"scope": profile.scope.model_copy(update={"mode": scope})}
         )
+    as_of_date = _as_of(as_of)
     store = Store(db or default_db_url())
-    outcome = inspect_site(
-        profile,
-        store,
-        as_of=_as_of(as_of),
-        out_dir=Path(out_dir),
-        concurrency=concurrency,
-        lang=lang,
-        progress=_progress_mode(),
-        verbose=verbose,
-    )
+    try:
+        outcome = inspect_site(
+            profile,
+            store,
+            as_of=as_of_date,
+            out_dir=Path(out_dir),
+            concurrency=concurrency,
+            lang=lang,
+            progress=_progress_mode(),
+            verbose=verbose,
+        )
+    finally:
+        store.dispose()
     click.echo(_summary(outcome, lang))
     if outcome.status == "failed":
         click.echo(

@@ -16,7 +16,7 @@ from xuncha.store import Column, Page, Run, Store
 
 PAGES = {
     "/": '<html><head><title>某县人民政府</title></head><body><div class="nav">'
-    '<a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
+    '<a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="/zwgk/tzgg/">通知公告</a></div>'
     '<a href="/gone.html">旧文件</a></body></html>',
     "/zwgk/": '<html><body><ul class="menu">'
     '<li><a href="/zwgk/tzgg/">通知公告</a></li></ul></body></html>',
@@ -32,6 +32,13 @@ for i in range(1, 4):
     PAGES[f"/zwgk/tzgg/t2026100{i}_{i}.html"] = (
         f"<html><body><h1>通知{i}</h1><p>发布时间：2026-10-0{i}</p></body></html>"
     )
+# Pasted editor content: an inline image of 9 kB (over PostgreSQL's btree entry limit), and an
+# attachment whose text holds NUL bytes (which PostgreSQL text refuses).
+PAGES["/zwgk/tzgg/t20261001_1.html"] = PAGES["/zwgk/tzgg/t20261001_1.html"].replace(
+    "</p>",
+    '</p><img src="data:image/png;base64,' + "A" * 9000 + '"><a href="/files/a.txt">附件</a>',
+)
+PAGES["/files/a.txt"] = "名单\x00附件\x00"
 
 
 PAGES["/robots.txt"] = "User-agent: *\nDisallow: /zwgk/\n"
@@ -66,9 +73,10 @@ def site():
     server.server_close()
 
 
-def test_run_with_url_only(site, tmp_path, monkeypatch):
-    db = tmp_path / "env.db"
-    monkeypatch.setenv("XUNCHA_DB", f"sqlite:///{db}")
+def test_run_with_url_only(site, tmp_path, monkeypatch, db_url):
+    """On SQLite and PostgreSQL: a column linked from the home page AND the section nav is one
+    column; a 9 kB data: URI and NUL bytes in an attachment are stored, not fatal."""
+    monkeypatch.setenv("XUNCHA_DB", db_url)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         cli, ["run", "--url", site, "--out", str(out), "--as-of", "2026-10-10"]
@@ -85,7 +93,8 @@ def test_run_with_url_only(site, tmp_path, monkeypatch):
     identity = {f["subtype"] for f in document["findings"] if f["check"] == "site_identity"}
     assert {"site_code", "icp", "search_missing"} <= identity
     assert document["score"]["verdict"] in ("合格", "不合格")
-    store = Store(f"sqlite:///{db}")
+    assert document["run"]["status"] == "finished" and document["run"]["complete"] is True
+    store = Store(db_url)
     with store.session() as s:
         columns = s.scalars(select(Column)).all()
         assert [(c.name, c.items, c.newest.isoformat()) for c in columns] == [

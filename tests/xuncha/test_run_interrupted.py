@@ -1,0 +1,83 @@
+"""A run stopped by SIGTERM (cron's kill, systemd's stop) ends in a true, stored state."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import func, select
+
+from xuncha.store import Page, Run, Store
+
+ARTICLES = 40
+REQUESTS: list[float] = []
+
+
+class SlowHandler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        REQUESTS.append(time.monotonic())
+        if self.path == "/":
+            body = '<a href="/">首页</a><a href="/zwgk/">政务公开</a>'
+        elif self.path == "/zwgk/":
+            body = "<ul class='menu'><li><a href='/zwgk/tzgg/'>通知公告</a></li></ul>"
+        elif self.path == "/zwgk/tzgg/":
+            body = (
+                "<ul class='list'>"
+                + "".join(
+                    f"<li><a href='a{i}.html'>第{i}号通知</a><span>2026-10-01</span></li>"
+                    for i in range(ARTICLES)
+                )
+                + "</ul>"
+            )
+        else:
+            time.sleep(0.4)  # each article is slow: the crawl is still going when stopped
+            body = "<h1>通知</h1><p>发布时间：2026-10-01</p>"
+        data = f"<html><body>{body}</body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def slow_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_sigterm_stores_an_interrupted_run_with_what_was_crawled(slow_site, tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    args = [sys.executable, "-m", "xuncha", "run", "--url", slow_site, "--db", db,
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    REQUESTS.clear()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(REQUESTS) < 8 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=90)
+    assert process.returncode == 2, err
+    assert "Traceback" not in err
+    stopped = time.monotonic()
+    time.sleep(1.0)
+    assert not [t for t in REQUESTS if t > stopped], "the crawl went on after the run ended"
+    store = Store(db)
+    with store.session() as s:
+        run = s.scalar(select(Run))
+        assert (run.status, run.complete, run.score) == ("interrupted", False, None)
+        stored = s.scalar(select(func.count()).select_from(Page))
+        assert 3 <= stored < ARTICLES + 3  # what was crawled before the stop is kept
+    store.dispose()
+    assert "中断" in out
