@@ -357,8 +357,19 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             elif self.requested.get(entry.url) not in ("article", "page"):
                 yield self._get(entry.url, "article", column=column_url, priority=20)
         if not entries:
-            children = [nav for nav in discover_columns(doc, response_url) if nav.url != column_url]
-            state.has_children = any(self.scope.in_sections(nav.url) for nav in children)
+            # An empty list is a parent node only if it shows sub-columns below its own folder
+            # (or the column tree nests them under it); the usual side menu of sibling
+            # columns does not make a 暂无信息 column a parent.
+            folder = section_prefix(column_url)
+            children = [
+                nav
+                for nav in discover_columns(doc, response_url)
+                if canonical(nav.url) != canonical(column_url) and nav.url.startswith(folder)
+            ]
+            parents = {canonical(p) for p in column_parents(doc, response_url)}
+            state.has_children = canonical(column_url) in parents or any(
+                self.scope.in_sections(nav.url) for nav in children
+            )
         for next_url in pagination_urls(doc, text, response_url):
             if canonical(next_url) not in self.lists_requested:
                 yield self._get(next_url, "list", column=column_url, priority=40)

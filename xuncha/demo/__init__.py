@@ -5,9 +5,11 @@ YAML file, crawls it and prints the report path. The test suite uses the same po
 end-to-end crawls. What a crawl must find is listed in :mod:`xuncha.demo.expected`.
 
 Modules: ``server`` (listeners, virtual hosts, request accounting), ``certs`` (demo CA and
-certificates), ``site`` (routing and the soft-404 rules), ``columns`` (the 栏目 as data),
-``placements`` (attachments and planted links per article), ``render`` + ``templates/``
-(HTML), ``files`` (attachment bytes), ``profile`` (the site profile), ``expected`` (answer key).
+certificates), ``site`` (routing, the soft-404 rules, the site search), ``model`` (what a
+column and an article are), ``columns`` (the 栏目 as data), ``texts`` (article bodies and the
+planted content), ``placements`` (attachments, planted links and resources per article),
+``render`` + ``templates/`` (HTML), ``files`` (attachment bytes), ``profile`` (the site
+profile), ``answer_key`` + ``expected`` + ``expected_content`` (the answer key).
 """
 
 from __future__ import annotations

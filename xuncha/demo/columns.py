@@ -1,107 +1,33 @@
 """The disclosure columns (栏目) of the demo portal, as data.
 
-Each :class:`ColumnSpec` is one entry: its name, list style (列表/分页 style), titles (newest
-first) and how old its items are relative to :data:`DEMO_AS_OF`. Everything else — article
-URLs, dates, list pages — is derived here, deterministically. To plant a stale or blank column,
-add one entry (e.g. ``newest_age_days=400`` or ``titles=()``).
+Each :class:`~xuncha.demo.model.ColumnSpec` is one entry: its name, list style (列表/分页
+style), titles (newest first) and how old its items are relative to :data:`DEMO_AS_OF`.
+Everything else — article URLs, dates, list pages — is derived, deterministically. A stale or
+blank column is planted by data alone (``newest_age_days=400``, ``titles=()``).
 
-Freshness today (all columns fresh): 工作动态 within 14 days; 通知公告/政策文件/政策解读 within
-183 days; the others within a year (windows from ``shared/docs/standards.md``).
+Freshness on DEMO_AS_OF (windows from ``shared/docs/standards.md``; kinds from the column
+names, ``checks/data/column_kinds.yaml``): the issue-2 columns are fresh — 工作动态 within 14
+days, 通知公告/政策文件/政策解读 within 183, the maintained ones within a year, 机构职能 and the
+公开指南 static. The issue-3 columns are the planted 栏目不更新 cases: 县区动态 (动态, 40 days),
+公示公告 (通知公告, 200 days), 统计信息 (maintained, 400 days), 规划计划 (maintained, 350 days:
+about to go stale), 权责清单 (documents with no date anywhere) and 政府采购 (blank: 暂无信息).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from itertools import cycle
+from xuncha.demo.model import DEMO_AS_OF, LIST_STYLES, Article, ColumnSpec, articles_of
 
-DEMO_AS_OF = dt.date(2026, 11, 20)
-
-LIST_STYLES = ("plain", "trs_script", "query", "count_page", "path_pager", "hanweb", "table")
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One 栏目: how its list pages look and which items it holds.
-
-    ``list_style``: ``plain`` (one ``<ul>`` page), ``trs_script`` (TRS ``createPageHTML`` pager,
-    script only), ``query`` (``?page=N`` anchors), ``count_page`` (``var countPage`` JS vars),
-    ``path_pager`` (``list-N.shtml`` numbered anchors), ``hanweb`` (Hanweb ``<datastore>``
-    records in CDATA, no DOM anchors), ``table`` (名称/发布日期 table).
-    ``url_style``: ``trs`` (``/<key>/202610/t20261015_<id>.html``), ``shtml``
-    (``/<key>/2026-10/15/content_<id>.shtml``) or ``hanweb``
-    (``/art/2026/10/15/art_<channel>_<id>.html``).
-    ``dated_pages``: False when the date appears only in the list (发布日期 only in 列表).
-    """
-
-    key: str
-    name: str
-    channel_id: int
-    list_style: str
-    titles: tuple[str, ...]
-    newest_age_days: int
-    gaps_days: tuple[int, ...] = (7,)
-    per_page: int = 0
-    url_style: str = "trs"
-    dated_pages: bool = True
-    metadata_table: bool = False
-    encoding: str = "utf-8"
-    unit: str = "办公室"
-    list_path: str = ""
-    menu_group: str = "法定主动公开内容"
-
-    @property
-    def path(self) -> str:
-        """The column's entry URL path (what the side menu links to)."""
-        return self.list_path or f"/{self.key}/"
-
-    @property
-    def page_count(self) -> int:
-        if not self.per_page or not self.titles:
-            return 1
-        return -(-len(self.titles) // self.per_page)
-
-
-@dataclass(frozen=True)
-class Article:
-    """One published item (信息) of a column."""
-
-    column: ColumnSpec
-    index: int
-    title: str
-    published: dt.datetime
-    doc_id: int
-
-    @property
-    def path(self) -> str:
-        day = self.published
-        if self.column.url_style == "hanweb":
-            return (
-                f"/art/{day.year}/{day.month}/{day.day}/"
-                f"art_{self.column.channel_id}_{self.doc_id}.html"
-            )
-        if self.column.url_style == "shtml":
-            return f"/{self.column.key}/{day:%Y-%m}/{day:%d}/content_{self.doc_id}.shtml"
-        return f"/{self.column.key}/{day:%Y%m}/t{day:%Y%m%d}_{self.doc_id}.html"
-
-    @property
-    def date_text(self) -> str:
-        return self.published.strftime("%Y-%m-%d")
-
-
-def articles_of(column: ColumnSpec) -> list[Article]:
-    """The column's items, newest first, dated backwards from DEMO_AS_OF by the column's gaps."""
-    day = DEMO_AS_OF - dt.timedelta(days=column.newest_age_days)
-    gaps = cycle(column.gaps_days)
-    items = []
-    for index, title in enumerate(column.titles):
-        if index:
-            day -= dt.timedelta(days=next(gaps))
-        moment = dt.datetime(day.year, day.month, day.day, 8 + (index * 3) % 9, (index * 17) % 60)
-        doc_id = column.channel_id * 1000 + len(column.titles) - index
-        items.append(Article(column, index, title, moment, doc_id))
-    return items
-
+__all__ = [
+    "COLUMNS",
+    "DEMO_AS_OF",
+    "LIST_STYLES",
+    "Article",
+    "ColumnSpec",
+    "article",
+    "articles_of",
+    "column",
+    "list_page_paths",
+]
 
 COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
@@ -118,7 +44,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         name="机构职能",
         channel_id=2302,
         list_style="plain",
-        newest_age_days=40,
+        newest_age_days=500,  # static (机构职能): old items are no finding
         gaps_days=(60,),
         unit="人事科",
         titles=(
@@ -238,14 +164,16 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         name="财政预决算",
         channel_id=2341,
         list_style="hanweb",
-        newest_age_days=50,
-        gaps_days=(1, 185, 1, 180),
+        newest_age_days=10,
+        # No 2025 部门决算 (due 09-30): overdue. Item 0 names its column's subject (a 预算
+        # meeting notice: not misplaced); item 1 is a meeting report (misplaced).
+        gaps_days=(21, 205, 1, 180, 1, 185),
         url_style="hanweb",
         list_path="/col/col2341/index.html",
         unit="财务科",
         titles=(
-            "辽源市交通运输局2025年度部门决算公开",
-            "辽源市交通运输局2025年度“三公”经费支出决算情况说明",
+            "关于召开2027年部门预算编制工作会议的通知",
+            "市交通运输局召开党风廉政建设警示教育会议",
             "辽源市交通运输局2026年部门预算公开",
             "辽源市交通运输局2026年“三公”经费预算情况说明",
             "辽源市交通运输局2024年度部门决算公开",
@@ -307,6 +235,81 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         ),
     ),
     ColumnSpec(
+        key="xqdt",
+        name="县区动态",
+        channel_id=2311,
+        list_style="plain",
+        newest_age_days=40,  # 动态: 14-day window
+        gaps_days=(9, 12),
+        titles=(
+            "东丰县交通运输局开展秋季农村客运安全检查",
+            "东辽县完成农村公路危桥改造工程",
+            "西安区开展城市公交文明服务示范线创建",
+        ),
+    ),
+    ColumnSpec(
+        key="gsgg",
+        name="公示公告",
+        channel_id=2312,
+        list_style="plain",
+        newest_age_days=200,  # 通知公告: 183-day window
+        gaps_days=(30,),
+        titles=(
+            "辽源市道路运输从业人员从业资格注销公告",
+            "辽源市机动车驾驶员培训机构质量信誉考核结果公示",
+        ),
+    ),
+    ColumnSpec(
+        key="tjxx",
+        name="统计信息",
+        channel_id=2313,
+        list_style="plain",
+        newest_age_days=400,  # maintained: 365-day window
+        gaps_days=(92,),
+        unit="规划建设科",
+        titles=(
+            "2025年1—9月全市交通运输经济运行情况",
+            "2025年上半年全市交通运输经济运行情况",
+        ),
+    ),
+    ColumnSpec(
+        key="ghjh",
+        name="规划计划",
+        channel_id=2314,
+        list_style="plain",
+        newest_age_days=350,  # maintained: within 30 days of its 365-day limit
+        gaps_days=(120,),
+        unit="规划建设科",
+        titles=(
+            "辽源市2026年交通运输重点项目建设计划",
+            "辽源市“十五五”综合交通运输发展规划编制工作方案",
+        ),
+    ),
+    ColumnSpec(
+        key="qzqd",
+        name="权责清单",
+        channel_id=2315,
+        list_style="plain",
+        newest_age_days=0,  # unused: the column carries no date anywhere
+        url_style="file",
+        undated=True,
+        unit="法制科",
+        titles=(
+            "辽源市交通运输局权力清单",
+            "辽源市交通运输局责任清单",
+            "辽源市交通运输局行政职权运行流程图",
+        ),
+    ),
+    ColumnSpec(
+        key="zfcg",
+        name="政府采购",
+        channel_id=2316,
+        list_style="plain",
+        newest_age_days=0,
+        unit="财务科",
+        titles=(),  # blank: the list says 暂无信息
+    ),
+    ColumnSpec(
         key="xxgknb",
         name="政府信息公开年报",
         channel_id=2310,
@@ -356,24 +359,3 @@ def column(key: str) -> ColumnSpec:
 def article(key: str, index: int) -> Article:
     """The ``index``-th newest article of column ``key``."""
     return articles_of(column(key))[index]
-
-
-BODY_PARAGRAPHS = (
-    "为深入贯彻《中华人民共和国政府信息公开条例》，全面推进交通运输领域决策、执行、管理、"
-    "服务、结果公开，市交通运输局结合工作实际，认真做好相关工作。",
-    "各县（区）交通运输主管部门、局属各单位要高度重视，明确牵头单位和责任人，细化工作措施，"
-    "确保各项任务按时保质完成。",
-    "下一步，市交通运输局将持续加强农村公路建设管理养护，提升城乡客运服务水平，"
-    "推动交通运输高质量发展。",
-    "各有关单位要严格落实安全生产责任制，加强隐患排查治理，切实保障人民群众生命财产安全。",
-    "对工作中发现的问题，要建立整改台账，逐项明确整改措施和完成时限，对上一年度工作要点"
-    "落实情况开展回头看。",
-    "公众可通过政府信息公开平台、政务服务热线12328等渠道了解相关政策，提出意见建议。",
-)
-
-
-def body_of(item: Article) -> list[str]:
-    """Three deterministic paragraphs for an article's body."""
-    lead = f"现将“{item.title}”有关情况公开如下。"
-    count = len(BODY_PARAGRAPHS)
-    return [lead, BODY_PARAGRAPHS[item.index % count], BODY_PARAGRAPHS[(item.index + 3) % count]]

@@ -7,77 +7,23 @@ for ``wrong_link`` the href exactly as written, for ``tls_certificate`` the site
 ``{http_port}``, ``{https_port}`` and ``{closed_port}`` placeholders; :meth:`Planted.resolve`
 fills them from a running :class:`~xuncha.demo.server.DemoPortal`. ``page`` is the path (on
 ``xxgk.example.gov.cn``) of a page showing the link. ``issue`` is the project issue that
-planted the entry.
+planted the entry: issue 2's link defects are listed here, issue 3's content defects in
+:mod:`xuncha.demo.expected_content` (column list URL for column checks, page URL for page
+checks, resource URL for mixed content, site root for site-wide ones).
 
-This list is written by hand, independently of where :mod:`xuncha.demo.placements` puts the
-links; ``tests/demo/test_demo_portal.py`` checks that both agree.
+These lists are written by hand, independently of where :mod:`xuncha.demo.placements`,
+:mod:`xuncha.demo.texts` and :mod:`xuncha.demo.columns` put things;
+``tests/demo/test_demo_portal.py`` checks that they agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from xuncha.demo.answer_key import JTJ, PARTNER, XXGK, Negative, Planted
+from xuncha.demo.answer_key import folder_url as _folder
+from xuncha.demo.answer_key import page_path as _page
+from xuncha.demo.expected_content import CONTENT_NEGATIVES, CONTENT_PLANTED
 
-from xuncha.demo.columns import article
-
-XXGK = "https://xxgk.example.gov.cn:{https_port}"
-JTJ = "https://jtj.example.gov.cn:{https_port}"
-PARTNER = "https://www.example-partner.cn:{https_port}"
-
-
-class _Ports(Protocol):
-    @property
-    def http_port(self) -> int: ...
-    @property
-    def https_port(self) -> int: ...
-    @property
-    def closed_port(self) -> int: ...
-
-
-def _fill(template: str, portal: _Ports) -> str:
-    return (
-        template.replace("{http_port}", str(portal.http_port))
-        .replace("{https_port}", str(portal.https_port))
-        .replace("{closed_port}", str(portal.closed_port))
-    )
-
-
-@dataclass(frozen=True)
-class Planted:
-    """One defect a crawl must find."""
-
-    check: str
-    subtype: str
-    url: str
-    note: str
-    issue: int = 2
-    page: str = ""
-    link_text: str = ""
-
-    def resolve(self, portal: _Ports) -> str:
-        return _fill(self.url, portal)
-
-
-@dataclass(frozen=True)
-class Negative:
-    """A link or page that looks suspicious but works: no finding may name it."""
-
-    url: str
-    note: str
-    page: str = ""
-    link_text: str = ""
-
-    def resolve(self, portal: _Ports) -> str:
-        return _fill(self.url, portal)
-
-
-def _page(key: str, index: int) -> str:
-    return article(key, index).path
-
-
-def _folder(key: str, index: int) -> str:
-    return XXGK + _page(key, index).rsplit("/", 1)[0] + "/"
-
+__all__ = ["NEGATIVES", "NEVER_FETCHED", "PLANTED", "Negative", "Planted"]
 
 BUDGET_PDF_ENCODED = (
     "/module/download/%E9%99%84%E4%BB%B61%EF%BC%9A2026%E5%B9%B4%E9%83%A8%E9%97%A8"
@@ -226,7 +172,7 @@ PLANTED: list[Planted] = [
         "windows_path",
         "D:\\文件\\预算.xls",
         "Windows path as href",
-        page=_page("czyjs", 1),
+        page=_page("czyjs", 3),
         link_text="预算.xls",
     ),
     Planted(
@@ -260,6 +206,8 @@ PLANTED: list[Planted] = [
         JTJ + "/",
         "portal certificate (*.example.gov.cn) expires in 20 days; warning at 30",
     ),
+    # issue 3: the content checks (栏目, 法定公开, 混合内容, 网站标识, 个人信息, 错敏词, 内容混杂)
+    *CONTENT_PLANTED,
 ]
 
 NEGATIVES: list[Negative] = [
@@ -347,6 +295,7 @@ NEGATIVES: list[Negative] = [
         "/zdjsxm/",
         "重大建设项目",
     ),
+    *CONTENT_NEGATIVES,
 ]
 
 NEVER_FETCHED: list[tuple[str, str]] = [

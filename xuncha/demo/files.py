@@ -25,6 +25,7 @@ GIF_1X1 = (
 
 SITE_CSS = b"body{font-family:'Microsoft YaHei',SimSun,sans-serif}.date{float:right}\n"
 SITE_JS = b"function setHomepage(){return false;}\n"
+BUS_WIDGET_JS = b"function showRealtimeBus(line){return line;}\n"  # the partner's widget
 
 
 def pdf_document(text: str) -> bytes:

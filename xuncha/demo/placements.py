@@ -1,7 +1,8 @@
 """What each article carries besides its text: attachments (附件), images and planted links.
 
-The planted link defects (错链/断链) and the negatives (links that look odd but work) are put
-in article bodies here, keyed by ``(column key, index)`` (index 0 = the newest item). The answer
+The planted link defects (错链/断链), the mixed content (``http:`` resources on the ``https:``
+portal) and the negatives (links that look odd but work, a plain ``http:`` link) are put in
+article bodies here, keyed by ``(column key, index)`` (index 0 = the newest item). The answer
 key is kept separately in :mod:`xuncha.demo.expected`; a test checks the two agree.
 
 ``href`` is written into the page exactly as given, after filling ``{http_port}``,
@@ -17,6 +18,10 @@ from urllib.parse import quote
 
 JTJ = "https://jtj.example.gov.cn:{https_port}"
 PARTNER = "https://www.example-partner.cn:{https_port}"
+# The partner site answers on plain http too: its resources load (no broken link), insecurely.
+PARTNER_HTTP = "http://www.example-partner.cn:{http_port}"
+LINE_MAP_PATH = "/images/line-map.gif"
+BUS_WIDGET_PATH = "/js/bus-widget.js"
 
 BUDGET_PDF_PATH = "/module/download/附件1：2026年部门预算.pdf"
 
@@ -66,15 +71,23 @@ ARTICLE_EMBEDS: dict[tuple[str, int], tuple[Embed, ...]] = {
         _link("#", "详见"),
     ),
     ("tzgg", 2): (_link("/tzgg/202003/t20200315_2210045.html", "原通知"),),
-    ("tzgg", 3): (_link(f"{JTJ}/loop/a", "绕行路线说明"),),
+    ("tzgg", 3): (
+        _link(f"{JTJ}/loop/a", "绕行路线说明"),
+        _link("./P020261104396512345680.docx", "附件：拟聘用人员名单.docx", "roster_docx"),
+    ),
     ("tzgg", 4): (_link("file:///C:/Users/admin/Desktop/通知.doc", "通知.doc"),),
     ("tzgg", 5): (_link(f"{JTJ}/old/x", "调整线路详情"),),
     ("gzdt", 0): (Embed("image", "./W020261118391205431128.gif", "会议现场", "gif"),),
     ("gzdt", 1): (Embed("image", "./W020261116388512367412.jpg", "检查现场"),),
     ("gzdt", 2): (_link("http://slow.example-partner.cn:{http_port}/", "辽源公交出行服务网"),),
     ("gzdt", 3): (_link("http://169.254.169.254/latest/meta-data/", "数据接口"),),
-    ("czyjs", 1): (_link("D:\\文件\\预算.xls", "预算.xls"),),
+    ("gzdt", 4): (
+        Embed("image", PARTNER_HTTP + LINE_MAP_PATH, "新开通公交线路示意图"),
+        Embed("script", PARTNER_HTTP + BUS_WIDGET_PATH),
+        _link(PARTNER_HTTP + "/", "辽源市公共交通服务平台"),
+    ),
     ("czyjs", 2): (_link(BUDGET_PDF_PATH, "附件1：2026年部门预算.pdf", "budget_pdf"),),
+    ("czyjs", 3): (_link("D:\\文件\\预算.xls", "预算.xls"),),
     ("rsxx", 0): (_link("http://192.168.1.10/oa/", "网上报名系统"),),
     ("jytabl", 0): (_link("http://www.gone-site.invalid/", "原辽源交通信息网"),),
     ("jytabl", 1): (_link("http://closed.example-partner.cn:{closed_port}/", "公交线路查询"),),

@@ -3,8 +3,10 @@
 Government pages share one layout (``templates/_gov_base.html``): the meta tags SiteName /
 SiteDomain / SiteIDCode / ColumnName (and ArticleTitle / PubDate on articles), a header nav, a
 breadcrumb 当前位置, and a footer with 主办单位, 网站标识码, ICP备案, 公安备案, the 党政机关 mark
-and the 我为政府网站找错 entry. No page links to a real outside site: every URL points at the
-demo hosts, so a crawl never leaves loopback unless a planted defect says so.
+and the 我为政府网站找错 entry — on the portal's own host only: the disclosure platform's footer
+template lacks the 找错 entry on every page (a planted ``site_identity`` defect). The portal home
+carries the site search (站内搜索) form. No page links to a real outside site: every URL points
+at the demo hosts, so a crawl never leaves loopback unless a planted defect says so.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from xuncha.demo.columns import COLUMNS, Article, ColumnSpec, body_of
+from xuncha.demo.columns import COLUMNS, Article, ColumnSpec
 from xuncha.demo.placements import Embed
+from xuncha.demo.texts import body_of
 
 JTJ_HOST = "jtj.example.gov.cn"
 XXGK_HOST = "xxgk.example.gov.cn"
 PARTNER_HOST = "www.example-partner.cn"
+# Hosts whose footer carries the 我为政府网站找错 entry: not the disclosure platform (planted).
+JIUCUO_HOSTS = frozenset({JTJ_HOST})
+SEARCH_PATH = "/search"
+SEARCH_FIELD = "searchword"
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Chrome:
     nav: list[tuple[str, str]]
     breadcrumb: list[tuple[str, str]]
     partner_url: str
-    jiucuo_url: str
+    jiucuo_url: str | None
     stylesheets: tuple[str, ...] = ()
     charset: str = "utf-8"
 
@@ -125,7 +132,11 @@ class Renderer:
             nav=nav,
             breadcrumb=breadcrumb,
             partner_url=self.links.root(PARTNER_HOST),
-            jiucuo_url=link(host, JTJ_HOST, f"/jiucuo/?site_code={SITE.id_code}"),
+            jiucuo_url=(
+                link(host, JTJ_HOST, f"/jiucuo/?site_code={SITE.id_code}")
+                if host in JIUCUO_HOSTS
+                else None
+            ),
             stylesheets=stylesheets,
             charset=column.encoding if column else "utf-8",
         )
@@ -145,7 +156,23 @@ class Renderer:
     def jtj_home(self, news: list[tuple[str, str, str]]) -> str:
         page = self.chrome(JTJ_HOST, "首页")
         return self._render(
-            "jtj_home.html", page=page, news=news, xxgk_url=self.links.root(XXGK_HOST)
+            "jtj_home.html",
+            page=page,
+            news=news,
+            xxgk_url=self.links.root(XXGK_HOST),
+            search_path=SEARCH_PATH,
+            search_field=SEARCH_FIELD,
+        )
+
+    def search_results(self, query: str, results: list[tuple[str, str, str]]) -> str:
+        """The 站内搜索 answer on the portal host: the query and the matching items."""
+        return self._render(
+            "search.html",
+            page=self.chrome(JTJ_HOST, "站内搜索"),
+            query=query,
+            results=results,
+            search_path=SEARCH_PATH,
+            search_field=SEARCH_FIELD,
         )
 
     def xxgk_home(self) -> str:

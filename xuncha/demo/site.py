@@ -4,7 +4,8 @@ Hosts and how each answers an unknown path — the one rule a soft-404 check dep
 
 - ``jtj.example.gov.cn`` (portal home, a plain web server): unknown paths get a true **404**.
   It also holds the redirect loop (``/loop/a`` <-> ``/loop/b``), the chain
-  ``/old/x`` 301 -> ``/old/y`` 302 -> ``/old/z`` (404), and a persistent 500.
+  ``/old/x`` 301 -> ``/old/y`` 302 -> ``/old/z`` (404), a persistent 500, and the site search
+  ``/search?searchword=…`` (items whose title contains the query).
 - ``xxgk.example.gov.cn`` (disclosure platform, a CMS): an unknown *page* path (no extension,
   ``.html``, ``.shtml``, ``.jsp``, …) gets the CMS error page with status **200** — a soft 404,
   the same body for every path, so comparing with the answer to a random URL works. Unknown
@@ -12,11 +13,13 @@ Hosts and how each answers an unknown path — the one rule a soft-404 check dep
   as the front web server answers them before the CMS sees the request.
 - ``www.example-partner.cn``: a healthy external site with the tricky-but-working negatives
   (HEAD refused with 405, HEAD answering 404, a 429 with ``Retry-After: 1`` then 200, a 301).
+  It answers on plain http as well as https: the portal's mixed content loads from it.
 - ``selfsigned.example-partner.cn``: every path 200; its certificate is the defect.
 - ``slow.example-partner.cn`` (http): every path 200 after ``slow_seconds``.
 
-On plain http the https-only hosts answer 301 to their https URL. Another host gets a 404.
-All pages are rendered once, at construction; only the 429 counter holds state (:meth:`reset`).
+On plain http the portal hosts answer 301 to their https URL. Another host gets a 404.
+All pages are rendered once, at construction (a search answer, per query); only the 429
+counter holds state (:meth:`reset`).
 """
 
 from __future__ import annotations
@@ -26,18 +29,27 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from posixpath import splitext
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from xuncha.demo import files
 from xuncha.demo.columns import COLUMNS, Article, articles_of, column, list_page_paths
-from xuncha.demo.placements import embeds_of
-from xuncha.demo.render import JTJ_HOST, PARTNER_HOST, XXGK_HOST, Renderer, SiteLinks
+from xuncha.demo.placements import BUS_WIDGET_PATH, LINE_MAP_PATH, embeds_of
+from xuncha.demo.render import (
+    JTJ_HOST,
+    PARTNER_HOST,
+    SEARCH_FIELD,
+    SEARCH_PATH,
+    XXGK_HOST,
+    Renderer,
+    SiteLinks,
+)
+from xuncha.demo.texts import ROSTER_PARAGRAPHS
 
 SELFSIGNED_HOST = "selfsigned.example-partner.cn"
 SLOW_HOST = "slow.example-partner.cn"
 CLOSED_HOST = "closed.example-partner.cn"
 OA_HOST = "oa.example.gov.cn"
-HTTPS_HOSTS = frozenset({JTJ_HOST, XXGK_HOST, PARTNER_HOST, SELFSIGNED_HOST})
+HTTPS_HOSTS = frozenset({JTJ_HOST, XXGK_HOST, SELFSIGNED_HOST})
 
 STATIC_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".ico", ".svg", ".css", ".js", ".txt", ".xml"}
@@ -147,6 +159,8 @@ class DemoSite:
             return Reply(200, self._slow_page(), delay=self.slow_seconds)
         if host == SELFSIGNED_HOST:
             return _fixed(self._selfsigned_page)(method)
+        if host == JTJ_HOST and path == SEARCH_PATH:
+            return _fixed(self._search(parse_qs(parts.query).get(SEARCH_FIELD, [""])[0]))(method)
         routes = self._routes.get(host)
         if routes is None:
             return Reply(404, b"unknown virtual host", "text/plain")
@@ -221,6 +235,9 @@ class DemoSite:
                 reply = self._encoded(render.column_list(spec, page, rows), spec.encoding)
                 routes.update(dict.fromkeys(names, _fixed(reply)))
             for item in items:
+                if not item.is_page:
+                    routes[item.path] = _fixed(_document(item))
+                    continue
                 embeds = embeds_of(spec.key, item.index)
                 routes[item.path] = _fixed(
                     self._encoded(render.article(item, embeds), spec.encoding)
@@ -260,6 +277,8 @@ class DemoSite:
             "/service/guide.html": head_refused,
             "/news/notice.html": head_lies,
             "/bus/realtime.html": self._rate_limited(PARTNER_HOST, "/bus/realtime.html"),
+            LINE_MAP_PATH: _fixed(Reply(200, files.GIF_1X1, files.GIF_TYPE)),
+            BUS_WIDGET_PATH: _fixed(Reply(200, files.BUS_WIDGET_JS, files.JS_TYPE)),
         }
 
     def _rate_limited(self, host: str, path: str) -> Route:
@@ -280,6 +299,20 @@ class DemoSite:
         """How many requests the 429 route at ``host``/``path`` has seen since the last reset."""
         with self._lock:
             return self._attempts[(host, path)]
+
+    def _search(self, query: str) -> Reply:
+        """站内搜索: every column item whose title contains the query, newest first."""
+        query = query.strip()
+        found = sorted(
+            (item for spec in COLUMNS for item in articles_of(spec) if query in item.title),
+            key=lambda item: item.published,
+            reverse=True,
+        )
+        results = [
+            (item.title, self.links.href(JTJ_HOST, XXGK_HOST, item.path), item.date_text)
+            for item in (found if query else [])
+        ]
+        return self._html(self._render.search_results(query, results))
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -310,4 +343,10 @@ _ATTACHMENTS: dict[str, Reply] = {
     ),
     "budget_pdf": Reply(200, files.pdf_document("2026 departmental budget (demo)"), files.PDF_TYPE),
     "gif": Reply(200, files.GIF_1X1, files.GIF_TYPE),
+    "roster_docx": Reply(200, files.docx_document(list(ROSTER_PARAGRAPHS)), files.DOCX_TYPE),
 }
+
+
+def _document(item: Article) -> Reply:
+    """A document a list links directly (``file`` columns): a one-page PDF, no date in it."""
+    return Reply(200, files.pdf_document(f"Document {item.doc_id} (demo)"), files.PDF_TYPE)
