@@ -120,3 +120,25 @@ def test_report_html_shows_the_run(inspected):
     )
     assert len(rows) == len(document["findings"])
     assert not tree.xpath("//script[@src]") and not tree.xpath("//link[@href]")
+
+
+def test_verdict_is_scored_the_inspectors_way(inspected):
+    """The demo carries one serious misstatement: a single veto, so 不合格 with no points."""
+    _, _, document = inspected
+    score = document["score"]
+    assert score["verdict"] == "不合格"
+    assert score["vetoes"] == ["严重表述错误"]
+    assert score["points"] is None
+    assert any("即将超期" in warning for warning in score["warnings"])
+    deducted = {row["check"] for row in score["deductions"]}
+    assert {"broken_link", "stale_column", "blank_column", "privacy_leak"} <= deducted
+
+
+def test_not_yet_due_items_are_listed_apart(inspected):
+    _, outcome, document = inspected
+    upcoming = {(item["rule"], item["year"]) for item in document["not_yet_due"]}
+    assert upcoming and all(year >= 2026 for _, year in upcoming)
+    overdue = [f for f in document["findings"] if f["check"] == "missing_mandatory"]
+    assert {f["subtype"] for f in overdue} == {"overdue"}
+    html = outcome.report_path.read_text(encoding="utf-8")
+    assert "即将到期的法定公开事项" in html and "单项否决" in html
