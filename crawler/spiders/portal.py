@@ -196,6 +196,8 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
     def _on_start(self, response: Response, target: str) -> Iterator[Any]:
         if response.status >= 400:
+            if target != self.profile.start_urls[0]:
+                return
             self.unreachable = f"HTTP {response.status}"
             raise CloseSpider("site_unreachable")
         if is_home_url(target):
@@ -232,7 +234,9 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             self.checked.add(target)
             yield record
         self.crawler.stats.inc_value(f"xuncha/links/error/{error}")
-        if meta.get("xr_role") == "start":
+        if meta.get("xr_role") == "start" and target == self.profile.start_urls[0]:
+            # The portal's own start URL: 站点无法访问. A further start URL that fails is a
+            # broken link of the run, not the end of it.
             self.unreachable = f"{error}: {detail}"
             raise CloseSpider("site_unreachable")
 
