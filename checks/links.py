@@ -119,12 +119,13 @@ def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Findin
     probes = _probe_by_origin(data)
     findings = []
     occurrences = _occurrences(data)
-    for column in data.columns:
-        # A column named by the profile may be linked from nowhere: its list still counts.
-        if column.source == "profile" and column.url not in occurrences:
-            occurrences[column.url] = [
-                LinkView(column.url, column.url, column.url, "a", "href", "page", column.name)
-            ]
+    # What the profile names (further start URLs, its columns) may be linked from nowhere:
+    # it still counts, as a link from the profile itself.
+    named = [(url, url) for url in data.start_urls[1:]]
+    named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
+    for url, text in named:
+        if url not in occurrences:
+            occurrences[url] = [LinkView(url, url, url, "a", "href", "page", text)]
     for target, links in occurrences.items():
         check = data.link_checks.get(target)
         if check is None or check.probe:

@@ -225,3 +225,19 @@ def test_one_certificate_on_two_portal_hosts_is_one_finding():
     assert [(f.subtype, f.url) for f in found] == [("expiring", "https://jtj.example.gov.cn/")]
     assert found[0].pages == ("https://jtj.example.gov.cn/", "https://xxgk.example.gov.cn/")
     assert found[0].evidence["days_left"] == 20
+
+
+def test_what_the_profile_names_counts_even_if_nothing_links_it():
+    from checks.model import ColumnView
+
+    column = ColumnView(
+        "https://xxgk.example.gov.cn/gone/", "通知公告", None, None, "profile", 0, None, 0
+    )
+    second = "https://xxgk.example.gov.cn/zwgk2/"
+    crawl = CrawlData(
+        "站", ("https://jtj.example.gov.cn/", second), ("example.gov.cn",), NOW,
+        columns=(column,),
+        link_checks={c.target: c for c in [check(column.url, 404), check(second, 500)]},
+    )  # fmt: skip
+    found = {(f.subtype, f.url) for f in broken_links(crawl, PROFILE, AS_OF)}
+    assert found == {("http_404", column.url), ("http_500", second)}
