@@ -12,8 +12,15 @@ List styles: ``ul`` (``<li><a/><span>[2026-10-03]</span>``, numbered pager
 written only by a script from ``var totalPage=N;`` as ``index_N.html``), ``p``
 (``<p><a/><em>10-03</em></p>``, no year: it is only in the article URL) and ``empty``
 (``暂无信息``). Articles show ``发布日期：2026年10月3日`` in ``<div class="info">``, no PubDate
-meta. :data:`PLANTED` and :data:`NEGATIVES` are the answer key; :data:`NEVER_FETCHED` are
-pages linked only from outside the disclosure section. Everything is deterministic.
+meta; their ``<title>`` is ``标题_栏目_站点``, as Hanweb writes it. The footer carries 主办,
+网站标识码 and ICP备案 as text, the 党政机关 mark as the ``document.write(unescape(…))`` widget
+and the 找错 ``<script id="_jiucuo_">``, but no 公安备案; every header has a GBK search form
+that answers.
+
+:data:`PLANTED` and :data:`NEGATIVES` are the answer key of the link checks;
+:data:`CONTENT_EXPECTED` and :data:`CONTENT_NEGATIVES` that of the content checks (栏目, 标识,
+个人信息, 错敏词, 内容混杂…). :data:`NEVER_FETCHED` are pages linked only from outside the
+disclosure section. Everything is deterministic.
 """
 
 from __future__ import annotations
@@ -108,11 +115,23 @@ _TOPICS: dict[str, tuple[str, str, str, int, date, int, int, list[str]]] = {
         "2026年公开招聘社区工作者公告", "事业单位2026年公开选调工作人员公告",
         "2026年第一批公开招聘教师拟聘用人员公示", "人民政府关于李某某等同志职务任免的通知",
         "2025年度公务员考核优秀人员名单公示", "2025年下半年事业单位公开招聘面试公告",
-        "2025年公开招聘卫生专业技术人员公告"]),
+        "2025年公开招聘卫生专业技术人员公告",
+        "人民医院医用耗材采购项目中标结果公告"]),  # 内容混杂: a procurement notice
     "col1207": ("规划计划", "empty", "{}", 1, AS_OF, 0, 0, []),
+    "col1208": ("政策解读", "ul", "关于《{}》的政策解读", 45, date(2026, 3, 20), 0, 4508, [
+        "清溪县城市更新行动实施方案", "清溪县促进民营经济高质量发展若干措施",
+        "清溪县耕地保护激励办法"]),  # 204 days old: over its 183-day window
+}  # fmt: skip
+# Items kept from earlier years, listed after a column's generated ones (numbered from 5801):
+# last year's 部门预算 stay in 财政预决算 as on any real site, beside a meeting notice that names
+# the budget (not misplaced: it is about the column's own subject).
+_KEPT: dict[str, list[tuple[str, date]]] = {
+    "col1204": [("清溪县财政局关于召开2026年部门预算编制工作会议的通知", date(2025, 10, 20)),
+                ("清溪县财政局2025年部门预算", date(2025, 3, 28)),
+                ("清溪县教育局2025年部门预算", date(2025, 3, 26))],
 }  # fmt: skip
 PARENT = ("col1203", "财政信息", ("col1204", "col1205"))
-TREE = ("col1201", "col1202", PARENT, "col1206", "col1207")  # the leftnav, in order
+TREE = ("col1201", "col1202", "col1208", PARENT, "col1206", "col1207")  # the leftnav, in order
 
 
 @dataclass(frozen=True)
@@ -179,8 +198,14 @@ NEGATIVES: list[Negative] = [
              "working .docx"),
     Negative("/picture/0/2609211043210.jpg", "点击查看现场图片", ("col1201", 2), "working image"),
 ]  # fmt: skip
+SITE_CODE = "3307990001"
+ICP = "浙ICP备05012345号-1"
+SEARCH_PATH = "/jsearchfront/search.do"
+"""The site search's action (Hanweb jsearch): queried in GBK, the pages' charset."""
+JIUCUO_JS = "/script/0/jiucuo.js"
 FILES: dict[str, tuple[str, bytes]] = {
     "/css/common.css": ("text/css", b"body{font-size:14px}"),
+    JIUCUO_JS: ("application/javascript", b"/* jiucuo widget */"),
     "/attach/0/2609301021348.docx": ("application/octet-stream", b"PK\x03\x04docx" * 40),
     "/picture/0/2609211043210.jpg": ("image/jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 200),
     "download:附件1：清溪县2026年政务公开工作要点.pdf": ("application/pdf", b"%PDF-1.4\n" * 30),
@@ -198,13 +223,13 @@ LINKED_FROM_SECTION = {
     "/", "/index.html", "/news/index.html", "/bsfw/index.html", "/hdjl/index.html",
     "/zwgk/index.html", "/css/common.css", "/module/download/downfile.jsp",
     "/module/idea/que_discusslist.jsp", "/attach/0/2609301021348.docx",
-    "/picture/0/2609211043210.jpg", "/picture/0/2610081630451.jpg",
+    "/picture/0/2609211043210.jpg", "/picture/0/2610081630451.jpg", JIUCUO_JS,
 }  # fmt: skip
 """Paths outside IN_SECTION that pages of the section link to (a crawl may check them)."""
 
 
 def _columns() -> dict[str, Column]:
-    columns, number = {}, 5601
+    columns, number, kept_number = {}, 5601, 5801
     for key, (name, style, template, step, newest, per_page, uid, topics) in _TOPICS.items():
         articles = []
         for k, topic in enumerate(topics):
@@ -212,12 +237,121 @@ def _columns() -> dict[str, Column]:
                 Article(key, number, template.format(topic), newest - timedelta(step * k))
             )
             number += 1
+        for title, day in _KEPT.get(key, []):
+            articles.append(Article(key, kept_number, title, day))
+            kept_number += 1
         columns[key] = Column(key, name, style, tuple(articles), per_page, uid)
     return columns
 
 
 COLUMNS = _columns()
 ARTICLES = {a.path: a for c in COLUMNS.values() for a in c.articles}
+
+
+# --- the content checks' answer key -----------------------------------------------------------
+
+Where = tuple[str, int] | str | None
+"""An article ``(column key, index)``, a column's list page (its key), or the site root."""
+
+
+def _url_of(where: Where, base: str) -> str:
+    if where is None:
+        return base + "/"
+    if isinstance(where, str):
+        return base + COLUMNS[where].path
+    key, index = where
+    return base + COLUMNS[key].articles[index].path
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A content finding the run must report, its ``url`` pointing at ``where``; ``html`` is
+    planted in that article's text, ``evidence`` holds values the finding must carry. ``xfail``
+    names a known wrong result of the check: that expectation is judged by its own strict-xfail
+    test, and the exact-set test leaves out only a finding that matches it whole."""
+
+    check: str
+    subtype: str
+    where: Where
+    note: str
+    evidence: dict[str, object] = field(default_factory=dict)
+    html: str = ""
+    xfail: str | None = None
+
+    def url(self, base: str) -> str:
+        return _url_of(self.where, base)
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """Content that resembles a defect and is none: no ``check`` finding (of ``subtype``, when
+    given) may name ``where`` (None: the site chrome, so no such finding anywhere). ``html`` is
+    planted in that article ("" = it is in the page chrome or the fixture's data)."""
+
+    check: str
+    subtype: str | None
+    where: Where
+    note: str
+    html: str = ""
+
+    def url(self, base: str) -> str:
+        return _url_of(self.where, base)
+
+
+_TITLE_SUFFIX_BUG = (
+    "missing_mandatory reads the <title> of article pages, which Hanweb writes as "
+    "标题_栏目_站点: every page of the 财政预决算 column carries 决算 in its title, so "
+    "'清溪县财政局2025年部门预算_财政预决算_清溪县人民政府' passes for the 2025 决算"
+)
+CONTENT_EXPECTED: list[Expected] = [
+    Expected("stale_column", "interpretation", "col1208", "interpretation 204 days old",
+             {"kind": "interpretation", "window_days": 183, "newest": "2026-03-20",
+              "days": 204}),
+    Expected("blank_column", "no_items", "col1207", "empty plans column",
+             {"column": "规划计划", "list_pages": 1}),
+    Expected("missing_mandatory", "absent", None, "no institution column or item",
+             {"rule": "institution"}),
+    Expected("missing_mandatory", "absent", None, "no disclosure guide",
+             {"rule": "disclosure_guide"}),
+    Expected("missing_mandatory", "overdue", None, "no 2025 annual report",
+             {"rule": "annual_report", "year": 2025, "due": "2026-01-31"}),
+    Expected("missing_mandatory", "overdue", "col1204", "no 2025 final accounts (due 2026-09-30)",
+             {"rule": "final_accounts", "year": 2025, "due": "2026-09-30", "found_years": []},
+             xfail=_TITLE_SUFFIX_BUG),
+    Expected("site_identity", "public_security", None, "no public-security record in any footer",
+             {"missing_pages": 6, "checked_pages": 6}),
+    Expected("site_identity", "meta_tags", None, "no article carries the six meta tags",
+             {"missing_pages": len(ARTICLES), "article_pages": len(ARTICLES)}),
+    Expected("privacy_leak", "mobile", ("col1206", 2), "a candidate's mobile unmasked",
+             {"count": 1, "example": "138****2346", "source": "page"},
+             "<p>2. 吴某某，男，身份证号：3307**********0413，拟聘岗位：初中数学教师，"
+             "联系电话：13857912346</p>"),
+    Expected("wording_error", "miswriting", ("col1201", 0), "miswriting in a notice",
+             {"wrong": "工作布署", "right": "工作部署", "count": 1},
+             "<p>各单位要按照县委、县政府工作布署，压实安全生产责任。</p>"),
+    Expected("misplaced_content", "personnel_procurement", ("col1206", 7),
+             "procurement in personnel column",
+             {"matched": "采购", "column": "人事信息"}),
+]  # fmt: skip
+CONTENT_NEGATIVES: list[Lookalike] = [
+    Lookalike("privacy_leak", "id_number", ("col1206", 2), "masked ID and mobile",
+              "<p>1. 陈某某，女，身份证号：3307**********2216，拟聘岗位：小学语文教师，"
+              "联系电话：138****5678</p>"),
+    Lookalike("privacy_leak", None, ("col1205", 1), "18-digit project number with an ID checksum",
+              "<p>项目编号：330799202609180104；中标供应商：清溪县康宁医疗器械有限公司（统一社会"
+              "信用代码：91330799MA2H0K1L3X）；中标金额：1286500元。</p>"),
+    Lookalike("privacy_leak", None, ("col1202", 1), "document and index numbers",
+              "<p>清政办发〔2026〕27号　索引号：001008003/2026-00027</p>"),
+    Lookalike("wording_error", None, ("col1208", 0), "signed article holds the pair",
+              "<p>方案印发后，县政府主要负责同志在《清溪日报》发布署名文章，解读方案要点。</p>"),
+    Lookalike("misplaced_content", None, ("col1204", 5), "budget meeting in budget column"),
+    Lookalike("stale_column", None, "col1206", "personnel 222 days old, window 365"),
+    Lookalike("site_identity", "icp", None, "ICP record as footer text"),
+    Lookalike("site_identity", "conac", None, "conac mark written by document.write"),
+    Lookalike("site_identity", "jiucuo", None, "jiucuo widget script"),
+    Lookalike("site_identity", "search_empty", None, "GBK search form answers"),
+    Lookalike("mixed_content", None, None, "plain-HTTP site, no mixed content"),
+]  # fmt: skip
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -228,6 +362,21 @@ _NAV = [("/index.html", "首页"), ("/news/index.html", "新闻动态"), ("/xxgk
 
 def _links(pairs: list[tuple[str, str]], sep: str = "") -> str:
     return sep.join(f'<a href="{escape(h)}">{escape(t)}</a>' for h, t in pairs)
+
+
+_SEARCH_FORM = (
+    f'<div class="search"><form name="searchform" action="{SEARCH_PATH}" method="get" '
+    'target="_blank"><input type="hidden" name="websiteid" value="330799000000000">'
+    '<input type="hidden" name="pg" value="12"><input type="text" name="q" '
+    'placeholder="请输入关键字"><input type="submit" value="搜索"></form></div>'
+)
+# The 党政机关 mark as conac's widget writes it, and the 找错 widget's script (a local copy).
+_MARKS = (
+    '<p class="marks"><script type="text/javascript">document.write(unescape("%3Cspan '
+    "id='_ideConac' %3E%3C/span%3E%3Cscript src='https://dcs.conac.cn/js/33/379/0000/40123456/"
+    "CA333790000401234560001.js' type='text/javascript'%3E%3C/script%3E\"));</script>"
+    f'<script id="_jiucuo_" sitecode="{SITE_CODE}" src="{JIUCUO_JS}"></script></p>'
+)
 
 
 def _page(title: str, main: str) -> str:
@@ -241,9 +390,10 @@ def _page(title: str, main: str) -> str:
         '<!DOCTYPE html>\n<html><head><meta http-equiv="X-UA-Compatible" content="IE=edge">'
         f'<meta charset="gbk"><title>{escape(title)}</title>'
         '<link rel="stylesheet" href="/css/common.css"></head><body>'
-        f'<div class="header"><div class="logo">{SITE_NAME}</div><div class="nav"><ul>{nav}</ul>'
-        f'</div></div><div class="main">{main}</div><div class="footer"><p>{footer}</p>'
-        f"<p>主办：清溪县人民政府办公室 网站标识码：3307990001</p></div></body></html>"
+        f'<div class="header"><div class="logo">{SITE_NAME}</div>{_SEARCH_FORM}<div class="nav">'
+        f'<ul>{nav}</ul></div></div><div class="main">{main}</div><div class="footer">'
+        f"<p>{footer}</p><p>主办：清溪县人民政府办公室　承办：清溪县大数据发展中心　"
+        f"网站标识码：{SITE_CODE}　{ICP}</p>{_MARKS}</div></body></html>"
     )
 
 
@@ -339,6 +489,8 @@ def article_page(article: Article) -> str:
     index = column.articles.index(article)
     extras = [p.html() for p in PLANTED if p.where == (column.key, index)]
     extras += [n.html() for n in NEGATIVES if n.where == (column.key, index)]
+    extras += [c.html for c in [*CONTENT_NEGATIVES, *CONTENT_EXPECTED]
+               if c.html and c.where == (column.key, index)]  # fmt: skip
     body = (
         f"<p>各乡镇人民政府、县政府各部门：</p><p>现将《{escape(article.title)}》有关事项公布如下，"
         "请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + "".join(extras)
@@ -353,6 +505,15 @@ def article_page(article: Article) -> str:
         f"{_links([('javascript:window.print()', '打印本页'), ('#', '返回顶部')], ' ')}</div></div>"
     )
     return _page(f"{article.title}_{column.name}_{SITE_NAME}", main)
+
+
+def search_page(query: str) -> str:
+    """Hanweb jsearch's answer: the articles whose title holds the query."""
+    hits = [a for a in ARTICLES.values() if query and query in a.title]
+    rows = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a><span>{a.day}</span></li>'
+                   for a in hits)  # fmt: skip
+    found = f'<div class="jsearch"><p>共找到{len(hits)}条结果</p><ul>{rows}</ul></div>'
+    return _page(f"搜索结果_{SITE_NAME}", found)
 
 
 def _recent(count: int) -> str:
@@ -432,6 +593,10 @@ def respond(target: str, base: str) -> Reply:
     path, query = _latin1_text(parts.path), dict(parse_qsl(parts.query, encoding="latin-1"))
     if path == "/zwgk/index.html":
         return Reply(302, headers=(("Location", "/xxgk/index.html"),))
+    if path == SEARCH_PATH:
+        # The form is submitted in the page's charset, GBK: a UTF-8 query finds nothing here.
+        words = dict(parse_qsl(parts.query, encoding="gbk", errors="replace"))
+        return _html(search_page(words.get("q", "")))
     if path == "/module/idea/que_discusslist.jsp":
         return _html(_page("系统错误", "<p>500 Internal Server Error</p>"), 500)
     if path == "/module/download/downfile.jsp":
