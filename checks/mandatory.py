@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from checks import messages
 from checks.columns import normalize
 from checks.config import MandatoryConfig
-from checks.model import ColumnView, CrawlData, Finding
+from checks.model import ColumnView, CrawlData, Finding, PageView
 from checks.rules import Rule, rules_for
 from xuncha.errors import ProfileError
 
@@ -47,18 +47,39 @@ class Cycle:
     due: date
 
 
+# How CMSs join a page's own title to its column's name in <title>: 标题_栏目_站点 (大汉),
+# 标题-栏目-站点, 标题|栏目.
+_TITLE_SEPARATORS = ("_", "-", "|", "｜", " - ")
+
+
+def own_title(page: PageView, column_names: dict[str, str]) -> str:
+    """The page's own title: its ``<title>`` cut before the name of its column. The tail is
+    the CMS's, not the item's: "…2025年部门预算_财政预决算_某县人民政府" names no 决算."""
+    title = page.title or ""
+    name = column_names.get(page.column_url or "")
+    if name:
+        for separator in _TITLE_SEPARATORS:
+            cut = title.find(separator + name)
+            if cut > 0:
+                return title[:cut]
+    return title
+
+
 def published_items(data: CrawlData) -> list[Published]:
     """Every titled list item and article page, dated by its list or its page."""
     page_dates = {p.url: p.pub_date for p in data.pages if p.pub_date is not None}
+    column_names = {c.url: c.name for c in data.columns}
+    listed = {i.url for i in data.list_items if i.title}
     items = [
         Published(i.title, i.url, i.column_url, i.list_date or page_dates.get(i.url))
         for i in data.list_items
         if i.title
     ]
     items += [
-        Published(p.title, p.url, p.column_url, p.pub_date)
+        Published(own_title(p, column_names), p.url, p.column_url, p.pub_date)
         for p in data.pages
-        if p.title and p.role in _ARTICLE_ROLES
+        # A listed item is judged by its list title; the <title> adds the CMS's tail.
+        if p.title and p.role in _ARTICLE_ROLES and p.url not in listed
     ]
     return items
 

@@ -42,8 +42,7 @@ from xuncha.profile import Profile, profile_for_url
 from xuncha.runner import inspect_site
 from xuncha.store import Column, ListItem, Page, Store
 
-EXPECTED = [e for e in CONTENT_EXPECTED if e.xfail is None]
-KNOWN_FALSE = [e for e in CONTENT_EXPECTED if e.xfail is not None]
+EXPECTED = CONTENT_EXPECTED
 
 
 def _named_host(port: int) -> tuple[str, Profile]:
@@ -133,17 +132,11 @@ def _matches(finding: dict, expected: Expected, base: str) -> bool:
 
 
 def test_exactly_the_answer_key(inspected):
-    """Every check's findings, as (check, subtype, url): exactly PLANTED and CONTENT_EXPECTED.
-    A finding that is a known-false expectation (``Expected.xfail``) is judged by its own
-    strict-xfail test below, not here."""
+    """Every check's findings, as (check, subtype, url): exactly PLANTED and CONTENT_EXPECTED."""
     base, _, _, document, _ = inspected
     expected = Counter((p.check, p.subtype, p.url(base)) for p in PLANTED)
     expected += Counter((e.check, e.subtype, e.url(base)) for e in EXPECTED)
-    found = Counter(
-        (f["check"], f["subtype"], f["url"])
-        for f in document["findings"]
-        if not any(_matches(f, known, base) for known in KNOWN_FALSE)
-    )
+    found = Counter((f["check"], f["subtype"], f["url"]) for f in document["findings"])
     assert found - expected == Counter(), "unexpected findings"
     assert expected - found == Counter(), "expected findings not reported"
 
@@ -155,17 +148,6 @@ def test_content_finding_carries_its_evidence(inspected, expected):
     assert len(matching) == 1, [
         f["evidence"] for f in document["findings"] if f["check"] == expected.check
     ]
-
-
-@pytest.mark.parametrize(
-    "expected",
-    [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=e.xfail)) for e in KNOWN_FALSE],
-    ids=[e.note for e in KNOWN_FALSE],
-)
-def test_known_false_result(inspected, expected):
-    """What an inspector expects where a check is wrong today (see ``Expected.xfail``)."""
-    base, _, _, document, _ = inspected
-    assert [f for f in document["findings"] if _matches(f, expected, base)] != []
 
 
 @pytest.mark.parametrize("lookalike", CONTENT_NEGATIVES, ids=[n.note for n in CONTENT_NEGATIVES])

@@ -266,9 +266,7 @@ def _url_of(where: Where, base: str) -> str:
 @dataclass(frozen=True)
 class Expected:
     """A content finding the run must report, its ``url`` pointing at ``where``; ``html`` is
-    planted in that article's text, ``evidence`` holds values the finding must carry. ``xfail``
-    names a known wrong result of the check: that expectation is judged by its own strict-xfail
-    test, and the exact-set test leaves out only a finding that matches it whole."""
+    planted in that article's text, ``evidence`` holds values the finding must carry."""
 
     check: str
     subtype: str
@@ -276,7 +274,6 @@ class Expected:
     note: str
     evidence: dict[str, object] = field(default_factory=dict)
     html: str = ""
-    xfail: str | None = None
 
     def url(self, base: str) -> str:
         return _url_of(self.where, base)
@@ -298,11 +295,6 @@ class Lookalike:
         return _url_of(self.where, base)
 
 
-_TITLE_SUFFIX_BUG = (
-    "missing_mandatory reads the <title> of article pages, which Hanweb writes as "
-    "标题_栏目_站点: every page of the 财政预决算 column carries 决算 in its title, so "
-    "'清溪县财政局2025年部门预算_财政预决算_清溪县人民政府' passes for the 2025 决算"
-)
 CONTENT_EXPECTED: list[Expected] = [
     Expected("stale_column", "interpretation", "col1208", "interpretation 204 days old",
              {"kind": "interpretation", "window_days": 183, "newest": "2026-03-20",
@@ -316,8 +308,7 @@ CONTENT_EXPECTED: list[Expected] = [
     Expected("missing_mandatory", "overdue", None, "no 2025 annual report",
              {"rule": "annual_report", "year": 2025, "due": "2026-01-31"}),
     Expected("missing_mandatory", "overdue", "col1204", "no 2025 final accounts (due 2026-09-30)",
-             {"rule": "final_accounts", "year": 2025, "due": "2026-09-30", "found_years": []},
-             xfail=_TITLE_SUFFIX_BUG),
+             {"rule": "final_accounts", "year": 2025, "due": "2026-09-30", "found_years": []}),
     Expected("site_identity", "public_security", None, "no public-security record in any footer",
              {"missing_pages": 6, "checked_pages": 6}),
     Expected("site_identity", "meta_tags", None, "no article carries the six meta tags",
