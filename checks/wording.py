@@ -15,6 +15,7 @@ text around the match without whitespace — what a browser's find-in-page match
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -78,6 +79,7 @@ def context_of(text: str, start: int, length: int) -> str:
 def wording_errors(data: CrawlData, profile: Any, as_of: object) -> list[Finding]:
     """错敏词: one finding per page and rule, with the first occurrence's context and a count."""
     rules = active_rules(profile.checks.wording)
+    columns = {column.url: column for column in data.columns}
     findings = []
     for page in data.pages:
         if page.role == "attachment":
@@ -89,9 +91,11 @@ def wording_errors(data: CrawlData, profile: Any, as_of: object) -> list[Finding
             if not count:
                 continue
             source, found = next((s, f) for s, f in hits if f)
-            findings.append(
-                _finding(page.url, rule, count, context_of(source, found[0], len(rule.wrong)))
-            )
+            column = columns.get(page.column_url or "")
+            finding = _finding(page.url, rule, count, context_of(source, found[0], len(rule.wrong)))
+            if column is not None:
+                finding = replace(finding, column=column.name, unit=column.unit)
+            findings.append(finding)
     return findings
 
 

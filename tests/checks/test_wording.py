@@ -209,3 +209,23 @@ def test_titles():
     assert messages.title("wording_error", "miswriting", evidence, "en") == (
         "Miswriting: '全面从紧治党' should read '全面从严治党'"
     )
+
+
+def test_wording_finding_names_its_column_and_unit():
+    from datetime import UTC, date, datetime
+
+    from checks.model import ColumnView, CrawlData, PageView
+    from checks.wording import wording_errors
+    from xuncha.profile import profile_for_url
+
+    url = "https://a.gov.cn/tzgg/t1.html"
+    page = PageView(url, url, "article", 200, "通知", "https://a.gov.cn/tzgg/", None, None, {})
+    column = ColumnView(
+        "https://a.gov.cn/tzgg/", "通知公告", None, "办公室", "navigation", 1, None, 1
+    )
+    data = CrawlData(
+        "站", ("https://a.gov.cn/",), ("a.gov.cn",), datetime.now(UTC),
+        pages=(page,), columns=(column,), texts={url: "认真做好工作布署。"},
+    )  # fmt: skip
+    found = wording_errors(data, profile_for_url("https://a.gov.cn/"), date(2026, 11, 20))
+    assert [(f.column, f.unit) for f in found] == [("通知公告", "办公室")]
