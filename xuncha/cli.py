@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from xuncha.cli_findings import findings
 from xuncha.errors import XunchaError
 from xuncha.profile import Profile, load_profile, profile_for_url
 from xuncha.store import Store, default_db_url
@@ -127,6 +128,9 @@ def demo(db, out_dir, lang) -> None:  # type: ignore[no-untyped-def]
     outcome = run_demo(Path(out_dir), db_url=db, lang=lang, progress=_progress_mode())
     click.echo(_summary(outcome, lang))
     sys.exit(outcome.exit_code)
+
+
+cli.add_command(findings)
 
 
 def main() -> None:

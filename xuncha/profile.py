@@ -88,6 +88,13 @@ class Limits(_Section):
     max_attachment_bytes: int = Field(50 * 1024 * 1024, ge=1024)
 
 
+class Tracking(_Section):
+    """整改跟踪: how findings are followed up after a run."""
+
+    # 整改时限: working days (Mon–Fri) from the day a finding is first seen.
+    deadline_working_days: int = Field(10, ge=1)
+
+
 class Profile(_Section):
     """One site's settings. Field defaults are the documented defaults."""
 
@@ -101,6 +108,7 @@ class Profile(_Section):
     network: Network = Field(default_factory=Network)
     limits: Limits = Field(default_factory=Limits)
     checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    tracking: Tracking = Field(default_factory=Tracking)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("start_urls")

@@ -204,7 +204,7 @@ def inspect_site(
                 else None
             )
             upcoming = not_yet_due(data, profile, as_of) if complete else []
-            rows = record_findings(session, run, found)
+            rows = record_findings(session, run, found, data)
             outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
     except Exception as exc:
         with store.session() as session, session.begin():

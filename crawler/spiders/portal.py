@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +27,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import ColumnRecord, LinkCheckRecord, LinkRecord, ListItemRecord, PageRecord
+from crawler.items import LinkCheckRecord, LinkRecord, ListItemRecord
 from crawler.outcomes import classify_failure
 from crawler.parsing.columns import (
     column_name,
@@ -53,48 +51,16 @@ from crawler.scope import (
     section_prefix,
 )
 from crawler.spiders.content import ContentCapture
+from crawler.spiders.records import KEPT_META, ColumnState, RecordBuilder, now
 from crawler.tls_records import certificate_records, tls_failure_for
 
 HEAD_REFUSED = {403, 405, 501}
-TEXT_SAMPLE = 600
 # A page reached by recursion (not from a column's navigation) is taken as a column list
 # when it shows at least this many dated entries.
 MIN_LIST_ENTRIES = 3
 
 
-@dataclass
-class ColumnState:
-    """What is known of one column while its pages are still being walked."""
-
-    url: str
-    name: str
-    source: str
-    kind: str | None = None
-    unit: str | None = None
-    list_pages: set[str] = field(default_factory=set)
-    item_urls: set[str] = field(default_factory=set)
-    page_hashes: set[str] = field(default_factory=set)
-    newest: date | None = None
-    has_children: bool = False
-
-    def record(self) -> ColumnRecord:
-        return ColumnRecord(
-            url=self.url,
-            name=self.name,
-            source=self.source,
-            kind=self.kind,
-            unit=self.unit,
-            list_pages=len(self.list_pages),
-            items=len(self.item_urls),
-            newest=self.newest,
-        )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class PortalSpider(ContentCapture, scrapy.Spider):
+class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
     name = "portal"
 
     def __init__(self, profile: Any = None, **kwargs: Any) -> None:
@@ -222,7 +188,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
             return
         record = LinkCheckRecord(
             target=target,
-            checked_at=_now(),
+            checked_at=now(),
             method=request.method,
             error=error,
             error_detail=detail,
@@ -261,7 +227,7 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         page = self._page_record(response, url, role, column, meta.title, encoding=encoding)
         if dated is not None:
             page.pub_date, page.date_source = dated.date, dated.source
-        page.meta = {k: v for k, v in meta.meta.items() if k in _KEPT_META}
+        page.meta = {k: v for k, v in meta.meta.items() if k in KEPT_META}
         if meta.breadcrumb:
             page.meta["breadcrumb"] = meta.breadcrumb
         page.meta.update(self._content_meta(doc, text, role))
@@ -413,70 +379,6 @@ class PortalSpider(ContentCapture, scrapy.Spider):
 
     # -- records ------------------------------------------------------------------------
 
-    @staticmethod
-    def _is_html(response: Response) -> bool:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        if content_type:
-            return "html" in content_type or "xml" in content_type
-        return response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
-
-    def _check_record(
-        self, response: Response, target: str, tls_error: str | None
-    ) -> LinkCheckRecord:
-        record = LinkCheckRecord(
-            target=target,
-            checked_at=_now(),
-            method=response.request.method,
-            status=response.status,
-            final_url=response.url,
-            redirects=list(response.meta.get("redirect_urls", [])),
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            attempts=response.meta.get("retry_times", 0) + 1,
-            probe=response.meta.get("xr_role") == "probe",
-        )
-        if tls_error:
-            record.error, record.error_detail = "tls_error", tls_error
-        if response.request.method == "GET" and response.body:
-            record.content_hash = hashlib.sha256(response.body).hexdigest()
-            if self._is_html(response):
-                text, _ = decode_body(response.body[:200_000], record.content_type)
-                doc = parse_html(text, response.url)
-                record.title = (doc.findtext(".//title") or "").strip()[:300] or None
-                body = doc.find("body")
-                visible = " ".join((body.text_content() if body is not None else "").split())
-                record.text_sample = visible[:TEXT_SAMPLE]
-        self.crawler.stats.inc_value("xuncha/links/checked")
-        return record
-
-    def _page_record(
-        self,
-        response: Response,
-        url: str,
-        role: str,
-        column: str | None,
-        title: str | None,
-        *,
-        encoding: str | None = None,
-    ) -> PageRecord:
-        headers = response.headers
-        self.emitted_pages.add(url)
-        return PageRecord(
-            url=url,
-            final_url=response.url,
-            role=role,
-            status=response.status,
-            fetched_at=_now(),
-            content_type=headers.get("Content-Type", b"").decode("latin-1") or None,
-            encoding=encoding,
-            etag=headers.get("ETag", b"").decode("latin-1") or None,
-            last_modified=headers.get("Last-Modified", b"").decode("latin-1") or None,
-            content_hash=hashlib.sha256(response.body).hexdigest(),
-            size=len(response.body),
-            elapsed=response.meta.get("download_latency"),
-            title=title,
-            column_url=column,
-        )
-
     def closing_records(self) -> list[Any]:
         """Records known only at the end: the columns' totals and the certificates seen."""
         records: list[Any] = [
@@ -489,17 +391,3 @@ class PortalSpider(ContentCapture, scrapy.Spider):
         ]
         records.extend(certificate_records(self.crawler))
         return records
-
-
-_KEPT_META = {
-    "SiteName",
-    "SiteDomain",
-    "SiteIDCode",
-    "ColumnName",
-    "ColumnType",
-    "ArticleTitle",
-    "PubDate",
-    "ContentSource",
-    "Keywords",
-    "Description",
-}

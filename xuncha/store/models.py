@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -241,6 +242,13 @@ class Finding(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    # A unit given by hand is kept across runs; otherwise the profile's column→unit map rules.
+    unit_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    person: Mapped[str | None] = mapped_column(String(200))  # 责任人
+    note: Mapped[str | None] = mapped_column(Text)  # the latest note (备注); every note is an event
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why it has its status (豁免理由…)
+    # 误报: the digest of the stable evidence when it was marked; a change re-raises it.
+    evidence_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class FindingEvent(Base):
@@ -251,9 +259,12 @@ class FindingEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), index=True)
     actor: Mapped[str | None] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(40))  # opened | seen | fixed | reopened | ...
+    # opened | fixed | reopened | changed (runs); assigned | waived | false_positive | note |
+    # reopened (people) — see xuncha/tracking/events.py
+    action: Mapped[str] = mapped_column(String(40))
     old_status: Mapped[str | None] = mapped_column(String(20))
     new_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {field: [old, new]}

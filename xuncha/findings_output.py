@@ -1,0 +1,220 @@
+"""The tracked findings as a terminal table, JSON (docs/findings-export.md), CSV and XLSX.
+
+One flat row per finding (:data:`COLUMNS`) feeds the table, CSV and XLSX alike. Crawled text
+is hostile: a CSV cell that would start a formula (``= + - @``) gets a leading ``'``, and XLSX
+cells are written as text, never as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checks import messages
+from reports.export import ExportRun, findings_document, iso
+from reports.html import check_name
+from xuncha.store import Finding, FindingEvent, Run, Site
+from xuncha.tracking import ACTION_LABELS, STATUS_LABELS
+from xuncha.tracking.events import label
+
+# (key, 中文 header, English header) — the columns of CSV and XLSX, in order.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("id", "编号", "id"),
+    ("site", "网站", "site"),
+    ("check", "检查项", "check"),
+    ("check_name", "问题类型", "check name"),
+    ("severity", "严重程度", "severity"),
+    ("status", "整改状态", "status"),
+    ("title", "问题描述", "problem"),
+    ("url", "问题链接", "url"),
+    ("page", "所在页面", "page"),
+    ("column", "栏目", "column"),
+    ("unit", "责任单位", "responsible unit"),
+    ("person", "责任人", "person"),
+    ("first_seen", "发现时间", "first seen"),
+    ("last_seen", "最近发现", "last seen"),
+    ("deadline", "整改时限", "deadline"),
+    ("status_reason", "状态说明", "status reason"),
+    ("note", "备注", "note"),
+)
+SEVERITY_LABELS = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a terminal would obey them
+
+
+def flat_row(site: Site, finding: Finding, lang: str) -> dict[str, Any]:
+    return {
+        "id": finding.fingerprint,
+        "site": site.name,
+        "check": finding.check,
+        "check_name": check_name(finding.check, lang),
+        "severity": label(SEVERITY_LABELS, finding.severity, lang),
+        "status": label(STATUS_LABELS, finding.status, lang),
+        "title": finding_title(finding, lang),
+        "url": finding.url,
+        "page": finding.page or "",
+        "column": finding.column or "",
+        "unit": finding.unit or "",
+        "person": finding.person or "",
+        "first_seen": iso(finding.first_seen) or "",
+        "last_seen": iso(finding.last_seen) or "",
+        "deadline": iso(finding.deadline) or "",
+        "status_reason": finding.status_reason or "",
+        "note": finding.note or "",
+    }
+
+
+def finding_title(finding: Finding, lang: str) -> str:
+    return messages.title(finding.check, finding.subtype, finding.evidence or {}, lang)
+
+
+def _headers(lang: str) -> list[str]:
+    return [en if lang == "en" else zh for _, zh, en in COLUMNS]
+
+
+def csv_safe(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that would start a formula gets a ``'``."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(rows: Sequence[dict[str, Any]], lang: str, path: Path | None) -> str | None:
+    """CSV with a header; to a file in UTF-8 with BOM (Excel then reads 中文 right), else
+    returned as text for stdout."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_headers(lang))
+    for row in rows:
+        writer.writerow([csv_safe(row[key]) for key, _, _ in COLUMNS])
+    if path is None:
+        return buffer.getvalue()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+    return None
+
+
+def write_xlsx(rows: Sequence[dict[str, Any]], lang: str, path: Path) -> None:
+    """One sheet, the CSV's columns; every cell is text (never a formula)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Findings" if lang == "en" else "问题清单"
+    sheet.append(_headers(lang))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(row[key])) for key, _, _ in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    widths = {"id": 22, "title": 40, "url": 50, "page": 50, "status_reason": 30, "note": 30}
+    for index, (key, _, _) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = widths.get(key, 14)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def export_document(
+    site: Site, run: Run | None, findings: Sequence[Finding], lang: str
+) -> dict[str, Any]:
+    """The findings-export.md document of one site: its latest run and score, and the given
+    findings whatever their status."""
+    export_run = None
+    if run is not None:
+        export_run = ExportRun(
+            id=run.id,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            as_of=run.as_of,
+            status=run.status,
+            pages=run.pages,
+            links_checked=run.links_checked,
+            complete=run.complete,
+        )
+    score = run.score if run is not None else None
+    return findings_document(site.name, site.start_url, export_run, list(findings), score, lang)
+
+
+def json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _text(value: Any) -> Text:
+    """Crawled text as plain Text: rich markup (``[/x]``) stays text, control codes go."""
+    return Text(CONTROL.sub("", str(value)))
+
+
+def _console(file: Any) -> Console:
+    tty = getattr(file, "isatty", lambda: False)()
+    return Console(file=file, width=None if tty else 200, no_color=True, highlight=False,
+                   markup=False, emoji=False, soft_wrap=False)  # fmt: skip
+
+
+def render_table(rows: Sequence[dict[str, Any]], lang: str, file: Any) -> None:
+    """A table for the terminal, then one line of counts by status."""
+    en = lang == "en"
+    table = Table(show_lines=False, header_style="bold")
+    several_sites = len({row["site"] for row in rows}) > 1
+    columns = [("id", "编号", "id")]
+    if several_sites:
+        columns.append(("site", "网站", "site"))
+    columns += [
+        ("status", "状态", "status"),
+        ("severity", "严重", "sev."),
+        ("title", "问题", "problem"),
+        ("url", "问题链接", "url"),
+        ("unit", "责任单位", "unit"),
+        ("deadline", "整改时限", "deadline"),
+    ]
+    for key, zh, en_header in columns:
+        wrap = key in ("title", "url")
+        table.add_column(en_header if en else zh, no_wrap=not wrap, overflow="fold")
+    for row in rows:
+        table.add_row(*(_text(row[key]) for key, _, _ in columns))
+    console = _console(file)
+    if rows:
+        console.print(table)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    parts = [f"{status} {n}" for status, n in counts.items()]
+    if en:
+        console.print(f"{len(rows)} findings" + (": " + ", ".join(parts) if parts else ""))
+    else:
+        console.print(f"共 {len(rows)} 个问题" + ("：" + "，".join(parts) if parts else ""))
+
+
+def render_history(finding: Finding, events: Sequence[FindingEvent], lang: str, file: Any) -> None:
+    """The events of one finding, oldest first: when, who (run or person), what, why."""
+    en = lang == "en"
+    console = _console(file)
+    console.print(_text(f"{finding.fingerprint}  {finding_title(finding, lang)}  {finding.url}"))
+    table = Table(header_style="bold")
+    for zh, en_header in (("时间", "at"), ("来源", "by"), ("动作", "action"),
+                          ("状态", "status"), ("说明", "reason / changes")):  # fmt: skip
+        table.add_column(en_header if en else zh, overflow="fold")
+    for event in events:
+        by = event.actor or (f"run #{event.run_id}" if event.run_id else "")
+        status = ""
+        if event.new_status:
+            old = label(STATUS_LABELS, event.old_status, lang)
+            new = label(STATUS_LABELS, event.new_status, lang)
+            status = f"{old} → {new}" if old else new
+        details = [event.reason or ""]
+        for key, (old_value, new_value) in (event.changes or {}).items():
+            details.append(f"{key}: {old_value or '-'} → {new_value or '-'}")
+        cells = (iso(event.at) or "", by, label(ACTION_LABELS, event.action, lang), status,
+                 "\n".join(d for d in details if d))  # fmt: skip
+        table.add_row(*(_text(cell) for cell in cells))
+    console.print(table)

@@ -1,0 +1,77 @@
+"""Finding tracking (整改跟踪): identity across runs, lifecycle, manual actions, history.
+
+A finding's id is a fingerprint of its check and stable key, so the same defect keeps its
+id night after night. A run opens, closes (``fixed``, only after a complete run re-checked the
+thing) and reopens findings; people assign, waive, mark 误报, note and reopen them. Every change
+is an event in the append-only ``finding_events`` table; nothing is ever deleted.
+
+Modules: ``identity`` (fingerprint, evidence digest), ``recheck`` (what a run looked at again),
+``lifecycle`` (what a run does), ``manual`` (what people do), ``queries`` (reading back),
+``events`` (statuses and the event writer).
+"""
+
+from xuncha.tracking.events import (
+    ACTION_LABELS,
+    ACTIVE,
+    STATUS_LABELS,
+    STATUSES,
+)
+from xuncha.tracking.identity import PREFIXES, evidence_digest, fingerprint
+from xuncha.tracking.lifecycle import (
+    add_working_days,
+    deadline_working_days,
+    is_complete,
+    record_findings,
+    responsible_unit,
+)
+from xuncha.tracking.manual import (
+    FindingError,
+    assign,
+    events_of,
+    false_positive,
+    find_finding,
+    find_site,
+    history,
+    note,
+    reopen,
+    waive,
+)
+from xuncha.tracking.queries import (
+    RunChanges,
+    all_sites,
+    latest_run,
+    run_changes,
+    select_findings,
+)
+from xuncha.tracking.recheck import rechecked
+
+__all__ = [
+    "ACTION_LABELS",
+    "ACTIVE",
+    "PREFIXES",
+    "STATUSES",
+    "STATUS_LABELS",
+    "FindingError",
+    "RunChanges",
+    "add_working_days",
+    "all_sites",
+    "assign",
+    "deadline_working_days",
+    "events_of",
+    "evidence_digest",
+    "false_positive",
+    "find_finding",
+    "find_site",
+    "fingerprint",
+    "history",
+    "is_complete",
+    "latest_run",
+    "note",
+    "rechecked",
+    "record_findings",
+    "reopen",
+    "responsible_unit",
+    "run_changes",
+    "select_findings",
+    "waive",
+]

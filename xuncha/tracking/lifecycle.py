@@ -1,0 +1,223 @@
+"""What a run does to the findings of its site (整改跟踪, the automatic half).
+
+For each finding the run raised:
+
+- new → ``open`` (event ``opened``), with a responsible unit and a deadline;
+- seen again → stays as it is; ``last_seen`` and ``last_run_id`` move on the row and **no
+  event is written** (a ``seen`` event per finding per night would bury the history under
+  noise; the row tells when it was last seen, the events tell what changed);
+- ``fixed`` seen again → ``reopened`` (event);
+- ``waived`` seen again → stays waived (a person decided; only a person undoes it);
+- ``false_positive`` seen again → stays, unless its stable evidence differs from what it was
+  when marked: then ``reopened``, with an event naming what changed;
+- a change of subtype, severity or responsible unit → event ``changed`` (status unchanged).
+
+For each ``open``/``reopened`` finding the run did *not* raise: ``fixed`` (event) only if the
+run finished complete and re-checked the thing (see :mod:`xuncha.tracking.recheck`);
+otherwise it stays and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks import messages
+from checks.model import CrawlData
+from checks.model import Finding as CheckFinding
+from xuncha.profile import Tracking
+from xuncha.store import Finding, Run
+from xuncha.tracking.events import (
+    ACTIVE,
+    FALSE_POSITIVE,
+    FIXED,
+    OPEN,
+    REOPENED,
+    add_event,
+)
+from xuncha.tracking.identity import evidence_changes, evidence_digest, fingerprint
+from xuncha.tracking.recheck import Coverage
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` working days (Mon–Fri) after `start`. Chinese public holidays and their 调休
+    make-up days are not known here: no maintained package covers the years ahead."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def deadline_working_days(run: Run) -> int:
+    """From the profile the run was made with (``tracking.deadline_working_days``); a run
+    stored before the profile had a ``tracking`` section gets the default."""
+    value = ((run.profile or {}).get("tracking") or {}).get("deadline_working_days")
+    return int(value) if value else Tracking().deadline_working_days
+
+
+def is_complete(run: Run) -> bool:
+    """Finished with every queued request done: only such a run may close findings."""
+    return run.status == "finished" and bool(run.complete)
+
+
+# Checks whose defect sits on a page (or is linked from one): the page's column owns it.
+PAGE_CHECKS = frozenset(
+    {"broken_link", "wrong_link", "mixed_content", "privacy_leak", "wording_error"}
+)
+
+
+class UnitMap:
+    """The responsible units (牵头单位) the run knows: by column URL and name (the profile's
+    column→unit map, as recorded on the run's columns) and by page, through its column."""
+
+    def __init__(self, data: CrawlData) -> None:
+        self.by_url = {_norm(c.url): c.unit for c in data.columns if c.unit}
+        self.by_name = {c.name: c.unit for c in data.columns if c.unit}
+        self.page_column = {p.url: _norm(p.column_url) for p in data.pages if p.column_url}
+
+    def unit_for(self, item: CheckFinding) -> str | None:
+        """The unit a check named, else that of the finding's column, else — for a defect on
+        a page — that of the column the page belongs to (a broken link in an article of
+        通知公告 goes to its 牵头单位). Site-wide findings get none: they are the site's."""
+        if item.unit:
+            return item.unit
+        if item.column and item.column in self.by_name:
+            return self.by_name[item.column]
+        if item.check not in PAGE_CHECKS:
+            return None
+        for page in (item.page, *item.pages):
+            if not page:
+                continue
+            column = self.page_column.get(page, _norm(page))  # a column's own list page
+            if column in self.by_url:
+                return self.by_url[column]
+        return None
+
+
+def responsible_unit(item: CheckFinding, data: CrawlData) -> str | None:
+    """See :meth:`UnitMap.unit_for`; for one finding."""
+    return UnitMap(data).unit_for(item)
+
+
+def _norm(url: str) -> str:
+    return url.rstrip("/")
+
+
+def record_findings(
+    session: Session, run: Run, found: list[CheckFinding], data: CrawlData
+) -> list[Finding]:
+    """Apply one run to its site's findings (see the module docstring); return the rows of
+    the findings this run raised, in the order found."""
+    existing = {
+        f.fingerprint: f
+        for f in session.scalars(select(Finding).where(Finding.site_id == run.site_id))
+    }
+    days = deadline_working_days(run)
+    units = UnitMap(data)
+    rows: dict[str, Finding] = {}
+    for item in found:
+        fp = fingerprint(item)
+        if fp in rows:
+            continue  # one defect raised twice in a run is still one finding
+        row = existing.get(fp)
+        unit = units.unit_for(item)
+        if row is None:
+            row = _open(session, run, item, fp, unit, days)
+            existing[fp] = row
+        else:
+            _seen_again(session, run, row, item, unit)
+        _observe(row, run, item)
+        rows[fp] = row
+    if is_complete(run):
+        coverage = Coverage(data)
+        for row in existing.values():
+            if row.status in ACTIVE and row.fingerprint not in rows and coverage.rechecked(row):
+                add_event(session, row, "fixed", new_status=FIXED, run_id=run.id)
+    return list(rows.values())
+
+
+def _open(
+    session: Session, run: Run, item: CheckFinding, fp: str, unit: str | None, days: int
+) -> Finding:
+    row = Finding(
+        site_id=run.site_id,
+        fingerprint=fp,
+        check=item.check,
+        subtype=item.subtype,
+        status=OPEN,
+        first_seen=run.as_of,
+        deadline=add_working_days(run.as_of, days),
+        first_run_id=run.id,
+        last_run_id=run.id,
+        last_seen=run.as_of,
+        severity=item.severity,
+        url=item.url,
+        title="",
+        detail="",
+        unit=unit,
+        unit_by_hand=False,
+    )
+    session.add(row)
+    session.flush()
+    add_event(session, row, "opened", new_status=OPEN, run_id=run.id)
+    return row
+
+
+def _seen_again(
+    session: Session, run: Run, row: Finding, item: CheckFinding, unit: str | None
+) -> None:
+    changes = _field_changes(row, item, unit)
+    if row.status == FIXED:
+        add_event(session, row, "reopened", new_status=REOPENED, run_id=run.id, changes=changes)
+    elif row.status == FALSE_POSITIVE and _evidence_moved(row, item):
+        moved = evidence_changes(row.subtype, row.evidence, item.subtype, item.evidence)
+        add_event(session, row, "reopened", new_status=REOPENED, run_id=run.id,
+                  reason=f"误报后证据变化 (evidence changed since marked false positive): "
+                  f"{describe_changes(moved)}", changes={**changes, **moved})  # fmt: skip
+        row.evidence_digest = None
+    elif changes:
+        add_event(session, row, "changed", run_id=run.id, changes=changes)
+    if not row.unit_by_hand and unit:
+        row.unit = unit
+
+
+def describe_changes(changes: dict[str, list[Any]]) -> str:
+    """``status: 403 → 404; subtype: http_403 → http_404`` (one line)."""
+    return "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items()) or "-"
+
+
+def _evidence_moved(row: Finding, item: CheckFinding) -> bool:
+    if row.evidence_digest is None:
+        return False
+    return evidence_digest(item.subtype, item.evidence) != row.evidence_digest
+
+
+def _field_changes(row: Finding, item: CheckFinding, unit: str | None) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    if row.subtype != item.subtype:
+        changes["subtype"] = [row.subtype, item.subtype]
+    if row.severity != item.severity:
+        changes["severity"] = [row.severity, item.severity]
+    if not row.unit_by_hand and unit and row.unit and unit != row.unit:
+        changes["unit"] = [row.unit, unit]
+    return changes
+
+
+def _observe(row: Finding, run: Run, item: CheckFinding) -> None:
+    """What this run saw of the finding: its latest description, evidence and place."""
+    row.subtype = item.subtype
+    row.severity = item.severity
+    row.url = item.url
+    row.page = item.page
+    row.pages = list(item.pages)
+    row.column = item.column
+    row.evidence = dict(item.evidence)
+    row.title = messages.title(item.check, item.subtype, item.evidence)
+    row.detail = messages.detail(item.check, item.subtype, item.evidence)
+    row.last_seen = run.as_of
+    row.last_run_id = run.id
