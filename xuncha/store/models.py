@@ -268,3 +268,33 @@ class FindingEvent(Base):
     new_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {field: [old, new]}
+
+
+class Probe(Base):
+    """One availability try of a site's home page (`xuncha probe`, run hourly): 站点无法访问 is
+    judged over a week of these."""
+
+    __tablename__ = "probes"
+    __table_args__ = (Index("ix_probes_site_at", "site_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    url: Mapped[str] = mapped_column(Text)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    elapsed: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RunLock(Base):
+    """One run per site at a time: the holder's host and pid, so a killed run's lock can be
+    recognised and taken over."""
+
+    __tablename__ = "run_locks"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
