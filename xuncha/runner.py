@@ -30,7 +30,7 @@ from reports.html import ReportFinding, RunReport, check_name, write_run_report
 from xuncha.profile import Profile
 from xuncha.snapshot import load_crawl
 from xuncha.store import Finding, Run, Site, Store
-from xuncha.tracking import record_findings
+from xuncha.tracking import fingerprint, record_findings
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -197,14 +197,17 @@ def inspect_site(
             data = load_crawl(session, run, profile)
             judged = status == "finished" or bool(result.get("unreachable"))
             found = run_checks(data, profile, as_of) if judged else []
-            # A verdict needs the whole site: a partial crawl gets findings, not a score.
-            run.score = (
-                score(found, data, profile.checks.scoring, as_of)
-                if complete or (result.get("unreachable"))
-                else None
-            )
             upcoming = not_yet_due(data, profile, as_of) if complete else []
             rows = record_findings(session, run, found, data)
+            # A verdict needs the whole site: a partial crawl gets findings, not a score. What
+            # a person waived (依法不予公开) or marked 误报 does not count against the site.
+            dismissed = {r.fingerprint for r in rows if r.status in ("waived", "false_positive")}
+            counted = [f for f in found if fingerprint(f) not in dismissed]
+            run.score = (
+                score(counted, data, profile.checks.scoring, as_of)
+                if complete or result.get("unreachable")
+                else None
+            )
             outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
     except Exception as exc:
         with store.session() as session, session.begin():

@@ -206,3 +206,23 @@ def test_progress_lines_for_cron_and_for_a_terminal(site, tmp_path, monkeypatch)
     tty = subprocess.run(script, capture_output=True, text=True, timeout=120, check=False)
     assert tty.returncode == 0, tty.stdout
     assert "\x1b[2K巡查 pages " in tty.stdout and "Traceback" not in tty.stdout
+
+
+def test_waived_finding_no_longer_counts_in_the_score(site, tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["run", "--url", site, "--db", db, "--out", str(tmp_path / "1")])
+    assert first.exit_code == 0, first.output
+    document = json.loads((tmp_path / "1" / "findings.json").read_text(encoding="utf-8"))
+    broken = next(f for f in document["findings"] if f["check"] == "broken_link")
+    assert "broken_link" in {row["check"] for row in document["score"]["deductions"]}
+    waived = runner.invoke(
+        cli, ["findings", "waive", broken["id"], "--reason", "依法不予公开", "--db", db]
+    )
+    assert waived.exit_code == 0, waived.output
+    second = runner.invoke(cli, ["run", "--url", site, "--db", db, "--out", str(tmp_path / "2")])
+    assert second.exit_code == 0, second.output
+    document = json.loads((tmp_path / "2" / "findings.json").read_text(encoding="utf-8"))
+    assert "broken_link" not in {row["check"] for row in document["score"]["deductions"]}
+    statuses = {f["id"]: f["status"] for f in document["findings"]}
+    assert statuses[broken["id"]] == "waived"
