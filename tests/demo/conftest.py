@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from demo_client import XXGK, LoopbackClient
@@ -28,3 +28,15 @@ def soft_404_body(portal: DemoPortal, client: LoopbackClient) -> bytes:
     response = client.request("GET", portal.url(XXGK, "/no-such-page-f3a9c1.html"))
     assert response.status_code == 200
     return response.content
+
+
+@pytest.fixture
+def on_night(portal: DemoPortal) -> Iterator[Callable[[int], DemoPortal]]:
+    """``on_night(n)`` serves night ``n`` of the module's portal; back on night 1 afterwards."""
+
+    def serve(night: int) -> DemoPortal:
+        portal.set_night(night)
+        return portal
+
+    yield serve
+    portal.set_night(1)

@@ -19,7 +19,9 @@ PARTNER = "https://www.example-partner.cn:{https_port}"
 PARTNER_HTTP = "http://www.example-partner.cn:{http_port}"
 
 
-class _Ports(Protocol):
+class Ports(Protocol):
+    """What fills a template: a running :class:`~xuncha.demo.server.DemoPortal`."""
+
     @property
     def http_port(self) -> int: ...
     @property
@@ -28,7 +30,8 @@ class _Ports(Protocol):
     def closed_port(self) -> int: ...
 
 
-def _fill(template: str, portal: _Ports) -> str:
+def fill_ports(template: str, portal: Ports) -> str:
+    """``template`` with its ``{http_port}``, ``{https_port}`` and ``{closed_port}`` filled."""
     return (
         template.replace("{http_port}", str(portal.http_port))
         .replace("{https_port}", str(portal.https_port))
@@ -49,8 +52,8 @@ class Planted:
     page: str = ""
     link_text: str = ""
 
-    def resolve(self, portal: _Ports) -> str:
-        return _fill(self.url, portal)
+    def resolve(self, portal: Ports) -> str:
+        return fill_ports(self.url, portal)
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,8 @@ class Negative:
     link_text: str = ""
     issue: int = 2
 
-    def resolve(self, portal: _Ports) -> str:
-        return _fill(self.url, portal)
+    def resolve(self, portal: Ports) -> str:
+        return fill_ports(self.url, portal)
 
 
 def page_path(key: str, index: int) -> str:

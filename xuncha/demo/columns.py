@@ -327,14 +327,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
-def list_page_paths(spec: ColumnSpec) -> list[tuple[str, ...]]:
+def list_page_paths(spec: ColumnSpec, page_count: int | None = None) -> list[tuple[str, ...]]:
     """Per list page (0-based), the URL paths (with query) that serve it; the first is canonical.
 
     The column path itself always serves the first page; each pager style adds its own names.
+    ``page_count`` defaults to the night-1 list's (a later night may list more items).
     """
     base = spec.path
     pages: list[tuple[str, ...]] = []
-    for page in range(spec.page_count):
+    for page in range(spec.page_count if page_count is None else page_count):
         if spec.list_style in ("trs_script", "count_page"):
             names = (base, f"{base}index.html") if page == 0 else (f"{base}index_{page}.html",)
         elif spec.list_style == "query":

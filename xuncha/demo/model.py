@@ -98,6 +98,18 @@ class Article:
         return "" if self.column.undated else self.published.strftime("%Y-%m-%d")
 
 
+def make_article(column: ColumnSpec, index: int, title: str, day: dt.date) -> Article:
+    """The item at ``index`` of the column's night-1 list, published on ``day``.
+
+    Items published after night 1 (:mod:`xuncha.demo.editions`) take negative indexes (-1, -2…
+    in publication order), so each keeps its time of day and a ``doc_id`` no other item has
+    (newer items get larger ids, as a CMS numbers them).
+    """
+    moment = dt.datetime(day.year, day.month, day.day, 8 + (index * 3) % 9, (index * 17) % 60)
+    doc_id = column.channel_id * 1000 + len(column.titles) - index
+    return Article(column, index, title, moment, doc_id)
+
+
 def articles_of(column: ColumnSpec) -> list[Article]:
     """The column's items, newest first, dated backwards from DEMO_AS_OF by the column's gaps."""
     day = DEMO_AS_OF - dt.timedelta(days=column.newest_age_days)
@@ -106,7 +118,5 @@ def articles_of(column: ColumnSpec) -> list[Article]:
     for index, title in enumerate(column.titles):
         if index:
             day -= dt.timedelta(days=next(gaps))
-        moment = dt.datetime(day.year, day.month, day.day, 8 + (index * 3) % 9, (index * 17) % 60)
-        doc_id = column.channel_id * 1000 + len(column.titles) - index
-        items.append(Article(column, index, title, moment, doc_id))
+        items.append(make_article(column, index, title, day))
     return items

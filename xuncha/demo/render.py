@@ -180,8 +180,13 @@ class Renderer:
         return self._render("xxgk_home.html", page=page, menu=self.menu())
 
     def column_list(
-        self, spec: ColumnSpec, page_index: int, items: list[tuple[str, str, str]]
+        self,
+        spec: ColumnSpec,
+        page_index: int,
+        items: list[tuple[str, str, str]],
+        page_count: int | None = None,
     ) -> str:
+        """One list page; ``page_count`` defaults to the night-1 list's."""
         return self._render(
             "column_list.html",
             page=self.chrome(XXGK_HOST, spec.name, spec),
@@ -189,17 +194,20 @@ class Renderer:
             column=spec,
             items=items,
             page_index=page_index,
-            page_count=spec.page_count,
+            page_count=spec.page_count if page_count is None else page_count,
         )
 
-    def article(self, item: Article, embeds: tuple[Embed, ...]) -> str:
+    def article(
+        self, item: Article, embeds: tuple[Embed, ...], paragraphs: list[str] | None = None
+    ) -> str:
+        """An article page; ``paragraphs`` default to :func:`~xuncha.demo.texts.body_of`."""
         expanded = [Embed(e.kind, self.links.expand(e.href), e.text, e.file) for e in embeds]
         styles = tuple(e.href for e in expanded if e.kind == "stylesheet")
         return self._render(
             "article.html",
             page=self.chrome(XXGK_HOST, item.title, item.column, "正文", stylesheets=styles),
             article=item,
-            paragraphs=body_of(item),
+            paragraphs=body_of(item) if paragraphs is None else paragraphs,
             embeds=expanded,
         )
 

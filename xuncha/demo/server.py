@@ -15,6 +15,7 @@ socket only after ``listen()`` both behave the same.)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import socketserver
@@ -29,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from xuncha.demo.certs import DemoCertificates, mint_certificates
+from xuncha.demo.editions import DEMO_NIGHTS, Edition
 from xuncha.demo.render import SiteLinks
 from xuncha.demo.site import CLOSED_HOST, DemoSite
 
@@ -50,13 +52,23 @@ class RecordedRequest:
 class DemoPortal:
     """The bundled demo portal: start it, point a crawler at it, count what it fetched.
 
-    ``work_dir`` receives ``ca.pem`` (the demo CA to trust). ``slow_seconds`` is how long the
-    slow host waits before answering; it should exceed the crawler's request timeout.
+    ``work_dir`` receives ``ca.pem`` (the demo CA to trust). ``night`` is the edition served
+    (1: as published; 2: after a rectification; 3: one fixed defect back; see
+    :mod:`xuncha.demo.editions`), switched on a running portal by :meth:`set_night`.
+    ``slow_seconds`` is how long the slow host waits before answering; it should exceed the
+    crawler's request timeout.
     """
 
-    def __init__(self, work_dir: str | os.PathLike[str], *, slow_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        work_dir: str | os.PathLike[str],
+        *,
+        night: int = 1,
+        slow_seconds: float = 5.0,
+    ) -> None:
         self.work_dir = Path(work_dir)
         self.slow_seconds = slow_seconds
+        self._night = Edition(night).night  # refuses an unknown night
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._stopping = threading.Event()
@@ -65,6 +77,7 @@ class DemoPortal:
         self._closed_socket: socket.socket | None = None
         self._certs: DemoCertificates | None = None
         self._site: DemoSite | None = None
+        self._sites: dict[int, DemoSite] = {}  # each night rendered once per start
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -80,9 +93,7 @@ class DemoPortal:
         self._closed_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._closed_socket.bind((LOOPBACK, 0))
         self._servers = [http, https]
-        self._site = DemoSite(
-            SiteLinks(self.http_port, self.https_port, self.closed_port), self.slow_seconds
-        )
+        self._site = self._site_for(self._night)
         for server in self._servers:
             thread = threading.Thread(
                 target=server.serve_forever,
@@ -104,6 +115,34 @@ class DemoPortal:
         if self._closed_socket is not None:
             self._closed_socket.close()
         self._servers, self._threads, self._closed_socket = [], [], None
+        self._sites.clear()  # a restart listens on new ports: its pages link them
+
+    # --- nights ------------------------------------------------------------------------------
+
+    @property
+    def night(self) -> int:
+        return self._night
+
+    @property
+    def as_of(self) -> dt.date:
+        """The inspection date of the night served (:data:`~xuncha.demo.editions.DEMO_NIGHTS`)."""
+        return DEMO_NIGHTS[self._night]
+
+    def set_night(self, night: int) -> None:
+        """Serve ``night``'s edition from the next request on: same ports, certificates and CA,
+        so one site (and one database) sees the nights in turn. Switch between crawls, not
+        during one. The 429 counter starts afresh; recorded requests are kept (:meth:`reset`)."""
+        self._night = Edition(night).night  # refuses an unknown night before anything changes
+        if self._servers:
+            site = self._site_for(night)
+            site.reset()
+            self._site = site
+
+    def _site_for(self, night: int) -> DemoSite:
+        if night not in self._sites:
+            links = SiteLinks(self.http_port, self.https_port, self.closed_port)
+            self._sites[night] = DemoSite(links, self.slow_seconds, night)
+        return self._sites[night]
 
     def __enter__(self) -> DemoPortal:
         return self.start()

@@ -18,8 +18,9 @@ Hosts and how each answers an unknown path — the one rule a soft-404 check dep
 - ``slow.example-partner.cn`` (http): every path 200 after ``slow_seconds``.
 
 On plain http the portal hosts answer 301 to their https URL. Another host gets a 404.
-All pages are rendered once, at construction (a search answer, per query); only the 429
-counter holds state (:meth:`reset`).
+All pages are rendered once, at construction (a search answer, per query), for one night's
+:class:`~xuncha.demo.editions.Edition` (night 1: the site as published); only the 429 counter
+holds state (:meth:`reset`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from posixpath import splitext
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from xuncha.demo import files
-from xuncha.demo.columns import COLUMNS, Article, articles_of, column, list_page_paths
-from xuncha.demo.placements import BUS_WIDGET_PATH, LINE_MAP_PATH, embeds_of
+from xuncha.demo.columns import COLUMNS, Article, column, list_page_paths
+from xuncha.demo.editions import Edition
+from xuncha.demo.placements import BUS_WIDGET_PATH, LINE_MAP_PATH
 from xuncha.demo.render import (
     JTJ_HOST,
     PARTNER_HOST,
@@ -104,14 +106,21 @@ def _redirect(status: int, location: str) -> Route:
     return _fixed(Reply(status, body, HTML, (("Location", location),)))
 
 
-def article_paths() -> set[tuple[str, str]]:
-    """Every disclosure article as ``(host, path)``; each is linked from a column list page."""
-    return {(XXGK_HOST, item.path) for spec in COLUMNS for item in articles_of(spec)}
+def article_paths(night: int = 1) -> set[tuple[str, str]]:
+    """Every disclosure article of ``night`` as ``(host, path)``; each is linked from a column
+    list page."""
+    edition = Edition(night)
+    return {(XXGK_HOST, item.path) for spec in COLUMNS for item in edition.articles(spec)}
 
 
-def list_pages() -> list[tuple[str, str]]:
-    """Every column list page as ``(host, canonical path with query)``."""
-    return [(XXGK_HOST, names[0]) for spec in COLUMNS for names in list_page_paths(spec)]
+def list_pages(night: int = 1) -> list[tuple[str, str]]:
+    """Every column list page of ``night`` as ``(host, canonical path with query)``."""
+    edition = Edition(night)
+    return [
+        (XXGK_HOST, names[0])
+        for spec in COLUMNS
+        for names in list_page_paths(spec, edition.page_count(spec))
+    ]
 
 
 def _list_href(list_path: str, item: Article) -> str:
@@ -121,11 +130,12 @@ def _list_href(list_path: str, item: Article) -> str:
 
 
 class DemoSite:
-    """All hosts' routes, built for one set of ports."""
+    """All hosts' routes, built for one set of ports and one night's edition."""
 
-    def __init__(self, links: SiteLinks, slow_seconds: float = 5.0) -> None:
+    def __init__(self, links: SiteLinks, slow_seconds: float = 5.0, night: int = 1) -> None:
         self.links = links
         self.slow_seconds = slow_seconds
+        self.edition = Edition(night)
         self._render = Renderer(links)
         self._lock = threading.Lock()
         self._attempts: Counter[tuple[str, str]] = Counter()
@@ -189,7 +199,7 @@ class DemoSite:
         render = self._render
         news = [
             (item.title, self.links.href(JTJ_HOST, XXGK_HOST, item.path), item.date_text)
-            for item in articles_of(column("gzdt"))[:5]
+            for item in self.edition.articles(column("gzdt"))[:5]
         ]
         xwzx = self._html(render.gov_list(JTJ_HOST, "新闻中心", list(OUTSIDE_SECTION_ARTICLES)))
         routes = {
@@ -221,27 +231,30 @@ class DemoSite:
         }
         for title, path, _ in OUTSIDE_SECTION_ARTICLES:
             routes[path] = _fixed(self._html(render.notice(JTJ_HOST, title, title + "。")))
+        for path, title in self.edition.portal_pages().items():
+            routes[path] = _fixed(self._html(render.notice(JTJ_HOST, title, title + "。")))
         return routes
 
     def _xxgk_routes(self) -> dict[str, Route]:
         render = self._render
         routes = {**self._shared_assets(), "/": _fixed(self._html(render.xxgk_home()))}
+        edition = self.edition
         for spec in COLUMNS:
-            items = articles_of(spec)
+            items = edition.articles(spec)
             per_page = spec.per_page or max(len(items), 1)
-            for page, names in enumerate(list_page_paths(spec)):
+            pages = edition.page_count(spec)
+            for page, names in enumerate(list_page_paths(spec, pages)):
                 shown = items[page * per_page : (page + 1) * per_page]
                 rows = [(i.title, _list_href(names[0], i), i.date_text) for i in shown]
-                reply = self._encoded(render.column_list(spec, page, rows), spec.encoding)
+                reply = self._encoded(render.column_list(spec, page, rows, pages), spec.encoding)
                 routes.update(dict.fromkeys(names, _fixed(reply)))
             for item in items:
                 if not item.is_page:
                     routes[item.path] = _fixed(_document(item))
                     continue
-                embeds = embeds_of(spec.key, item.index)
-                routes[item.path] = _fixed(
-                    self._encoded(render.article(item, embeds), spec.encoding)
-                )
+                embeds = edition.embeds(item)
+                page_html = render.article(item, embeds, edition.body(item))
+                routes[item.path] = _fixed(self._encoded(page_html, spec.encoding))
                 for embed in embeds:
                     if embed.file:
                         url = urljoin(f"https://{XXGK_HOST}{item.path}", embed.href)
@@ -304,7 +317,12 @@ class DemoSite:
         """站内搜索: every column item whose title contains the query, newest first."""
         query = query.strip()
         found = sorted(
-            (item for spec in COLUMNS for item in articles_of(spec) if query in item.title),
+            (
+                item
+                for spec in COLUMNS
+                for item in self.edition.articles(spec)
+                if query in item.title
+            ),
             key=lambda item: item.published,
             reverse=True,
         )
@@ -344,6 +362,12 @@ _ATTACHMENTS: dict[str, Reply] = {
     "budget_pdf": Reply(200, files.pdf_document("2026 departmental budget (demo)"), files.PDF_TYPE),
     "gif": Reply(200, files.GIF_1X1, files.GIF_TYPE),
     "roster_docx": Reply(200, files.docx_document(list(ROSTER_PARAGRAPHS)), files.DOCX_TYPE),
+    # uploaded by the rectification of night 2 (xuncha.demo.editions)
+    "assessment_docx": Reply(
+        200,
+        files.docx_document(["2026年度道路运输企业质量信誉考核申报材料清单（演示）"]),
+        files.DOCX_TYPE,
+    ),
 }
 
 

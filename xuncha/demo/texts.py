@@ -69,13 +69,16 @@ ROSTER_PARAGRAPHS = (
 )
 
 
-def body_of(item: Article) -> list[str]:
-    """Three deterministic paragraphs for an article's body, then its planted ones."""
+def body_of(item: Article, planted: tuple[str, ...] | None = None) -> list[str]:
+    """Three deterministic paragraphs for an article's body, then its planted ones: ``planted``
+    when given (a later night's revision, :mod:`xuncha.demo.editions`), else night 1's."""
     lead = f"现将“{item.title}”有关情况公开如下。"
     count = len(BODY_PARAGRAPHS)
+    if planted is None:
+        planted = PLANTED_PARAGRAPHS.get((item.column.key, item.index), ())
     return [
         lead,
         BODY_PARAGRAPHS[item.index % count],
         BODY_PARAGRAPHS[(item.index + 3) % count],
-        *PLANTED_PARAGRAPHS.get((item.column.key, item.index), ()),
+        *planted,
     ]

@@ -1,0 +1,109 @@
+"""End to end: the demo portal's three nights inspected in turn, with one SQLite database.
+
+One :class:`DemoPortal` (same ports, certificates and CA, so one site in the store) serves
+night 1 (as published), night 2 (after the rectification) and night 3 (one fix undone); each
+night is inspected on its own ``as_of`` by the real CLI path. Each run must see exactly the
+defects :func:`xuncha.demo.nights.planted_for` lists for its night: the findings whose
+``last_seen`` is that night's date. Statuses, look-back figures and the ledger are the
+finding lifecycle's (整改跟踪) tests; this module pins what each crawl reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from xuncha.demo import DEMO_NIGHTS, DemoPortal, article_paths, demo_profile
+from xuncha.demo.nights import NIGHTS, planted_for
+from xuncha.profile import Profile
+from xuncha.runner import inspect_site
+from xuncha.store import Store
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    """night -> (findings.json document, the GET requests the portal answered that night)."""
+    work = tmp_path_factory.mktemp("demo-nights")
+    store = Store(f"sqlite:///{work / 'xuncha.db'}")
+    documents = {}
+    try:
+        with DemoPortal(work / "portal") as portal:
+            profile = Profile.model_validate(demo_profile(portal))
+            for night in NIGHTS:
+                portal.set_night(night)
+                portal.reset()
+                outcome = inspect_site(
+                    profile,
+                    store,
+                    as_of=DEMO_NIGHTS[night],
+                    out_dir=work / f"night-{night}",
+                    progress="off",
+                )
+                document = json.loads(outcome.findings_path.read_text(encoding="utf-8"))
+                gets = Counter(
+                    (r.host, r.path_with_query.split("?", 1)[0])
+                    for r in portal.requests
+                    if r.method == "GET"
+                )
+                documents[night] = (document, gets)
+            yield portal, documents
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("night", NIGHTS, ids=[f"night-{n}" for n in NIGHTS])
+def test_each_night_runs_complete_on_its_date(nights, night):
+    _, documents = nights
+    run = documents[night][0]["run"]
+    assert (run["status"], run["complete"]) == ("finished", True)
+    assert run["as_of"] == DEMO_NIGHTS[night].isoformat()
+
+
+def test_the_three_runs_are_runs_of_one_site(nights):
+    """Same ports, same start URL: the store holds one site with three runs, dated in order."""
+    _, documents = nights
+    runs = [documents[night][0]["run"] for night in NIGHTS]
+    sites = {json.dumps(documents[night][0]["site"], sort_keys=True) for night in NIGHTS}
+    assert len(sites) == 1
+    assert [run["id"] for run in runs] == sorted({run["id"] for run in runs})
+    assert [run["as_of"] for run in runs] == sorted({run["as_of"] for run in runs})
+
+
+@pytest.mark.parametrize("night", NIGHTS, ids=[f"night-{n}" for n in NIGHTS])
+def test_each_night_sees_exactly_its_planted_defects(nights, night):
+    portal, documents = nights
+    document = documents[night][0]
+    seen = Counter(
+        (f["check"], f["subtype"], f["url"])
+        for f in document["findings"]
+        if f["last_seen"] == DEMO_NIGHTS[night].isoformat()
+    )
+    expected = Counter((p.check, p.subtype, p.resolve(portal)) for p in planted_for(night))
+    assert seen - expected == Counter(), "unexpected findings"
+    assert expected - seen == Counter(), "planted defects not seen"
+
+
+@pytest.mark.parametrize("night", NIGHTS, ids=[f"night-{n}" for n in NIGHTS])
+def test_each_night_fetches_every_article_of_that_night_once(nights, night):
+    _, documents = nights
+    gets = documents[night][1]
+    assert [path for path in sorted(article_paths(night)) if gets[path] != 1] == []
+
+
+def test_a_finding_seen_again_keeps_its_id(nights):
+    """The same defect on two nights is one finding: night 1's ids of what night 3 still
+    reports are night 3's ids (the basis of 整改台账 and 回头看)."""
+    portal, documents = nights
+    ids = {
+        night: {
+            (f["check"], f["subtype"], f["url"]): f["id"]
+            for f in documents[night][0]["findings"]
+            if f["last_seen"] == DEMO_NIGHTS[night].isoformat()
+        }
+        for night in NIGHTS
+    }
+    both = ids[1].keys() & ids[3].keys()
+    assert len(both) == len(planted_for(3)) - 1  # all but night 2's new defect
+    assert {key: ids[3][key] for key in both} == {key: ids[1][key] for key in both}
