@@ -4,8 +4,9 @@ One :class:`DemoPortal` (same ports, certificates and CA, so one site in the sto
 night 1 (as published), night 2 (after the rectification) and night 3 (one fix undone); each
 night is inspected on its own ``as_of`` by the real CLI path. Each run must see exactly the
 defects :func:`xuncha.demo.nights.planted_for` lists for its night: the findings whose
-``last_seen`` is that night's date. Statuses, look-back figures and the ledger are the
-finding lifecycle's (整改跟踪) tests; this module pins what each crawl reports.
+``last_seen`` is that night's date. After each night the store's findings (every status,
+read back through ``xuncha findings --format json``) must carry the statuses of
+:func:`xuncha.demo.nights.lifecycle_expectations`: fixed on night 2, one reopened on night 3.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import json
 from collections import Counter
 
 import pytest
+from click.testing import CliRunner
 
+from xuncha.cli import cli
 from xuncha.demo import DEMO_NIGHTS, DemoPortal, article_paths, demo_profile
-from xuncha.demo.nights import NIGHTS, planted_for
+from xuncha.demo.nights import NIGHTS, lifecycle_expectations, planted_for
 from xuncha.profile import Profile
 from xuncha.runner import inspect_site
 from xuncha.store import Store
@@ -24,9 +27,11 @@ from xuncha.store import Store
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
-    """night -> (findings.json document, the GET requests the portal answered that night)."""
+    """night -> (findings.json document, the GET requests the portal answered that night, the
+    store's every finding after that night)."""
     work = tmp_path_factory.mktemp("demo-nights")
-    store = Store(f"sqlite:///{work / 'xuncha.db'}")
+    db_url = f"sqlite:///{work / 'xuncha.db'}"
+    store = Store(db_url)
     documents = {}
     try:
         with DemoPortal(work / "portal") as portal:
@@ -47,7 +52,9 @@ def nights(tmp_path_factory):
                     for r in portal.requests
                     if r.method == "GET"
                 )
-                documents[night] = (document, gets)
+                every = CliRunner().invoke(cli, ["findings", "--db", db_url, "--format", "json"])
+                assert every.exit_code == 0, every.output
+                documents[night] = (document, gets, json.loads(every.output))
             yield portal, documents
     finally:
         store.dispose()
@@ -107,3 +114,21 @@ def test_a_finding_seen_again_keeps_its_id(nights):
     both = ids[1].keys() & ids[3].keys()
     assert len(both) == len(planted_for(3)) - 1  # all but night 2's new defect
     assert {key: ids[3][key] for key in both} == {key: ids[1][key] for key in both}
+
+
+@pytest.mark.parametrize("night", NIGHTS, ids=[f"night-{n}" for n in NIGHTS])
+def test_every_finding_has_its_lifecycle_status_after_each_night(nights, night):
+    """整改跟踪: fixed only when a complete run re-checked the thing; back → reopened; dates."""
+    portal, documents = nights
+    stored = documents[night][2]["findings"]
+    got = Counter(
+        (f["check"], f["subtype"], f["url"], f["status"], f["first_seen"], f["last_seen"])
+        for f in stored
+    )
+    expected = Counter(
+        (o.check, o.subtype, o.resolve(portal), o.status, o.first_seen_date.isoformat(),
+         o.last_seen_date.isoformat())
+        for o in lifecycle_expectations()[night]
+    )  # fmt: skip
+    assert got - expected == Counter(), "findings the lifecycle did not expect"
+    assert expected - got == Counter(), "expected findings missing or in another state"
