@@ -112,6 +112,13 @@ class ScoringConfig(_Config):
     warn_home_days: int = 10
     pass_mark: float = 60.0
     deductions: dict[str, float] = Field(default_factory=dict)
+    # 站点无法访问 over the home-page probes (`xuncha probe`): the standard probes ≥ 20 times a
+    # day for a week and vetoes at ≥ 5 % failures. With fewer tries than the standard's the
+    # week is still judged once `availability_min_tries` exist (a day of hourly probes), and
+    # the finding says it was judged on fewer.
+    availability_veto_percent: float = Field(5.0, gt=0, le=100)
+    availability_min_tries: int = Field(24, ge=1)
+    availability_days: int = Field(7, ge=1)
 
 
 class ChecksConfig(_Config):

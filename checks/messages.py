@@ -50,6 +50,12 @@ _TITLES: dict[str, dict[str, tuple[str, str]]] = {
         "*": ("网站证书问题", "Certificate problem"),
     },
     "site_unreachable": {
+        "availability": (
+            "首页可访问性不达标：{days}天内探测{tries}次，失败{failures}次（{percent}%，"
+            "否决线{threshold_percent}%）",
+            "Home page availability below the line: {failures} of {tries} tries failed in "
+            "{days} days ({percent}%, veto at {threshold_percent}%)",
+        ),
         "*": ("站点无法访问", "Site unreachable"),
     },
 }

@@ -98,6 +98,17 @@ class SearchView:
 
 
 @dataclass(frozen=True, slots=True)
+class AvailabilityView:
+    """The site's home-page probes (``xuncha probe``) of the window before the run: how many
+    tries, how many failed (an error, a status ≥ 400, or 15 s and more), over which span."""
+
+    tries: int
+    failures: int
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CrawlData:
     """Everything one run saw, as the checks need it."""
 
@@ -115,6 +126,8 @@ class CrawlData:
     # URL -> visible text of a crawled HTML page, or the text extracted from an attachment.
     texts: dict[str, str] = field(default_factory=dict)
     search: SearchView | None = None
+    # None when no probe was recorded in the window (probing is not set up).
+    availability: AvailabilityView | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,8 +75,15 @@ def _stale_kind(finding: Finding) -> str:
 def vetoes(findings: list[Finding], config: ScoringConfig) -> list[Veto]:
     """The single-veto conditions met, in the order of the official table."""
     found: list[Veto] = []
-    if any(f.check == "site_unreachable" for f in findings):
-        found.append(Veto("site_unreachable", VETO_NAMES["site_unreachable"], "首页无法访问"))
+    unreachable = [f for f in findings if f.check == "site_unreachable"]
+    if unreachable:
+        availability = next((f for f in unreachable if f.subtype == "availability"), None)
+        reason = (
+            f"一周内首页探测失败率 {availability.evidence.get('percent', '?')}%（≥5%）"
+            if availability is not None
+            else "首页无法访问"
+        )
+        found.append(Veto("site_unreachable", VETO_NAMES["site_unreachable"], reason))
     if any(f.check == "stale_column" and f.subtype == "home_page" for f in findings):
         found.append(Veto("home_stale", VETO_NAMES["home_stale"], "首页超过2周无新信息"))
     stale = [f for f in findings if _is_stale(f)]

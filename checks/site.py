@@ -1,11 +1,16 @@
-"""Site-wide checks of issue 2: the portal's certificate and its reachability."""
+"""Site-wide checks: the portal's certificate and its reachability (now, and over the week)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from checks.config import ScoringConfig
 from checks.model import CertificateView, CrawlData, Finding
+
+# standards §1: the home page is probed at least 20 times a day (for the evidence's "fewer
+# tries than the standard"; the judging minimum is ScoringConfig.availability_min_tries).
+STANDARD_TRIES_PER_DAY = 20
 
 
 def _in_site(host: str, data: CrawlData) -> bool:
@@ -83,20 +88,70 @@ def tls_certificates(data: CrawlData, profile: object, as_of: object) -> list[Fi
     return findings
 
 
-def site_unreachable(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
-    """站点无法访问: the start URL could not be loaded."""
-    if not data.unreachable:
-        return []
+def _scoring(profile: object) -> ScoringConfig:
+    scoring = getattr(getattr(profile, "checks", None), "scoring", None)
+    return scoring if isinstance(scoring, ScoringConfig) else ScoringConfig()
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
+def _availability(data: CrawlData, config: ScoringConfig) -> Finding | None:
+    """The week's probes at or over the veto line, once there are enough tries to judge."""
+    week = data.availability
+    if week is None or week.tries < config.availability_min_tries:
+        return None
+    percent = 100.0 * week.failures / week.tries
+    if percent < config.availability_veto_percent:
+        return None
     url = data.start_urls[0]
-    return [
-        Finding(
-            check="site_unreachable",
-            subtype="start_url",
-            severity="high",
-            url=url,
-            key=url,
-            page=url,
-            pages=(url,),
-            evidence={"error": data.unreachable},
+    standard = STANDARD_TRIES_PER_DAY * config.availability_days
+    evidence: dict[str, object] = {
+        "tries": week.tries,
+        "failures": week.failures,
+        "percent": _number(percent),
+        "threshold_percent": _number(config.availability_veto_percent),
+        "days": config.availability_days,
+        "since": week.since.isoformat(timespec="seconds"),
+        "until": week.until.isoformat(timespec="seconds"),
+    }
+    if week.tries < standard:
+        # Judged all the same: a site failing 5 % of fewer tries is no better off.
+        evidence["standard_tries"] = standard
+        evidence["fewer_tries_than_standard"] = True
+    return Finding(
+        check="site_unreachable",
+        subtype="availability",
+        severity="high",
+        url=url,
+        key=f"availability|{url}",
+        page=url,
+        pages=(url,),
+        evidence=evidence,
+    )
+
+
+def site_unreachable(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+    """站点无法访问: the start URL could not be loaded by this run (`start_url`), or the
+    home-page probes of the days before the run failed at or over the veto line
+    (`availability`: ≥ 5 % of the tries, judged from `availability_min_tries` tries on)."""
+    findings = []
+    if data.unreachable:
+        url = data.start_urls[0]
+        findings.append(
+            Finding(
+                check="site_unreachable",
+                subtype="start_url",
+                severity="high",
+                url=url,
+                key=url,
+                page=url,
+                pages=(url,),
+                evidence={"error": data.unreachable},
+            )
         )
-    ]
+    week = _availability(data, _scoring(profile))
+    if week is not None:
+        findings.append(week)
+    return findings

@@ -2,7 +2,8 @@
 
 Reads ``XUNCHA_PROGRESS``: ``tty`` (one line rewritten in place every second), ``log``
 (a line every ``XUNCHA_PROGRESS_INTERVAL`` seconds, default 30, fit for a mail from cron)
-or ``off``. The runner takes the interval from the environment variable of the same name.
+or ``off``. The runner takes the interval from the environment variable of the same name
+(it applies to ``tty`` too, where it defaults to one second).
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ class ProgressReporter:
         mode = crawler.settings.get("XUNCHA_PROGRESS", "off")
         if mode not in ("tty", "log"):
             raise NotConfigured
-        interval = (
-            1.0 if mode == "tty" else crawler.settings.getfloat("XUNCHA_PROGRESS_INTERVAL", 30)
-        )
+        default = 1.0 if mode == "tty" else 30.0
+        interval = crawler.settings.getfloat("XUNCHA_PROGRESS_INTERVAL", default)
         reporter = cls(crawler, mode, interval)
         crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)

@@ -1,20 +1,40 @@
 """The ``xuncha`` command line.
 
-Exit codes: 0 the run finished; 2 an error (bad profile, unreachable site, database).
-User errors print one line — what failed and what to do — never a traceback.
+Exit codes: 0 done; 1 a run has findings at or above ``--fail-on``; 2 an error (bad profile,
+site locked by another run, unreachable site, failed or interrupted crawl, database) — see
+xuncha/nightly.py. User errors print one line — what failed and what to do — never a
+traceback; under cron every log line is timestamped (xuncha/logs.py).
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
 from xuncha.cli_findings import findings
+from xuncha.cli_probe import probe
+from xuncha.cli_reports import register as register_reports
 from xuncha.errors import XunchaError
-from xuncha.profile import Profile, load_profile, profile_for_url
+from xuncha.logs import cron_log, is_terminal
+from xuncha.nightly import (
+    EXIT_ERROR,
+    EXIT_OK,
+    FAIL_ON,
+    NightSettings,
+    inspect_folder,
+    inspect_one,
+    profile_files,
+    summary_lines,
+    worst_exit,
+)
+from xuncha.profile import load_profile, profile_for_url
 from xuncha.store import Store, default_db_url
 
 DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
@@ -30,7 +50,7 @@ def _as_of(value: str | None) -> date:
 
 
 def _progress_mode() -> str:
-    return "tty" if sys.stderr.isatty() else "log"
+    return "tty" if is_terminal() else "log"
 
 
 def _summary(outcome, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -65,6 +85,13 @@ def cli() -> None:
 @click.option(
     "--profile", "profile_path", type=click.Path(dir_okay=False), help="Site profile (YAML)."
 )
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False),
+    help="Inspect every *.yaml/*.yml profile of this folder, one after another, each into "
+    "--out/<profile file name>/.",
+)
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--as-of", "as_of", default=None, help="The day date rules count from (YYYY-MM-DD).")
 @click.option(
@@ -80,39 +107,109 @@ def cli() -> None:
     help="Recurse into the disclosure sections (default) or the whole site.",
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON)),
+    default="none",
+    show_default=True,
+    help="Exit 1 when the run has open or reopened findings of this severity or higher.",
+)
+@click.option(
+    "--lock-stale-hours",
+    type=click.FloatRange(min=0, min_open=True),
+    default=12.0,
+    show_default=True,
+    help="Take over a run lock held this long by another host (a dead machine's run).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
-def run(url, profile_path, db, as_of, out_dir, concurrency, scope, lang, verbose) -> None:  # type: ignore[no-untyped-def]
-    """Inspect one site: crawl, check, write findings.json and report.html."""
-    from xuncha.runner import inspect_site
+def run(url, profile_path, all_dir, db, as_of, out_dir, concurrency, scope, lang, fail_on,  # type: ignore[no-untyped-def]
+        lock_stale_hours, quiet, verbose) -> None:  # fmt: skip
+    """Inspect one site (or every site of a folder): crawl, check, write findings.json and
+    report.html. One run per site at a time: a second is refused while the first runs.
 
-    if bool(url) == bool(profile_path):
-        raise click.UsageError("give exactly one of --url URL or --profile FILE")
-    profile: Profile = load_profile(profile_path) if profile_path else profile_for_url(url)
-    if scope:
-        profile = profile.model_copy(
-            update={"scope": profile.scope.model_copy(update={"mode": scope})}
+    \b
+    Exit codes (a folder exits with the worst of its sites):
+      0  done
+      1  open findings at or above --fail-on (default none: never)
+      2  an error: bad profile, site locked by another run, site
+         unreachable, crawl failed or interrupted, database
+    """
+    if sum(1 for source in (url, profile_path, all_dir) if source) != 1:
+        raise click.UsageError(
+            "give exactly one of --url URL or --profile FILE, or --all PROFILE_DIR"
         )
-    as_of_date = _as_of(as_of)
-    store = Store(db or default_db_url())
+    night = NightSettings(
+        as_of=_as_of(as_of),
+        out_dir=Path(out_dir),
+        concurrency=concurrency,
+        lang=lang,
+        progress="off" if quiet else _progress_mode(),
+        verbose=verbose,
+        fail_on=fail_on,
+        stale_after=timedelta(hours=lock_stale_hours),
+        scope=scope,
+    )
+    with cron_log(quiet=quiet), _sigterm_exits():
+        if all_dir:
+            code = _run_folder(Path(all_dir), db, night, quiet)
+        else:
+            code = _run_site(url, profile_path, db, night, quiet)
+    sys.exit(code)
+
+
+def _run_site(url: str | None, profile_path: str | None, db: str | None,
+              night: NightSettings, quiet: bool) -> int:  # fmt: skip
+    log = logging.getLogger("xuncha")
     try:
-        outcome = inspect_site(
-            profile,
-            store,
-            as_of=as_of_date,
-            out_dir=Path(out_dir),
-            concurrency=concurrency,
-            lang=lang,
-            progress=_progress_mode(),
-            verbose=verbose,
-        )
+        profile = load_profile(profile_path) if profile_path else profile_for_url(url or "")
+        store = Store(db or default_db_url())
+    except XunchaError as exc:
+        log.error("%s", exc)
+        return EXIT_ERROR
+    try:
+        result = inspect_one(profile, store, night)
     finally:
         store.dispose()
-    click.echo(_summary(outcome, lang))
-    if outcome.status == "failed":
-        click.echo(
-            f"错误：{outcome.message}" if lang != "en" else f"error: {outcome.message}", err=True
-        )
-    sys.exit(outcome.exit_code)
+    if result.outcome is not None and not (quiet and result.exit_code == EXIT_OK):
+        click.echo(_summary(result.outcome, night.lang))
+    return result.exit_code
+
+
+def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool) -> int:
+    try:
+        profile_files(folder)  # a wrong folder is an error before any database is created
+        store = Store(db or default_db_url())
+    except XunchaError as exc:
+        logging.getLogger("xuncha").error("%s", exc)
+        return EXIT_ERROR
+    try:
+        results = inspect_folder(folder, store, night)
+    finally:
+        store.dispose()
+    for line in summary_lines(results, night.lang, quiet=quiet):
+        click.echo(line)
+    return worst_exit(results)
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """SIGTERM outside a crawl (the runner forwards it to the crawl while one runs) ends the
+    command through SystemExit, so the run lock is released on the way out."""
+
+    def stop(signum: int, _frame: object) -> None:
+        logging.getLogger("xuncha").error("stopped by signal %d", signum)
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
@@ -131,6 +228,8 @@ def demo(db, out_dir, lang) -> None:  # type: ignore[no-untyped-def]
 
 
 cli.add_command(findings)
+cli.add_command(probe)
+register_reports(cli)
 
 
 def main() -> None:

@@ -8,13 +8,13 @@ error) or `interrupted`.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,9 +25,12 @@ from sqlalchemy.orm import Session
 from checks.mandatory import not_yet_due
 from checks.registry import run_checks
 from checks.scoring import score
-from reports.export import ExportRun, findings_document, iso, write_json
-from reports.html import ReportFinding, RunReport, check_name, write_run_report
+from reports.export import ExportRun, findings_document, write_json
+from reports.html import write_run_report
+from reports.ledger import write_ledger
+from xuncha.ledger import ledger_rows
 from xuncha.profile import Profile
+from xuncha.report_context import build_run_report
 from xuncha.snapshot import load_crawl
 from xuncha.store import Finding, Run, Site, Store
 from xuncha.tracking import fingerprint, record_findings
@@ -70,6 +73,18 @@ def _site(session: Session, profile: Profile) -> Site:
     return site
 
 
+def _die_with_parent() -> None:
+    """In the crawl child: if `xuncha run` itself is killed (SIGKILL from an impatient
+    scheduler), the crawl dies with it rather than run on as an orphan against the site; the
+    run row is recovered as interrupted by the next run's lock (Linux)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_PDEATHSIG = 1
 GRACE_SECONDS = 60  # how long a stopped crawl may take to write out what it has
 
 
@@ -112,7 +127,9 @@ def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(ROOT)]))
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.crawl", str(request_path)], env=env
+            [sys.executable, "-m", "crawler.crawl", str(request_path)],
+            env=env,
+            preexec_fn=_die_with_parent,
         )
         returncode = _wait_for_child(child)
         if result_path.exists():
@@ -256,43 +273,11 @@ def _write_outputs(
     # Recurring statutory items not due yet (年报, 预决算…): not findings, but the next deadlines.
     document["not_yet_due"] = upcoming
     write_json(document, out_dir / "findings.json")
-    counts = Counter(f.check for f in ordered)
-    report = RunReport(
-        lang=lang,
-        site_name=profile.display_name,
-        start_url=profile.start_urls[0],
-        run_id=run.id,
-        as_of=run.as_of.isoformat(),
-        started_at=iso(run.started_at),
-        finished_at=iso(run.finished_at),
-        status=run.status,
-        complete=run.complete,
-        message=run.message,
-        pages=run.pages,
-        links_checked=run.links_checked,
-        findings=[
-            ReportFinding(
-                id=item["id"],
-                check=item["check"],
-                subtype=item["subtype"],
-                severity=item["severity"],
-                title=item["title"],
-                detail=item["detail"],
-                url=item["url"],
-                page=item["page"],
-                pages=item["pages"],
-                column=item["column"],
-                status=item["status"],
-                first_seen=item["first_seen"],
-                deadline=item["deadline"],
-            )
-            for item in document["findings"]
-        ],
-        counts_by_check=[(c, check_name(c, lang), n) for c, n in counts.most_common()],
-        score=run.score,
-        not_yet_due=upcoming,
-    )
+    report = build_run_report(session, run, lang, rows=ordered, upcoming=upcoming)
     write_run_report(report, out_dir / "report.html")
+    # 整改台账: every finding of the site whatever its status, with its re-check outcome.
+    site_key = session.get(Site, run.site_id).key  # type: ignore[union-attr]
+    write_ledger(ledger_rows(session, site_key, lang=lang), lang, out_dir / "ledger.xlsx")
     return run.pages, run.links_checked
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from checks.config import ScoringConfig
 from checks.model import (
+    AvailabilityView,
     CertificateView,
     CheckView,
     ColumnView,
@@ -25,6 +27,7 @@ from xuncha.store import (
     ListItem,
     Page,
     PageText,
+    Probe,
     Run,
     SiteSearch,
 )
@@ -45,6 +48,21 @@ def _page_view(page: Page, item_column: dict[str, str]) -> PageView:
         role, column = "article", item_column[page.url]
     return PageView(page.url, page.final_url, role, page.status, page.title, column,
                     page.pub_date, page.date_source, page.meta or {})  # fmt: skip
+
+
+def load_availability(session: Session, run: Run, config: ScoringConfig) -> AvailabilityView | None:
+    """The site's home-page probes of the `availability_days` up to the end of the run (the
+    run report counts the same window), or None when none was recorded."""
+    until = _aware(run.finished_at or run.started_at)
+    since = until - timedelta(days=config.availability_days)
+    tries, failures = session.execute(
+        select(func.count(Probe.id), func.count(Probe.id).filter(Probe.ok.is_(False))).where(
+            Probe.site_id == run.site_id, Probe.at > since, Probe.at <= until
+        )
+    ).one()
+    if not tries:
+        return None
+    return AvailabilityView(tries=tries, failures=failures, since=since, until=until)
 
 
 def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignore[no-untyped-def]
@@ -118,4 +136,5 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
         certificates=certificates,
         texts=texts,
         search=search,
+        availability=load_availability(session, run, profile.checks.scoring),
     )

@@ -81,3 +81,22 @@ def test_sigterm_stores_an_interrupted_run_with_what_was_crawled(slow_site, tmp_
         assert 3 <= stored < ARTICLES + 3  # what was crawled before the stop is kept
     store.dispose()
     assert "中断" in out
+
+
+def test_killing_the_command_does_not_leave_the_crawl_running(slow_site, tmp_path):
+    """SIGKILL to `xuncha run` alone (not its process group): the crawl child follows it."""
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    args = [sys.executable, "-m", "xuncha", "run", "--url", slow_site, "--db", db,
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    REQUESTS.clear()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(REQUESTS) < 8 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait(timeout=10)
+    time.sleep(3.0)  # in-flight requests (0.4 s each) finish; nothing new may start
+    settled = time.monotonic()
+    time.sleep(2.0)
+    assert not [t for t in REQUESTS if t > settled], "the crawl ran on as an orphan"
+    assert len(REQUESTS) < ARTICLES + 3

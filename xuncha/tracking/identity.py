@@ -37,6 +37,12 @@ VOLATILE_EVIDENCE = frozenset(
     {
         "days",
         "days_left",
+        # availability (站点无法访问 over a week of probes): counts move with every probe
+        "tries",
+        "failures",
+        "percent",
+        "since",
+        "until",
         "days_overdue",
         "items",
         "newest",

@@ -1,0 +1,311 @@
+"""Nightly operation (夜间巡查): a site inspected under its run lock, every site of a folder,
+and the exit codes cron and systemd read.
+
+Exit codes::
+
+    0  done: every run finished (findings below --fail-on, or --fail-on none)
+    1  a run finished with open or reopened findings at or above --fail-on
+    2  an error: a bad profile, a site locked by another run, a site unreachable, a crawl that
+       failed or was interrupted, a database that cannot be used
+
+A folder of sites exits with the worst code of its sites (2 over 1 over 0). The sites are
+inspected one after another: each crawl already spends the site's politeness budget, and one
+crawl process at a time keeps a night's memory flat. Nights that must go faster can start
+several ``xuncha run --profile`` at once — the run locks keep each site to one run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from xuncha.errors import ProfileError, RunLockedError, XunchaError
+from xuncha.locks import DEFAULT_STALE_AFTER, holding
+from xuncha.profile import Profile, load_profile
+from xuncha.store import Finding, Run, Store
+from xuncha.tracking.events import ACTIVE
+
+if TYPE_CHECKING:
+    from xuncha.runner import RunOutcome
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# --fail-on LEVEL → the severities that count (a finding at or above the level).
+FAIL_ON = {
+    "high": ("high",),
+    "medium": ("high", "medium"),
+    "low": ("high", "medium", "low"),
+    "none": (),
+}
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class NightSettings:
+    """What every site of one command shares."""
+
+    as_of: date
+    out_dir: Path
+    concurrency: int | None = None
+    lang: str = "zh"
+    progress: str = "log"
+    verbose: bool = False
+    fail_on: str = "none"
+    stale_after: timedelta = DEFAULT_STALE_AFTER
+    scope: str | None = None  # --scope: overrides every profile's scope.mode
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """One site's night. `status` is the run's (finished | failed | interrupted), or locked,
+    error (no run: a bad profile, a database error) or skipped (the batch was stopped)."""
+
+    name: str
+    status: str
+    exit_code: int
+    run_id: int | None = None
+    findings: int | None = None
+    failing: int = 0  # open/reopened findings of this run at or above --fail-on
+    verdict: str | None = None
+    message: str | None = None
+    report_path: Path | None = None
+    stopped: bool = False  # the crawl was stopped by a signal: the batch stops too
+    outcome: RunOutcome | None = None
+
+
+def site_label(profile: Profile) -> str:
+    """`name (URL)` for messages, or the URL alone when the profile names no site."""
+    url = profile.start_urls[0]
+    return f"{profile.name} ({url})" if profile.name else url
+
+
+def site_id_for(store: Store, profile: Profile) -> int:
+    """The id of the profile's site row — the row inspect_site uses — created if new."""
+    from xuncha.runner import _site  # the runner owns how a profile maps to its site row
+
+    for _ in range(2):
+        try:
+            with store.session() as session, session.begin():
+                return _site(session, profile).id
+        except IntegrityError:
+            continue  # another process created the row at the same moment: read it
+    raise XunchaError(f"{site_label(profile)}: could not create its site row")
+
+
+def run_locked(
+    profile: Profile,
+    store: Store,
+    *,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    **inspect_options: Any,
+) -> RunOutcome:
+    """``inspect_site(profile, store, **inspect_options)`` under the site's run lock (see
+    xuncha.locks); RunLockedError when another run holds it."""
+    from xuncha.runner import inspect_site
+
+    site_id = site_id_for(store, profile)
+    with holding(store, site_id, site_label=site_label(profile), stale_after=stale_after):
+        return inspect_site(profile, store, **inspect_options)
+
+
+def with_scope(profile: Profile, scope: str | None) -> Profile:
+    if not scope:
+        return profile
+    return profile.model_copy(update={"scope": profile.scope.model_copy(update={"mode": scope})})
+
+
+def _failing(store: Store, run_id: int, fail_on: str) -> int:
+    severities = FAIL_ON[fail_on]
+    if not severities:
+        return 0
+    with store.session() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Finding)
+                .where(
+                    Finding.last_run_id == run_id,
+                    Finding.status.in_(ACTIVE),
+                    Finding.severity.in_(severities),
+                )
+            )
+            or 0
+        )
+
+
+def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteResult:
+    """Inspect one site under its lock and judge the night; an error of the project's own
+    (locked, database) is a result, not an exception."""
+    name = profile.display_name
+    logger.info("%s: inspecting %s", name, profile.start_urls[0])
+    try:
+        outcome = run_locked(
+            with_scope(profile, night.scope),
+            store,
+            stale_after=night.stale_after,
+            as_of=night.as_of,
+            out_dir=night.out_dir,
+            concurrency=night.concurrency,
+            lang=night.lang,
+            progress=night.progress,
+            verbose=night.verbose,
+        )
+    except RunLockedError as exc:
+        logger.error("%s", exc)
+        return SiteResult(name, "locked", EXIT_ERROR, message=str(exc))
+    except XunchaError as exc:
+        logger.error("%s: %s", name, exc)
+        return SiteResult(name, "error", EXIT_ERROR, message=str(exc))
+    with store.session() as session:
+        run = session.get(Run, outcome.run_id)
+        verdict = (run.score or {}).get("verdict") if run is not None else None
+        reason = (run.stats or {}).get("finish_reason") if run is not None else None
+    failing = _failing(store, outcome.run_id, night.fail_on) if outcome.status == "finished" else 0
+    result = SiteResult(
+        name,
+        outcome.status,
+        outcome.exit_code or (EXIT_FINDINGS if failing else EXIT_OK),
+        run_id=outcome.run_id,
+        findings=outcome.findings,
+        failing=failing,
+        verdict=verdict,
+        message=outcome.message,
+        report_path=outcome.report_path,
+        stopped=outcome.status == "interrupted" and reason == "shutdown",
+        outcome=outcome,
+    )
+    _log_result(result, outcome.pages, outcome.seconds, night.fail_on)
+    return result
+
+
+def _log_result(result: SiteResult, pages: int, seconds: float, fail_on: str) -> None:
+    what = (
+        f"{result.name}: run #{result.run_id} {result.status}: {pages} pages, "
+        f"{result.findings} findings, verdict {result.verdict or '-'}, {seconds:.0f} s"
+    )
+    if result.status != "finished":
+        logger.error("%s — %s", what, result.message)
+        return
+    logger.info("%s%s", what, f" ({result.message})" if result.message else "")
+    if result.failing:
+        logger.warning(
+            "%s: %d open findings at or above %s (--fail-on %s)",
+            result.name, result.failing, fail_on, fail_on,
+        )  # fmt: skip
+
+
+def profile_files(folder: Path) -> list[Path]:
+    """The site profiles of a folder (``*.yaml``, ``*.yml``; not hidden, not recursive)."""
+    if not folder.is_dir():
+        raise ProfileError(f"{folder}: no such folder of site profiles")
+    files = sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in PROFILE_SUFFIXES
+        and path.is_file()
+        and not path.name.startswith(".")
+    )
+    if not files:
+        raise ProfileError(f"{folder}: no site profiles (*.yaml, *.yml) in this folder")
+    return files
+
+
+def _slugs(files: list[Path]) -> dict[Path, str]:
+    """Each profile's output folder name: its file name without extension (unique in the
+    folder; `a.yaml` beside `a.yml` gets `a-2`)."""
+    slugs: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in files:
+        slug, n = path.stem, 1
+        while slug in taken:
+            n += 1
+            slug = f"{path.stem}-{n}"
+        taken.add(slug)
+        slugs[path] = slug
+    return slugs
+
+
+def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[SiteResult]:
+    """Every profile of `folder`, one after another, each into ``out_dir/<file stem>/``.
+
+    A bad profile, a locked or unreachable site, even an unexpected crash of one site's
+    checks, is that site's result and the night goes on. A crawl stopped by SIGTERM or
+    Ctrl-C (systemd stopping the unit) stops the night: the sites left are `skipped`.
+    """
+    files = profile_files(folder)
+    results: list[SiteResult] = []
+    for path, slug in _slugs(files).items():
+        if results and results[-1].stopped:
+            results.append(SiteResult(path.name, "skipped", EXIT_ERROR,
+                                      message="the night was stopped"))  # fmt: skip
+            continue
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            logger.error("%s", exc)
+            results.append(SiteResult(path.name, "error", EXIT_ERROR, message=str(exc)))
+            continue
+        site_night = replace(night, out_dir=night.out_dir / slug)
+        try:
+            results.append(inspect_one(profile, store, site_night))
+        except Exception as exc:  # one site's crash must not cost the other sites their night
+            message = f"{type(exc).__name__}: {exc}"
+            logger.error("%s: the run crashed: %s", profile.display_name, message)
+            results.append(SiteResult(profile.display_name, "error", EXIT_ERROR, message=message))
+    return results
+
+
+def worst_exit(results: list[SiteResult]) -> int:
+    return max((r.exit_code for r in results), default=EXIT_OK)
+
+
+_STATUS = {
+    "finished": ("完成", "finished"),
+    "failed": ("失败", "failed"),
+    "interrupted": ("中断", "interrupted"),
+    "locked": ("正在被另一次检测占用", "locked by another run"),
+    "error": ("出错", "error"),
+    "skipped": ("未运行", "skipped"),
+}
+_VERDICT_EN = {"合格": "pass", "不合格": "fail"}
+
+
+def summary_lines(results: list[SiteResult], lang: str = "zh", *, quiet: bool = False) -> list[str]:
+    """The plain-text summary printed after a night: a head line, then one line per site
+    (status, findings, verdict). `quiet` keeps only the sites with a problem (exit code ≠ 0),
+    and nothing at all when there is none."""
+    en = lang == "en"
+    shown = [r for r in results if r.exit_code != EXIT_OK] if quiet else results
+    if not shown:
+        return []
+    problems = sum(1 for r in results if r.exit_code != EXIT_OK)
+    head = (
+        f"{len(results)} sites, {problems} with problems (exit code {worst_exit(results)})"
+        if en
+        else f"巡查 {len(results)} 个站点，{problems} 个有问题（退出码 {worst_exit(results)}）"
+    )
+    lines = [head]
+    for r in shown:
+        status = _STATUS.get(r.status, (r.status, r.status))[1 if en else 0]
+        if en:
+            findings = "-" if r.findings is None else f"{r.findings} findings"
+            verdict = _VERDICT_EN.get(r.verdict or "", "no verdict")
+            line = f"  {r.name}: {status}, {findings}, verdict {verdict}"
+            if r.failing:
+                line += f", {r.failing} at or above --fail-on"
+        else:
+            findings = "-" if r.findings is None else f"问题 {r.findings} 个"
+            line = f"  {r.name}：{status}，{findings}，{r.verdict or '无结论'}"
+            if r.failing:
+                line += f"，{r.failing} 个达到 --fail-on 级别"
+        if r.message and r.exit_code == EXIT_ERROR:
+            line += f" — {r.message}"
+        lines.append(line)
+    return lines
