@@ -35,7 +35,11 @@ def nights(tmp_path_factory):
     documents = {}
     try:
         with DemoPortal(work / "portal") as portal:
-            profile = Profile.model_validate(demo_profile(portal))
+            # 5 working days: night 1's findings fall due on night 2, so night 3's look-back
+            # has every outcome the webmaster's week can give (on time, overdue, not yet due).
+            profile = Profile.model_validate(
+                {**demo_profile(portal), "tracking": {"deadline_working_days": 5}}
+            )
             for night in NIGHTS:
                 portal.set_night(night)
                 portal.reset()
@@ -55,6 +59,19 @@ def nights(tmp_path_factory):
                 every = CliRunner().invoke(cli, ["findings", "--db", db_url, "--format", "json"])
                 assert every.exit_code == 0, every.output
                 documents[night] = (document, gets, json.loads(every.output))
+            lookback = CliRunner().invoke(
+                cli,
+                ["lookback", "--db", db_url, "--since", DEMO_NIGHTS[1].isoformat(),
+                 "--until", DEMO_NIGHTS[3].isoformat(), "--as-of", DEMO_NIGHTS[3].isoformat(),
+                 "--format", "json", "--out", str(work / "lookback.json")],
+            )  # fmt: skip
+            assert lookback.exit_code == 0, lookback.output
+            ledger = CliRunner().invoke(
+                cli, ["ledger", "--db", db_url, "--out", str(work / "ledger.xlsx")]
+            )
+            assert ledger.exit_code == 0, ledger.output
+            documents["lookback"] = json.loads((work / "lookback.json").read_text("utf-8"))
+            documents["ledger"] = work / "ledger.xlsx"
             yield portal, documents
     finally:
         store.dispose()
@@ -132,3 +149,43 @@ def test_every_finding_has_its_lifecycle_status_after_each_night(nights, night):
     )  # fmt: skip
     assert got - expected == Counter(), "findings the lifecycle did not expect"
     assert expected - got == Counter(), "expected findings missing or in another state"
+
+
+def test_look_back_after_three_nights(nights):
+    """回头看 over the three nights, judged on night 3: 11 fixed on night 2 (on time: their
+    deadline was night 2), the one that came back, 26 never fixed and overdue, and night 2's
+    new defect not yet due."""
+    _, documents = nights
+    totals = documents["lookback"]["totals"]
+    assert totals["total"] == len(lifecycle_expectations()[3])
+    counts = {key: n for key, n in totals["counts"].items() if n}
+    assert counts == {"fixed_on_time": 11, "reopened": 1, "open_overdue": 26, "open": 1}
+    assert sum(row["total"] for row in documents["lookback"]["units"]) == totals["total"]
+
+
+LEDGER_HEADER = ["序号", "网站", "问题类型", "问题描述", "问题链接", "所在页面", "责任单位",
+                 "责任人", "发现时间", "整改时限", "整改状态", "复核情况", "备注"]  # fmt: skip
+
+
+def test_ledger_after_three_nights(nights):
+    """整改台账: one row per finding with the inspectors' columns and the re-check outcome."""
+    from openpyxl import load_workbook
+
+    portal, documents = nights
+    sheet = load_workbook(documents["ledger"]).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == LEDGER_HEADER
+    body = [dict(zip(LEDGER_HEADER, row, strict=True)) for row in rows[1:]]
+    assert [row["序号"] for row in body] == list(range(1, len(body) + 1))
+    assert len(body) == len(lifecycle_expectations()[3])
+    by_url = {}
+    for row in body:
+        by_url.setdefault(row["问题链接"] or "", []).append(row)  # an empty href is an empty cell
+    for outcome in lifecycle_expectations()[3]:
+        rows_for = by_url.get(outcome.resolve(portal), [])
+        assert rows_for, outcome.key
+        review = " ".join(str(r["复核情况"] or "") for r in rows_for)
+        if outcome.status == "fixed":
+            assert "复核已整改" in review, (outcome.key, review)
+        elif outcome.status == "reopened":
+            assert "复发" in review, (outcome.key, review)
