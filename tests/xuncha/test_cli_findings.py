@@ -339,3 +339,20 @@ def test_crawled_text_is_printed_as_text(db_url):
     assert "[/x][bold red]" in history.output and "\x1b" not in history.output
     document = json.loads(invoke("--db", db_url, "--format", "json").output)
     assert document["findings"][0]["evidence"]["wrong"] == "[/x][bold red]\x1b[31m"
+
+
+def test_export_carries_person_note_and_reason_of_manual_actions(tmp_path):
+    """findings-export.md allows new fields: who must fix it, the notes and why a status."""
+    from reports.export import finding_document
+
+    class Row:
+        fingerprint, check, subtype, severity = "bl-1", "broken_link", "http_404", "high"
+        url, page, pages = "http://a/x", "http://a/", ["http://a/"]
+        column, evidence, unit = None, {}, "办公室"
+        person, note, status, status_reason = "张三", "已联系", "waived", "依法不予公开"
+        first_seen = last_seen = deadline = None
+
+    document = finding_document(Row())
+    assert (document["person"], document["note"], document["status_reason"]) == (
+        "张三", "已联系", "依法不予公开",
+    )  # fmt: skip
