@@ -25,6 +25,20 @@ class ExportRun:
     links_checked: int
     complete: bool
 
+    @classmethod
+    def of(cls, run: Any) -> ExportRun:
+        """The export's view of a stored run (anything with a Run's fields)."""
+        return cls(
+            id=run.id,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            as_of=run.as_of,
+            status=run.status,
+            pages=run.pages,
+            links_checked=run.links_checked,
+            complete=run.complete,
+        )
+
 
 def iso(value: date | datetime | None) -> str | None:
     """ISO 8601; a naive datetime is UTC (SQLite drops the offset of what we stored in UTC)."""

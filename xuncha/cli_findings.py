@@ -17,8 +17,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from xuncha import findings_output as output
 from xuncha import tracking
-from xuncha.store import Finding, Store, default_db_url
+from xuncha.store import Finding, session_scope
 from xuncha.tracking.events import STATUS_LABELS, label
 
 DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
@@ -42,15 +42,8 @@ def _os_user() -> str:
         return os.environ.get("USER") or "unknown"
 
 
-@contextmanager
-def _session(db: str | None) -> Iterator[Session]:
-    """One transaction on the store, committed on success; the engine is disposed after."""
-    store = Store(db or default_db_url())
-    try:
-        with store.session() as session, session.begin():
-            yield session
-    finally:
-        store.dispose()
+def _session(db: str | None) -> AbstractContextManager[Session]:
+    return session_scope(db)
 
 
 def _db(ctx: click.Context, db: str | None) -> str | None:

@@ -11,8 +11,7 @@ Each reads the store only; errors (unknown site, unknown status) are one line, e
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 
@@ -27,22 +26,15 @@ from xuncha.ledger import ledger_rows
 from xuncha.lookback import build_lookback
 from xuncha.report_history import DEFAULT_TREND_RUNS
 from xuncha.site_index import write_site_reports
-from xuncha.store import Store, default_db_url
+from xuncha.store import session_scope
 
 DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
 LANG = click.Choice(["zh", "en"])
 SITE_HELP = "Only this site (its name or start URL)."
 
 
-@contextmanager
-def _session(db: str | None) -> Iterator[Session]:
-    """A read of the store; the engine is disposed after."""
-    store = Store(db or default_db_url())
-    try:
-        with store.session() as session, session.begin():
-            yield session
-    finally:
-        store.dispose()
+def _session(db: str | None) -> AbstractContextManager[Session]:
+    return session_scope(db)
 
 
 def _date(value: str | None, name: str) -> date | None:

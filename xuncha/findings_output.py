@@ -132,16 +132,7 @@ def export_document(
     findings whatever their status."""
     export_run = None
     if run is not None:
-        export_run = ExportRun(
-            id=run.id,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            as_of=run.as_of,
-            status=run.status,
-            pages=run.pages,
-            links_checked=run.links_checked,
-            complete=run.complete,
-        )
+        export_run = ExportRun.of(run)
     score = run.score if run is not None else None
     return findings_document(site.name, site.start_url, export_run, list(findings), score, lang)
 

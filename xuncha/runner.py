@@ -256,16 +256,7 @@ def _write_outputs(
     out_dir: Path,
     lang: str,
 ) -> tuple[int, int]:
-    export_run = ExportRun(
-        id=run.id,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        as_of=run.as_of,
-        status=run.status,
-        pages=run.pages,
-        links_checked=run.links_checked,
-        complete=run.complete,
-    )
+    export_run = ExportRun.of(run)
     ordered = sorted(rows, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.check, f.url))
     document = findings_document(
         profile.display_name, profile.start_urls[0], export_run, ordered, run.score, lang

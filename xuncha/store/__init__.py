@@ -1,6 +1,6 @@
 """The store: SQLAlchemy 2.0 models and the database they live in (SQLite or PostgreSQL)."""
 
-from xuncha.store.db import Store, default_db_url
+from xuncha.store.db import Store, default_db_url, session_scope
 from xuncha.store.models import (
     Base,
     Certificate,
@@ -37,4 +37,5 @@ __all__ = [
     "SiteSearch",
     "Store",
     "default_db_url",
+    "session_scope",
 ]

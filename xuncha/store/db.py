@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -79,3 +81,15 @@ class Store:
 
     def new_session(self) -> Session:
         return self.session()
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One transaction on the store at `url` (default: XUNCHA_DB or xuncha.db), committed on
+    success; the engine is disposed after. For commands that open the store for one action."""
+    store = Store(url or default_db_url())
+    try:
+        with store.session() as session, session.begin():
+            yield session
+    finally:
+        store.dispose()
