@@ -21,14 +21,22 @@ that answers.
 :data:`CONTENT_EXPECTED` and :data:`CONTENT_NEGATIVES` that of the content checks (栏目, 标识,
 个人信息, 错敏词, 内容混杂…). :data:`NEVER_FETCHED` are pages linked only from outside the
 disclosure section. Everything is deterministic.
+
+Three nights (整改复查, :data:`NIGHTS`, ``UnseenPortal(night=…)``): night 1 is the site above,
+exactly; night 2, a week later, is the webmaster's rectification (:data:`REVISIONS`,
+:data:`LATER`, :data:`LATER_FILES`: five defects of five kinds fixed, one new broken 附件);
+night 3, a week after that, restores one fixed page from a backup. Every column keeps its
+freshness state across the nights (publishing where needed), so the planted changes are the
+only differences. What each night must report is written by hand in ``test_unseen_nights.py``.
 """
 
 from __future__ import annotations
 
 import socketserver
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -117,7 +125,7 @@ _TOPICS: dict[str, tuple[str, str, str, int, date, int, int, list[str]]] = {
         "2025年度公务员考核优秀人员名单公示", "2025年下半年事业单位公开招聘面试公告",
         "2025年公开招聘卫生专业技术人员公告",
         "人民医院医用耗材采购项目中标结果公告"]),  # 内容混杂: a procurement notice
-    "col1207": ("规划计划", "empty", "{}", 1, AS_OF, 0, 0, []),
+    "col1207": ("规划计划", "empty", "{}", 1, AS_OF, 0, 4507, []),  # uid: a list once it has items
     "col1208": ("政策解读", "ul", "关于《{}》的政策解读", 45, date(2026, 3, 20), 0, 4508, [
         "清溪县城市更新行动实施方案", "清溪县促进民营经济高质量发展若干措施",
         "清溪县耕地保护激励办法"]),  # 204 days old: over its 183-day window
@@ -345,6 +353,127 @@ CONTENT_NEGATIVES: list[Lookalike] = [
 ]  # fmt: skip
 
 
+# --- three nights (整改复查): the portal as its webmaster changes it ---------------------------
+
+NIGHTS: dict[int, date] = {1: AS_OF, 2: AS_OF + timedelta(days=7), 3: AS_OF + timedelta(days=14)}
+"""Each night's inspection date: as published (the answer key above), after the rectification
+(整改), and 回潮 (one fix undone). Served by ``UnseenPortal(night=…)``."""
+RECTIFIED, ONLY_NIGHT_2, ONLY_NIGHT_3 = frozenset({2, 3}), frozenset({2}), frozenset({3})
+
+
+@dataclass(frozen=True)
+class Later:
+    """An item published after night 1 (numbered from 5901), online on ``nights``, with
+    ``html`` in its text."""
+
+    article: Article
+    nights: frozenset[int]
+    why: str
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """On ``nights``, the ``old`` HTML planted in article ``where`` reads ``new``."""
+
+    where: Where
+    old: str
+    new: str
+    nights: frozenset[int]
+    why: str
+
+
+def _planted(subtype: str) -> Planted:
+    return next(p for p in PLANTED if p.subtype == subtype)
+
+
+def _expected(check: str, subtype: str) -> Expected:
+    return next(e for e in CONTENT_EXPECTED if (e.check, e.subtype) == (check, subtype))
+
+
+RESTORED_PDF = _planted("http_404").href
+NEW_ATTACHMENT = _DOWN + "2610151432567.xls"
+"""Night 2's new defect: a new 通知公告 links an attachment the download module cannot find."""
+ROSTER = "/attach/0/2610161108235.docx"
+_MOBILE, _MISWRITING = _expected("privacy_leak", "mobile"), _expected("wording_error", "miswriting")
+
+LATER: tuple[Later, ...] = (
+    Later(Article("col1201", 5901, "关于开展2026年秋冬季安全生产大检查的通知", date(2026, 10, 15)),
+          RECTIFIED, "the new defect: its 附件 was never uploaded (downfile.jsp answers 404)",
+          f'<p><a href="{escape(NEW_ATTACHMENT)}">附件：秋冬季安全生产隐患排查台账.xls</a></p>'),
+    Later(Article("col1207", 5902, "清溪县国民经济和社会发展第十五个五年规划纲要",
+                  date(2026, 10, 14)), RECTIFIED, "规划计划 gets its first item (空白栏目 fixed)"),
+    Later(Article("col1205", 5903, "县第二人民医院救护车采购项目中标结果公告", date(2026, 10, 22)),
+          ONLY_NIGHT_3, "政府采购 keeps publishing: the home page's newest item stays 2 days old"),
+)  # fmt: skip
+REVISIONS: tuple[Revision, ...] = (
+    Revision(_planted("javascript_placeholder").where, _planted("javascript_placeholder").html(),
+             f'<p><a href="{ROSTER}">下载</a></p>', RECTIFIED,
+             "下载 points at the uploaded roster instead of javascript:;"),
+    Revision(_MOBILE.where, _MOBILE.html, _MOBILE.html.replace("13857912346", "138****2346"),
+             ONLY_NIGHT_2, "the mobile is masked; night 3 restores the page from an old backup"),
+    Revision(_MISWRITING.where, _MISWRITING.html, _MISWRITING.html.replace("布署", "部署"),
+             RECTIFIED, "工作布署 corrected to 工作部署"),
+)  # fmt: skip
+LATER_FILES: dict[str, tuple[frozenset[int], tuple[str, bytes]]] = {
+    "download:" + RESTORED_PDF.rsplit("=", 1)[1]: (
+        RECTIFIED,
+        ("application/pdf", b"%PDF-1.4\n" * 30),
+    ),
+    ROSTER: (RECTIFIED, ("application/octet-stream", b"PK\x03\x04docx" * 40)),
+}
+"""Files uploaded after night 1: the 404 森林防火 attachment restored, the roster 下载 links."""
+
+
+def _with_items(column: Column, items: list[Article]) -> Column:
+    """The column with later items first (newest first); an empty column, given items, is
+    listed like 通知公告."""
+    if not items:
+        return column
+    articles = tuple(sorted(items, key=lambda a: a.day, reverse=True)) + column.articles
+    style = "ul" if column.style == "empty" else column.style
+    return replace(column, articles=articles, style=style)
+
+
+class Edition:
+    """The portal as published on one night: its columns, articles, files and texts. Night-1
+    articles keep their number and address; ``where`` keeps naming night 1's order."""
+
+    def __init__(self, night: int = 1) -> None:
+        if night not in NIGHTS:
+            raise ValueError(f"no night {night} (one of {sorted(NIGHTS)})")
+        self.night = night
+        later = [item.article for item in LATER if night in item.nights]
+        self.columns = {
+            key: _with_items(column, [a for a in later if a.column == key])
+            for key, column in COLUMNS.items()
+        }
+        self.articles = {a.path: a for c in self.columns.values() for a in c.articles}
+        self.files = dict(FILES)
+        self.files.update({p: f for p, (nights, f) in LATER_FILES.items() if night in nights})
+
+    def extras(self, article: Article) -> list[str]:
+        """The HTML planted in the article's text this night (answer keys, look-alikes)."""
+        for item in LATER:
+            if item.article == article:
+                return [item.html] if item.html else []
+        column = COLUMNS[article.column]
+        where = (column.key, column.articles.index(article))
+        extras = [p.html() for p in PLANTED if p.where == where]
+        extras += [n.html() for n in NEGATIVES if n.where == where]
+        content: list[Expected | Lookalike] = [*CONTENT_NEGATIVES, *CONTENT_EXPECTED]
+        extras += [c.html for c in content if c.html and c.where == where]
+        for revision in REVISIONS:
+            if revision.where == where and self.night in revision.nights:
+                extras = [revision.new if html == revision.old else html for html in extras]
+        return extras
+
+
+@cache
+def edition(night: int) -> Edition:
+    return Edition(night)
+
+
 # --- rendering --------------------------------------------------------------------------------
 
 _NAV = [("/index.html", "首页"), ("/news/index.html", "新闻动态"), ("/xxgk/", "信息公开"),
@@ -475,16 +604,11 @@ def parent_page(base: str) -> str:
     return _page(f"{name}_{SITE_NAME}", main)
 
 
-def article_page(article: Article) -> str:
+def article_page(article: Article, site: Edition) -> str:
     column = COLUMNS[article.column]
-    index = column.articles.index(article)
-    extras = [p.html() for p in PLANTED if p.where == (column.key, index)]
-    extras += [n.html() for n in NEGATIVES if n.where == (column.key, index)]
-    extras += [c.html for c in [*CONTENT_NEGATIVES, *CONTENT_EXPECTED]
-               if c.html and c.where == (column.key, index)]  # fmt: skip
     body = (
         f"<p>各乡镇人民政府、县政府各部门：</p><p>现将《{escape(article.title)}》有关事项公布如下，"
-        "请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + "".join(extras)
+        "请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + "".join(site.extras(article))
     )
     d = article.day
     main = (
@@ -498,22 +622,22 @@ def article_page(article: Article) -> str:
     return _page(f"{article.title}_{column.name}_{SITE_NAME}", main)
 
 
-def search_page(query: str) -> str:
+def search_page(query: str, site: Edition) -> str:
     """Hanweb jsearch's answer: the articles whose title holds the query."""
-    hits = [a for a in ARTICLES.values() if query and query in a.title]
+    hits = [a for a in site.articles.values() if query and query in a.title]
     rows = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a><span>{a.day}</span></li>'
                    for a in hits)  # fmt: skip
     found = f'<div class="jsearch"><p>共找到{len(hits)}条结果</p><ul>{rows}</ul></div>'
     return _page(f"搜索结果_{SITE_NAME}", found)
 
 
-def _recent(count: int) -> str:
-    newest = sorted(ARTICLES.values(), key=lambda a: a.day, reverse=True)[:count]
+def _recent(count: int, site: Edition) -> str:
+    newest = sorted(site.articles.values(), key=lambda a: a.day, reverse=True)[:count]
     return "".join(f'<li><a href="{a.path}">{a.title}</a><span>{a.day:%m-%d}</span></li>'
                    for a in newest)  # fmt: skip
 
 
-def other_page(path: str, base: str) -> str | None:
+def other_page(path: str, base: str, site: Edition) -> str | None:
     """Pages outside the columns: home, disclosure home, other sections, 联系我们, 网站地图."""
     plain = {
         "/news/index.html": ("新闻动态", [(NEVER_FETCHED[0], "县政府召开经济运行分析会"),
@@ -528,13 +652,13 @@ def other_page(path: str, base: str) -> str | None:
     }  # fmt: skip
     if path in ("/", "/index.html"):
         return _page(SITE_NAME, '<div class="banner"></div><div class="box"><h3>信息公开</h3>'
-                     f'<ul>{_recent(3)}</ul></div><div class="box"><h3>新闻动态</h3>'
+                     f'<ul>{_recent(3, site)}</ul></div><div class="box"><h3>新闻动态</h3>'
                      '<a href="/news/index.html">更多</a></div>')  # fmt: skip
     if path in ("/xxgk/", "/xxgk/index.html"):
         return _page(
             f"信息公开_{SITE_NAME}",
             f'{_crumbs()}{_leftnav(base)}<div class="rightbox">'
-            f'<div class="lmtitle"><span>最新公开</span></div><ul>{_recent(5)}</ul></div>',
+            f'<div class="lmtitle"><span>最新公开</span></div><ul>{_recent(5, site)}</ul></div>',
         )
     if path in plain:
         title, pairs = plain[path]
@@ -578,8 +702,9 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def respond(target: str, base: str) -> Reply:
-    """The answer to one request target (Latin-1 text as http.server gives it)."""
+def respond(target: str, base: str, night: int = 1) -> Reply:
+    """The answer to one request target (Latin-1 text as http.server gives it) on ``night``."""
+    site = edition(night)
     parts = urlsplit(target)
     path, query = _latin1_text(parts.path), dict(parse_qsl(parts.query, encoding="latin-1"))
     if path == "/zwgk/index.html":
@@ -587,19 +712,19 @@ def respond(target: str, base: str) -> Reply:
     if path == SEARCH_PATH:
         # The form is submitted in the page's charset, GBK: a UTF-8 query finds nothing here.
         words = dict(parse_qsl(parts.query, encoding="gbk", errors="replace"))
-        return _html(search_page(words.get("q", "")))
+        return _html(search_page(words.get("q", ""), site))
     if path == "/module/idea/que_discusslist.jsp":
         return _html(_page("系统错误", "<p>500 Internal Server Error</p>"), 500)
     if path == "/module/download/downfile.jsp":
         path = "download:" + _latin1_text(query.get("filename", ""))
-    if path in FILES:
-        kind, data = FILES[path]
+    if path in site.files:
+        kind, data = site.files[path]
         return Reply(200, data, kind)
-    if path in ARTICLES:
-        return _html(article_page(ARTICLES[path]))
+    if path in site.articles:
+        return _html(article_page(site.articles[path], site))
     if path == f"/col/{PARENT[0]}/index.html":
         return _html(parent_page(base))
-    for column in COLUMNS.values():
+    for column in site.columns.values():
         n = 0
         if path == column.path:
             n = _number(query.get("pageNum", "1")) if column.style != "table" else 1
@@ -607,7 +732,7 @@ def respond(target: str, base: str) -> Reply:
             n = _number(path.rsplit("_", 1)[1].removesuffix(".html"))
         if 1 <= n <= column.page_count:
             return _html(column_page(column, n, base))
-    page = other_page(path, base)
+    page = other_page(path, base, site)
     return NOT_FOUND if page is None else _html(page)
 
 
@@ -622,8 +747,10 @@ class _LoopbackServer(ThreadingHTTPServer):
 
 @dataclass
 class UnseenPortal:
-    """The portal on 127.0.0.1 (ephemeral port), recording ``(method, target, status)``."""
+    """The portal on 127.0.0.1 (ephemeral port), recording ``(method, target, status)``.
+    ``night`` (1–3, see :data:`NIGHTS`) may be changed between runs: same port, same site."""
 
+    night: int = 1
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
@@ -641,7 +768,7 @@ class UnseenPortal:
 
             def _answer(self, send_body: bool) -> None:
                 base = f"http://{self.headers.get('Host', '')}"
-                reply = respond(self.path, base)
+                reply = respond(self.path, base, portal.night)
                 portal.requests.append((self.command, _latin1_text(self.path), reply.status))
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
