@@ -3,7 +3,7 @@
 复核情况, 备注.
 
 Crawled text is hostile: every text cell goes through the findings export's sanitiser
-(:func:`xuncha.findings_output.csv_safe`, OWASP's rule: a cell that would start with ``=``,
+(:func:`xuncha.findings_output.xlsx_safe`, OWASP's rule: a cell that would start with ``=``,
 ``+``, ``-``, ``@``, tab or CR gets a leading ``'``) and is stored as a string, never a formula.
 Dates are real dates, so the sheet sorts and filters by them.
 """
@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from reports.context import LedgerRow
 from reports.html import safe_href
-from xuncha.findings_output import csv_safe  # the one sanitiser of every export
+from xuncha.findings_output import xlsx_safe  # the one sanitiser of every export
 
 # (field of LedgerRow, 中文 header, English header, column width)
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (
@@ -47,7 +46,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 def cell_text(value: object) -> str:
     """Text a spreadsheet shows as text: no formula start, no control character openpyxl
     refuses."""
-    return ILLEGAL_CHARACTERS_RE.sub("", csv_safe(value))
+    return xlsx_safe(value)
 
 
 def write_ledger(rows: Sequence[LedgerRow], lang: str, path: Path) -> Path:

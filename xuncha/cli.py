@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from xuncha.cli_findings import findings
 from xuncha.cli_probe import probe
@@ -243,6 +245,17 @@ def main() -> None:
         sys.exit(2)
     except XunchaError as exc:
         click.echo(f"xuncha: {exc}", err=True)
+        sys.exit(2)
+    except SQLAlchemyError as exc:
+        # Exit 1 means "findings above --fail-on": every failure of ours must be 2.
+        first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        click.echo(f"xuncha: database error: {first}", err=True)
+        sys.exit(2)
+    except Exception:
+        traceback.print_exc()
+        click.echo(
+            "xuncha: internal error (a bug: please report it with the lines above)", err=True
+        )
         sys.exit(2)
 
 

@@ -90,6 +90,12 @@ def csv_safe(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def xlsx_safe(value: Any) -> str:
+    """An XLSX text cell: control characters openpyxl refuses removed FIRST, so that removing
+    them cannot uncover a formula start ("\x08=HYPERLINK(…)"), then the formula guard."""
+    return csv_safe(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
+
+
 def write_csv(rows: Sequence[dict[str, Any]], lang: str, path: Path | None) -> str | None:
     """CSV with a header; to a file in UTF-8 with BOM (Excel then reads 中文 right), else
     returned as text for stdout."""
@@ -114,7 +120,7 @@ def write_xlsx(rows: Sequence[dict[str, Any]], lang: str, path: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(row[key])) for key, _, _ in COLUMNS])
+        sheet.append([xlsx_safe(row[key]) for key, _, _ in COLUMNS])
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"
     sheet.freeze_panes = "A2"

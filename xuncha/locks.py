@@ -5,8 +5,10 @@ the crawl until it ends. Taking the lock is one INSERT; the primary key on ``sit
 the database the referee, so two cron jobs — or two machines — cannot both win. When the row
 is already there, the holder is judged:
 
-* its run is no longer ``running`` → the lock was left behind (a release that failed): taken
-  over;
+* it is on this host: its pid decides, whatever its run's status (a run is `finished` while
+  its checks and reports are still being written);
+* it is on another host and its run is no longer ``running`` → the lock was left behind (a
+  release that failed): taken over;
 * it is on this host and its pid is gone (``os.kill(pid, 0)``) → the run was killed (SIGKILL,
   OOM, a reboot): taken over, and the dead run is marked ``interrupted`` with the message
   "recovered: the previous run was killed";
@@ -100,11 +102,16 @@ def _utc(value: datetime) -> datetime:
 def takeover_reason(
     holder: Holder, *, host: str, now: datetime, stale_after: timedelta
 ) -> str | None:
-    """Why the holder's lock may be taken over, or None when the holder must be respected."""
-    if holder.run_id is not None and holder.run_status != "running":
-        return f"the previous run ended ({holder.run_status}) without releasing its lock"
+    """Why the holder's lock may be taken over, or None when the holder must be respected.
+
+    On this host the holder's process decides: a run's status turns `finished` before its
+    checks, tracking and reports are done, so a live holder is respected whatever its run
+    says. Elsewhere, a run that ended without releasing is taken over, and any lock once it
+    is stale."""
     if holder.host == host:
         return None if pid_alive(holder.pid) else KILLED_MESSAGE
+    if holder.run_id is not None and holder.run_status != "running":
+        return f"the previous run ended ({holder.run_status}) without releasing its lock"
     if now - _utc(holder.since) > stale_after:
         hours = stale_after.total_seconds() / 3600
         return (

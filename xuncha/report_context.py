@@ -215,6 +215,9 @@ def _scoring_setting(run: Run, key: str, default: float) -> float:
     return float(value) if isinstance(value, int | float) else default
 
 
+MIN_TRIES = 24  # the check's default `availability_min_tries` (checks/config.py)
+
+
 def run_availability(session: Session, run: Run) -> Availability:
     """The probes of the window that ends with the run, judged by the run's profile."""
     return week_availability(
@@ -223,6 +226,7 @@ def run_availability(session: Session, run: Run) -> Availability:
         run.finished_at or run.started_at,
         days=int(_scoring_setting(run, "availability_days", PROBE_DAYS)),
         threshold_pct=_scoring_setting(run, "availability_veto_percent", UNREACHABLE_FAILURE_PCT),
+        min_tries=int(_scoring_setting(run, "availability_min_tries", MIN_TRIES)),
     )
 
 
@@ -233,8 +237,10 @@ def week_availability(
     *,
     days: int = PROBE_DAYS,
     threshold_pct: float = UNREACHABLE_FAILURE_PCT,
+    min_tries: int = 1,
 ) -> Availability:
-    """The home-page probes of the `days` up to `until`, against the 站点无法访问 line."""
+    """The home-page probes of the `days` up to `until`, against the 站点无法访问 line; with
+    fewer than `min_tries` probes the line is not judged (as the check does not)."""
     until = aware(until)
     since = until - timedelta(days=days)
     tries, failures = session.execute(
@@ -250,7 +256,7 @@ def week_availability(
         failures=failures,
         failure_pct=pct,
         threshold_pct=threshold_pct,
-        crossed=bool(tries) and 100.0 * failures / tries >= threshold_pct,
+        crossed=tries >= max(1, min_tries) and 100.0 * failures / tries >= threshold_pct,
         expected_tries=PROBES_PER_DAY * days,
         per_day=PROBES_PER_DAY,
     )

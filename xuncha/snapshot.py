@@ -52,7 +52,7 @@ def _page_view(page: Page, item_column: dict[str, str]) -> PageView:
 
 def load_availability(session: Session, run: Run, config: ScoringConfig) -> AvailabilityView | None:
     """The site's home-page probes of the `availability_days` up to the end of the run (the
-    run report counts the same window), or None when none was recorded."""
+    run report counts the same window), or None when fewer than the minimum were recorded."""
     until = _aware(run.finished_at or run.started_at)
     since = until - timedelta(days=config.availability_days)
     tries, failures = session.execute(
@@ -60,7 +60,9 @@ def load_availability(session: Session, run: Run, config: ScoringConfig) -> Avai
             Probe.site_id == run.site_id, Probe.at > since, Probe.at <= until
         )
     ).one()
-    if not tries:
+    if tries < max(1, config.availability_min_tries):
+        # Too few probes to judge (the probe cron stopped?): no verdict either way, so an
+        # availability finding is neither raised nor closed by this run.
         return None
     return AvailabilityView(tries=tries, failures=failures, since=since, until=until)
 

@@ -148,3 +148,12 @@ def test_no_cell_starts_a_formula(db_url, tmp_path):
               "@SUM(A1)", "\t办公室", "\r=1+1", "@张三", "-1+1")}  # fmt: skip
     assert quoted <= texts
     assert all(c.data_type == "s" for c in cells if c.value in quoted)
+
+
+def test_a_control_character_cannot_hide_a_formula_start():
+    """Removing characters openpyxl refuses must not uncover "=": the guard runs after it."""
+    from reports.ledger import cell_text
+    from xuncha.findings_output import xlsx_safe
+
+    for value in ('\x08=HYPERLINK("http://x","y")', "\x01\x02+1", "\x0b@SUM(A1)"):
+        assert cell_text(value).startswith("'") and xlsx_safe(value).startswith("'")

@@ -85,7 +85,8 @@ CASES = [
     ("here", "live", 30 * HOUR, "running", 12, "refused"),  # alive here: never stale
     ("here", "dead", HOUR, "running", 12, "killed"),
     ("here", "dead", HOUR, None, 12, "taken"),  # killed before its run row existed
-    ("here", "live", HOUR, "finished", 12, "taken"),  # its run ended, the lock was left
+    # Its run says finished but the process still writes checks and reports: respected.
+    ("here", "live", HOUR, "finished", 12, "refused"),
     ("other", "live", HOUR, "running", 12, "refused"),
     ("other", "live", 13 * HOUR, "running", 12, "stale"),
     ("other", "live", 13 * HOUR, "running", 24, "refused"),

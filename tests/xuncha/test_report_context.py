@@ -88,8 +88,14 @@ def _probe(store, site_id, hours_ago, ok):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("failures", "tries", "pct", "crossed"),
-    [(0, 0, None, False), (1, 40, 2.5, False), (2, 40, 5.0, True), (3, 20, 15.0, True)],
-    ids=["no-probes", "below-the-line", "on-the-line", "above-the-line"],
+    [
+        (0, 0, None, False),
+        (1, 40, 2.5, False),
+        (2, 40, 5.0, True),
+        (6, 40, 15.0, True),
+        (3, 20, 15.0, False),
+    ],
+    ids=["no-probes", "below-the-line", "on-the-line", "above-the-line", "too-few-tries-to-judge"],
 )
 def test_the_weeks_availability(story, failures, tries, pct, crossed):
     """Probes of the last 7 days count; an old failure (8 days ago) does not."""

@@ -295,3 +295,23 @@ def test_run_changes_name_new_fixed_and_reopened(world, store):
         assert [f.fingerprint for f in changes.opened] == [fingerprint(PRIVACY)]
         assert [f.fingerprint for f in changes.reopened] == [fingerprint(BROKEN)]
         assert [f.fingerprint for f in changes.fixed] == [fingerprint(WORDING)]
+
+
+def test_availability_finding_is_rechecked_only_over_enough_probes():
+    """Without a week of probes (the probe cron stopped) a run proves nothing about 站点无法访问."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from checks.model import AvailabilityView, CrawlData
+    from xuncha.tracking import rechecked
+
+    finding = SimpleNamespace(
+        check="site_unreachable", subtype="availability", url="https://a.gov.cn/",
+        page=None, pages=[], evidence={},
+    )  # fmt: skip
+    now = datetime.now(UTC)
+    bare = CrawlData("站", ("https://a.gov.cn/",), ("a.gov.cn",), now)
+    week = AvailabilityView(tries=30, failures=0, since=now, until=now)
+    probed = CrawlData("站", ("https://a.gov.cn/",), ("a.gov.cn",), now, availability=week)
+    assert rechecked(finding, bare) is False
+    assert rechecked(finding, probed) is True

@@ -80,6 +80,9 @@ class Coverage:
         """See the module's table. `finding` is a store Finding (check, subtype, url, page,
         pages, evidence); the caller asks only after a complete run."""
         check, url = finding.check, finding.url
+        if check == "site_unreachable" and finding.subtype == "availability":
+            # Judged only over enough probes: without them this run proves nothing.
+            return self.data.availability is not None
         if check in SITE_CHECKS:
             return True
         if check == "broken_link":
