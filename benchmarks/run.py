@@ -1,0 +1,308 @@
+"""Benchmark Xuncha against linkinator and wget on one generated portal served by nginx.
+
+One invocation: generate the portal (benchmarks/portal.py) in a temporary folder, start nginx on
+127.0.0.1 with a configuration written there (no system file touched), run each tool in turn,
+and print one table — wall time, CPU seconds (and per 1,000 requests), peak RSS, requests and
+bytes as nginx logged them for that tool, broken links found — and, with --json, write it.
+
+Needs nginx and wget (Debian packages; run as root, the script installs them with apt-get when
+they are missing) and, for linkinator, npm with access to the npm registry (installed once into
+~/.cache/xuncha-benchmarks; skipped with a printed reason when that fails). All benchmark traffic
+stays on 127.0.0.0/8. A script that prints figures, not a test.
+
+    .venv/bin/python benchmarks/run.py --articles 2000 --json bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portal import PortalManifest, PortalSpec, generate_portal  # noqa: E402
+
+EXTERNAL_HOSTS = ("127.0.0.2", "127.0.0.3")
+LINKINATOR = "linkinator@6"
+CACHE = Path.home() / ".cache" / "xuncha-benchmarks"
+
+
+@dataclass
+class Result:
+    """One tool's figures; ``note`` says why a figure is missing."""
+
+    tool: str
+    wall_s: float | None = None
+    cpu_s: float | None = None
+    cpu_s_per_1000_requests: float | None = None
+    peak_rss_mb: float | None = None
+    requests: int | None = None
+    pages: int | None = None
+    bytes: int | None = None
+    broken_found: int | None = None
+    exit_code: int | None = None
+    note: str = ""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _ensure_package(command: str, package: str) -> None:
+    if shutil.which(command):
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"{command} is missing: install the Debian package {package} (apt-get install -y "
+                 f"{package}) or run this script as root to have it installed")  # fmt: skip
+    print(f"installing {package} with apt-get …", flush=True)
+    subprocess.run(["apt-get", "install", "-y", package], check=True, stdout=subprocess.DEVNULL)
+
+
+NGINX_CONF = """\
+worker_processes auto;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    types {{ text/html html; image/jpeg jpg; application/pdf pdf;
+            application/vnd.openxmlformats-officedocument.wordprocessingml.document docx;
+            application/vnd.ms-excel xls; }}
+    default_type application/octet-stream;
+    log_format bench '$server_addr\\t$status\\t$bytes_sent\\t$request_method\\t$request_uri';
+    access_log {work}/access.log bench;
+    client_body_temp_path {work}/tmp/body; proxy_temp_path {work}/tmp/proxy;
+    fastcgi_temp_path {work}/tmp/fastcgi; uwsgi_temp_path {work}/tmp/uwsgi;
+    scgi_temp_path {work}/tmp/scgi;
+    sendfile on; keepalive_requests 100000;
+    server {{ listen 127.0.0.1:{port}; root {work}/site; index index.html; }}
+{externals}
+}}
+"""
+
+
+def _start_nginx(work: Path, port: int) -> subprocess.Popen[bytes]:
+    externals = "\n".join(
+        f"    server {{ listen {host}:{port}; root {work}/ext{n}; index index.html; }}"
+        for n, host in enumerate(EXTERNAL_HOSTS)
+    )
+    (work / "tmp").mkdir(exist_ok=True)
+    conf = work / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(work=work, port=port, externals=externals))
+    nginx = subprocess.Popen(["nginx", "-e", str(work / "nginx-error.log"), "-p", str(work),
+                              "-c", str(conf)])  # fmt: skip
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return nginx
+        except OSError:
+            time.sleep(0.1)
+    nginx.kill()
+    sys.exit(f"nginx did not start: see {work / 'nginx-error.log'}")
+
+
+def _measure(result: Result, command: list[str], cwd: Path, log: Path, timeout: float,
+             env: dict[str, str] | None = None) -> None:  # fmt: skip
+    """Run ``command``, filling wall, CPU and peak RSS from ``wait4`` (the process and every
+    descendant it waited for) and requests, pages and bytes from nginx's log lines it caused."""
+    offset = log.stat().st_size if log.exists() else 0
+    out = (cwd / f"{result.tool}.out").open("wb")
+    started = time.perf_counter()
+    # A session of its own, so a timeout kills the tool's children too (Xuncha crawls in one).
+    process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)  # fmt: skip
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        os.killpg(process.pid, signal.SIGKILL)
+
+    watchdog = threading.Timer(timeout, kill)
+    watchdog.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    result.wall_s = round(time.perf_counter() - started, 2)
+    watchdog.cancel()
+    if timed_out.is_set():
+        result.note = f"killed after {timeout:g} s; "
+    out.close()
+    process.returncode = result.exit_code = os.waitstatus_to_exitcode(status)
+    result.cpu_s = round(usage.ru_utime + usage.ru_stime, 2)
+    result.peak_rss_mb = round(usage.ru_maxrss / 1024, 1)  # Linux reports KiB
+    time.sleep(0.3)  # let nginx write the last lines
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        lines = [line.decode().rstrip("\n").split("\t") for line in handle]
+    result.requests = len(lines)
+    result.bytes = sum(int(fields[2]) for fields in lines)
+    result.pages = len({(f[0], f[4]) for f in lines
+                        if f[1] == "200" and f[3] == "GET" and f[4].endswith((".html", "/"))})
+    if result.requests:
+        result.cpu_s_per_1000_requests = round(result.cpu_s * 1000 / result.requests, 2)
+
+
+def _absolute(url: str, origin: str) -> str:
+    return origin.rstrip("/") + url if url.startswith("/") else url
+
+
+def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, timeout: float,
+               expected: set[str]) -> Result:  # fmt: skip
+    result = Result("xuncha")
+    folder = work / "xuncha"
+    folder.mkdir()
+    profile = {
+        "name": "示范县人民政府（基准测试）",
+        "start_urls": [origin],
+        "politeness": {"concurrent_per_host": concurrency, "autothrottle": False, "delay": 0.0},
+        "limits": {"max_pages": max(100000, spec.articles * 3)},
+    }
+    (folder / "profile.yaml").write_text(json.dumps(profile, ensure_ascii=False))
+    command = [sys.executable, "-m", "xuncha", "run", "--profile", "profile.yaml",
+               "--db", f"sqlite:///{folder / 'xuncha.db'}", "--concurrency", str(concurrency),
+               "--out", "out", "--as-of", spec.as_of.isoformat(), "-q"]  # fmt: skip
+    _measure(result, command, folder, work / "access.log", timeout)
+    findings = folder / "out" / "findings.json"
+    if not findings.exists():
+        result.note += "no findings.json (see xuncha/xuncha.out)"
+        return result
+    found = {f["url"] for f in json.loads(findings.read_text())["findings"]
+             if f["check"] == "broken_link"}  # fmt: skip
+    result.broken_found = len(found & expected)
+    missed = len(expected - found)
+    result.note += f"{missed} broken missed" if missed else "every broken link found"
+    return result
+
+
+def run_linkinator(work: Path, origin: str, timeout: float) -> Result:
+    result = Result("linkinator")
+    binary = CACHE / "node_modules" / ".bin" / "linkinator"
+    if not binary.exists():
+        if not shutil.which("npm"):
+            result.note = "skipped: npm is not installed"
+            return result
+        CACHE.mkdir(parents=True, exist_ok=True)
+        install = subprocess.run(["npm", "install", "--prefix", str(CACHE), LINKINATOR],
+                                 capture_output=True, text=True)  # fmt: skip
+        if install.returncode != 0 or not binary.exists():
+            result.note = f"skipped: npm install {LINKINATOR} failed: {install.stderr[-200:]}"
+            return result
+    folder = work / "linkinator"
+    folder.mkdir()
+    command = [str(binary), origin, "--recurse", "--concurrency", "100"]
+    _measure(result, command, folder, work / "access.log", timeout)
+    output = (folder / "linkinator.out").read_text(errors="replace")
+    # Linkinator lists a broken link as it meets it and again in its summary: count targets.
+    broken = re.findall(r"^\s*\[(?:[45]\d\d|0)\] (\S+)", output, re.MULTILINE)
+    result.broken_found = len(set(broken))
+    return result
+
+
+def run_wget(work: Path, origin: str, timeout: float) -> Result:
+    result = Result("wget --spider")
+    folder = work / "wget"
+    folder.mkdir()
+    command = ["wget", "--spider", "-r", "-l", "inf", "-nd", "-nv", origin]
+    _measure(result, command, folder, work / "access.log", timeout)
+    output = (folder / "wget --spider.out").read_text(errors="replace")
+    match = re.search(r"Found (\d+) broken link", output)
+    result.broken_found = int(match.group(1)) if match else 0
+    result.note += "own host only (no -H): links to other hosts unchecked"
+    return result
+
+
+def _table(results: list[Result], manifest: PortalManifest) -> str:
+    def cell(value: object) -> str:
+        return "n/a" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+    head = ("tool", "wall s", "CPU s", "CPU s/1k req", "peak RSS MB", "requests", "pages",
+            "MB sent", "broken found", "exit", "note")  # fmt: skip
+    rows = [head]
+    for r in results:
+        sent = None if r.bytes is None else round(r.bytes / 1e6, 1)
+        rows.append(tuple(cell(v) for v in (r.tool, r.wall_s, r.cpu_s, r.cpu_s_per_1000_requests,
+                                             r.peak_rss_mb, r.requests, r.pages, sent,
+                                             r.broken_found, r.exit_code, r.note)))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+             for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    portal = (f"portal: {manifest.html_pages:,} HTML pages, {manifest.files:,} files, "
+              f"{manifest.links:,} links, {manifest.broken_links:,} broken "
+              f"({len(manifest.broken_urls):,} distinct targets)")  # fmt: skip
+    return portal + "\n" + "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=20000, help="article pages (default 20000)")
+    parser.add_argument("--seed", type=int, default=PortalSpec.seed)
+    parser.add_argument("--concurrency", type=int, default=64, help="Xuncha's (default 64)")
+    parser.add_argument("--tools", default="xuncha,linkinator,wget",
+                        help="comma-separated subset of xuncha,linkinator,wget")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per tool")
+    parser.add_argument("--json", type=Path, help="write the table and portal figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    tools = set(args.tools.split(","))
+
+    _ensure_package("nginx", "nginx")
+    if "wget" in tools:
+        _ensure_package("wget", "wget")
+    work = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
+    work.chmod(0o755)  # nginx workers may run as another user
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}/"
+    spec = PortalSpec(articles=args.articles, seed=args.seed)
+    started = time.perf_counter()
+    manifest = generate_portal(work / "site", spec,
+                               [f"http://{host}:{port}/" for host in EXTERNAL_HOSTS])
+    print(f"generated {manifest.files:,} files in {time.perf_counter() - started:.1f} s: {work}",
+          flush=True)  # fmt: skip
+    expected = {_absolute(url, origin) for url in manifest.broken_urls}
+    nginx = _start_nginx(work, port)
+    results: list[Result] = []
+    try:
+        if "xuncha" in tools:
+            print("running xuncha …", flush=True)
+            results.append(run_xuncha(work, origin, spec, args.concurrency, args.timeout,
+                                      expected))  # fmt: skip
+            results.append(Result("xuncha nightly re-run",
+                                  note="n/a: incremental crawling not implemented yet (issue 5)"))
+        if "linkinator" in tools:
+            print("running linkinator …", flush=True)
+            results.append(run_linkinator(work, origin, args.timeout))
+        if "wget" in tools:
+            print("running wget --spider …", flush=True)
+            results.append(run_wget(work, origin, args.timeout))
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    print(_table(results, manifest))
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(),
+             "portal": manifest.as_dict(), "results": [asdict(r) for r in results]},
+            ensure_ascii=False, indent=2))  # fmt: skip
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
