@@ -27,7 +27,7 @@ from reports.export import ExportRun, findings_document, iso
 from reports.html import check_name
 from xuncha.store import Finding, FindingEvent, Run, Site
 from xuncha.tracking import ACTION_LABELS, STATUS_LABELS
-from xuncha.tracking.events import label
+from xuncha.tracking.events import event_details, label, status_move
 
 # (key, 中文 header, English header) — the columns of CSV and XLSX, in order.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -203,15 +203,7 @@ def render_history(finding: Finding, events: Sequence[FindingEvent], lang: str, 
         table.add_column(en_header if en else zh, overflow="fold")
     for event in events:
         by = event.actor or (f"run #{event.run_id}" if event.run_id else "")
-        status = ""
-        if event.new_status:
-            old = label(STATUS_LABELS, event.old_status, lang)
-            new = label(STATUS_LABELS, event.new_status, lang)
-            status = f"{old} → {new}" if old else new
-        details = [event.reason or ""]
-        for key, (old_value, new_value) in (event.changes or {}).items():
-            details.append(f"{key}: {old_value or '-'} → {new_value or '-'}")
-        cells = (iso(event.at) or "", by, label(ACTION_LABELS, event.action, lang), status,
-                 "\n".join(d for d in details if d))  # fmt: skip
+        cells = (iso(event.at) or "", by, label(ACTION_LABELS, event.action, lang),
+                 status_move(event, lang), "\n".join(event_details(event)))  # fmt: skip
         table.add_row(*(_text(cell) for cell in cells))
     console.print(table)

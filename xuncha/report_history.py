@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from reports.context import HistoryEvent, TrendPoint
 from xuncha.store import Finding, FindingEvent, Run
-from xuncha.tracking import ACTION_LABELS, ACTIVE, STATUS_LABELS
-from xuncha.tracking.events import label
+from xuncha.tracking import ACTION_LABELS, ACTIVE
+from xuncha.tracking.events import event_details, label, status_move
 
 DEFAULT_TREND_RUNS = 10
 
@@ -81,22 +81,13 @@ def history_rows(
     """The events as the look-back shows them: day, by whom, action, status move, why."""
     rows = []
     for event in events:
-        status = ""
-        if event.new_status:
-            old = label(STATUS_LABELS, event.old_status, lang)
-            new = label(STATUS_LABELS, event.new_status, lang)
-            status = f"{old} → {new}" if old else new
-        details = [event.reason or ""]
-        for key, pair in (event.changes or {}).items():
-            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            details.append(f"{key}: {before or '-'} → {after or '-'}")
         rows.append(
             HistoryEvent(
                 day=event_day(event, dates).isoformat(),
                 by=event.actor or (f"#{event.run_id}" if event.run_id else ""),
                 action=label(ACTION_LABELS, event.action, lang),
-                status=status,
-                reason="; ".join(d for d in details if d),
+                status=status_move(event, lang),
+                reason="; ".join(event_details(event)),
             )
         )
     return rows

@@ -59,6 +59,24 @@ def label(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") 
     return en if lang == "en" else zh
 
 
+def status_move(event: FindingEvent, lang: str = "zh") -> str:
+    """ "旧 → 新" (or just the new status) of an event that changed the status, else ""."""
+    if not event.new_status:
+        return ""
+    old = label(STATUS_LABELS, event.old_status, lang)
+    new = label(STATUS_LABELS, event.new_status, lang)
+    return f"{old} → {new}" if old else new
+
+
+def event_details(event: FindingEvent) -> list[str]:
+    """The event's reason, then each changed field as "field: before → after"."""
+    details = [event.reason or ""]
+    for key, pair in (event.changes or {}).items():
+        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        details.append(f"{key}: {before or '-'} → {after or '-'}")
+    return [d for d in details if d]
+
+
 def add_event(
     session: Session,
     finding: Finding,
