@@ -35,6 +35,10 @@ def _quiet(log_level: str) -> None:
     warnings.filterwarnings("ignore", message=".*DOWNLOADER_CLIENTCONTEXTFACTORY.*")
     if log_level != "INFO":
         logging.getLogger("crawler.middlewares.retry").setLevel(logging.CRITICAL)
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG line
+    # (one per request and per item) is still built before being dropped: filter at the source.
+    for name in ("scrapy", "crawler", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(log_level)
 
 
 def crawl(request: dict[str, Any]) -> dict[str, Any]:

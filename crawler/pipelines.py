@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -20,6 +20,7 @@ from crawler.items import (
     ListItemRecord,
     PageRecord,
     PageTextRecord,
+    RecordBatch,
     SearchRecord,
 )
 from xuncha.store import (
@@ -76,6 +77,7 @@ def _limits(model: type) -> dict[str, int]:
 
 
 _LIMITS = {model: _limits(model) for model in _TABLES.values()}
+_FIELDS = {record: tuple(f.name for f in fields(record)) for record in _TABLES}
 
 
 class StorePipeline:
@@ -100,7 +102,7 @@ class StorePipeline:
         run_id = settings.getint("XUNCHA_RUN_ID")
         if not db_url or not run_id:
             raise NotConfigured("StorePipeline needs XUNCHA_DB_URL and XUNCHA_RUN_ID")
-        pipeline = cls(db_url, run_id, settings.getint("XUNCHA_STORE_BATCH", 500))
+        pipeline = cls(db_url, run_id, settings.getint("XUNCHA_STORE_BATCH", 2000))
         pipeline.crawler = crawler
         pipeline.stats = crawler.stats
         return pipeline
@@ -108,10 +110,20 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if self.error is not None:
             raise DropItem("the store failed earlier in this run")
+        if isinstance(item, RecordBatch):
+            for record in item.records:
+                self._buffer(record)
+        else:
+            self._buffer(item)
+        if self.pending >= self.batch_size:
+            self.flush()
+        return item
+
+    def _buffer(self, item: Any) -> None:
         model = _TABLES.get(type(item))
         if model is None:
-            return item
-        row = {key: _clean(value) for key, value in asdict(item).items()}
+            return
+        row = {key: _clean(getattr(item, key)) for key in _FIELDS[type(item)]}
         for name, limit in _LIMITS[model].items():
             value = row.get(name)
             if isinstance(value, str) and len(value) > limit:
@@ -120,9 +132,6 @@ class StorePipeline:
         self.buffers[model].append(row)
         self.pending += 1
         self.stats.inc_value(f"xuncha/store/{model.__tablename__}")
-        if self.pending >= self.batch_size:
-            self.flush()
-        return item
 
     def flush(self) -> None:
         """Write what is buffered. A database error ends the crawl as `store_error`: a run

@@ -39,6 +39,12 @@ DOWNLOADER_CLIENTCONTEXTFACTORY = NETWORK_SETTINGS["DOWNLOADER_CLIENTCONTEXTFACT
 # A proxy from the environment would route around the address policy: none unless configured.
 HTTPPROXY_ENABLED = False
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# The spider yields one record batch per response and the pipeline is synchronous: Scrapy's
+# default of 100 parallel item tasks per response only costs task creation.
+CONCURRENT_ITEMS = 1
+# No depth limit is used (the scope and the page limit bound a crawl), and each spider
+# middleware wraps every output of every callback.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.progress.ProgressReporter": 500,

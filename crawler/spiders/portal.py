@@ -27,7 +27,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import LinkCheckRecord, LinkRecord, ListItemRecord
+from crawler.items import LinkCheckRecord, LinkRecord, ListItemRecord, RecordBatch
 from crawler.outcomes import classify_failure
 from crawler.parsing.columns import (
     column_name,
@@ -58,6 +58,24 @@ HEAD_REFUSED = {403, 405, 501}
 # A page reached by recursion (not from a column's navigation) is taken as a column list
 # when it shows at least this many dated entries.
 MIN_LIST_ENTRIES = 3
+
+
+def batched(outputs: Iterator[Any]) -> Iterator[Any]:
+    """Requests as they come, records gathered into one `RecordBatch` at the end (also when
+    the callback ends the crawl: what it saw before is still stored)."""
+    records: list[Any] = []
+    try:
+        for output in outputs:
+            if isinstance(output, scrapy.Request):
+                yield output
+            else:
+                records.append(output)
+    except CloseSpider:
+        if records:
+            yield RecordBatch(records)
+        raise
+    if records:
+        yield RecordBatch(records)
 
 
 class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
@@ -132,6 +150,12 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
     # -- responses ----------------------------------------------------------------------
 
     def _on_response(self, response: Response) -> Iterator[Any]:
+        return batched(self._walk(response))
+
+    def _on_failure(self, failure: Failure) -> Iterator[Any]:
+        return batched(self._failed(failure))
+
+    def _walk(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         role = meta["xr_role"]
         target = meta["xr_target"]
@@ -175,7 +199,7 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             if home not in self.requested:
                 yield self._get(home, "home", priority=90)
 
-    def _on_failure(self, failure: Failure) -> Iterator[Any]:
+    def _failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         target = meta.get("xr_target", request.url)
