@@ -164,7 +164,7 @@ def _write_lists(writer: _Writer, links: _Links, by_column: list[list[Article]],
     for column, items in enumerate(by_column):
         pages = max(1, -(-len(items) // per_page))
         for page in range(pages):
-            chunk = items[page * per_page:(page + 1) * per_page]
+            chunk = items[page * per_page : (page + 1) * per_page]
             rows = "".join(
                 f'<li><a href="{a.path}">{a.title}</a><span>{a.day:%Y-%m-%d}</span></li>\n'
                 for a in chunk
@@ -186,17 +186,29 @@ def _write_article(writer: _Writer, links: _Links, article: Article, everything:
     for target in (_list_path(article.column, 0), _list_path(article.column, page)):
         parts.append(links.body(target, target.replace("index", "indexx"), "返回列表"))
     for k in rng.sample(range(IMAGES), IMAGES_PER_ARTICLE):
-        parts.append(links.body(f"/zwgk/images/img{k}.jpg",
-                                f"/zwgk/images/gone_{article.number}_{k}.jpg", "图片", "img"))
+        parts.append(
+            links.body(
+                f"/zwgk/images/img{k}.jpg",
+                f"/zwgk/images/gone_{article.number}_{k}.jpg",
+                "图片",
+                "img",
+            )
+        )
     for k in rng.sample(range(ATTACHMENTS), ATTACHMENTS_PER_ARTICLE):
         suffix = ("pdf", "docx", "xls")[k % 3]
-        parts.append(links.body(f"/zwgk/files/P0{k}.{suffix}",
-                                f"/zwgk/files/gone_{article.number}_{k}.{suffix}", f"附件{k}"))
+        parts.append(
+            links.body(
+                f"/zwgk/files/P0{k}.{suffix}",
+                f"/zwgk/files/gone_{article.number}_{k}.{suffix}",
+                f"附件{k}",
+            )
+        )
     for _ in range(EXTERNAL_PER_ARTICLE):
         host = rng.choice(externals)
         k = rng.randrange(EXTERNAL_PAGES)
-        parts.append(links.body(f"{host}p{k}.html", f"{host}gone_{article.number}_{k}.html",
-                                "相关链接"))
+        parts.append(
+            links.body(f"{host}p{k}.html", f"{host}gone_{article.number}_{k}.html", "相关链接")
+        )
     writer.write(article.path, _page(article.title, links.nav(), "\n".join(parts)))
 
 

@@ -8,10 +8,12 @@ promises content, a local file path, an address inside a private network.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from checks.model import CheckView, CrawlData, Finding, LinkView
+from checks.model import CheckView, CrawlData, Finding, LinkView, links_to
 
 # Texts that promise the visitor a document or more content (下载, 附件, 详见 …): an empty,
 # "#" or javascript: href behind them is a 错链. Texts such as 打印本页 / 关闭窗口 / 返回顶部
@@ -42,20 +44,43 @@ BLOCKED_SUBTYPES = {
 TEXT_SAMPLE = 600  # the crawler keeps this many characters of a checked page's text
 
 
-def _occurrences(data: CrawlData) -> dict[str, list[LinkView]]:
-    by_target: dict[str, list[LinkView]] = defaultdict(list)
-    for link in data.links:
-        by_target[link.target].append(link)
-    return by_target
+@dataclass(slots=True)
+class Occurrences:
+    """What a finding keeps of the links that share it — the first link (its text, tag and
+    kind are the evidence), every page once in order, whether a page or attachment link is
+    among them — rather than every link: a template link sits on every page of the site."""
+
+    first: LinkView
+    pages: dict[str, None]
+    to_content: bool
+
+    @classmethod
+    def of(cls, link: LinkView) -> Occurrences:
+        return cls(link, {link.page: None}, link.kind in _CONTENT_KINDS)
+
+    def add(self, link: LinkView) -> None:
+        self.pages[link.page] = None
+        self.to_content = self.to_content or link.kind in _CONTENT_KINDS
+
+    @property
+    def severity(self) -> str:
+        return "high" if self.to_content else "medium"
 
 
-def _pages(links: list[LinkView]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(link.page for link in links))
+_CONTENT_KINDS = frozenset({"page", "attachment"})
+K = TypeVar("K", bound=Hashable)
 
 
-def _severity(links: list[LinkView]) -> str:
-    kinds = {link.kind for link in links}
-    return "high" if kinds & {"page", "attachment"} else "medium"
+def group_links(pairs: Iterable[tuple[K, LinkView]]) -> dict[K, Occurrences]:
+    """(key, link) pairs grouped by key, in the order each key first appears."""
+    grouped: dict[K, Occurrences] = {}
+    for key, link in pairs:
+        seen = grouped.get(key)
+        if seen is None:
+            grouped[key] = Occurrences.of(link)
+        else:
+            seen.add(link)
+    return grouped
 
 
 def _probe_by_origin(data: CrawlData) -> dict[str, CheckView]:
@@ -114,45 +139,78 @@ def _broken_subtype(check: CheckView, probe: CheckView | None) -> str | None:
     return None
 
 
-def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
-    """断链: one finding per target that did not load, listing every page it appears on."""
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What the finding of a failing target shows of its check (not the whole check: a
+    run with tens of thousands of broken links keeps only this of each)."""
+
+    subtype: str
+    status: int | None
+    error: str | None
+    error_detail: str | None
+    method: str | None
+    redirects: list[str] | None  # the hops and where they ended, if redirected
+
+
+def _failing(data: CrawlData) -> dict[str, _Failure]:
+    """Every checked target that did not load."""
     probes = _probe_by_origin(data)
-    findings = []
-    occurrences = _occurrences(data)
-    # What the profile names (further start URLs, its columns) may be linked from nowhere:
-    # it still counts, as a link from the profile itself.
-    named = [(url, url) for url in data.start_urls[1:]]
-    named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
-    for url, text in named:
-        if url not in occurrences:
-            occurrences[url] = [LinkView(url, url, url, "a", "href", "page", text)]
-    for target, links in occurrences.items():
-        check = data.link_checks.get(target)
-        if check is None or check.probe:
+    failing = {}
+    shared: dict[object, Any] = {}  # one object per repeated value ("GET", 404, "timeout")
+    for target, check in data.link_checks.items():
+        if check.probe:
             continue
         parts = urlsplit(target)
         subtype = _broken_subtype(check, probes.get(f"{parts.scheme}://{parts.netloc}"))
         if subtype is None:
             continue
-        pages = _pages(links)
-        evidence = {
-            "status": check.status,
-            "error": check.error,
-            "error_detail": check.error_detail,
-            "method": check.method,
-            "link_text": links[0].text,
-            "tag": links[0].tag,
-            "kind": links[0].kind,
-        }
+        redirects = None
         if check.redirects:
-            evidence["redirects"] = list(check.redirects) + (
-                [check.final_url] if check.final_url else []
-            )
+            redirects = list(check.redirects) + ([check.final_url] if check.final_url else [])
+        failing[target] = _Failure(
+            shared.setdefault(subtype, subtype),
+            shared.setdefault(check.status, check.status),
+            shared.setdefault(check.error, check.error),
+            check.error_detail,
+            shared.setdefault(check.method, check.method),
+            redirects,
+        )
+    return failing
+
+
+def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+    """断链: one finding per target that did not load, listing every page it appears on.
+
+    The failing checks are found first; only the links to them are read then."""
+    failing = _failing(data)
+    findings = []
+    occurrences = group_links((link.target, link) for link in links_to(data.links, failing))
+    # What the profile names (further start URLs, its columns) may be linked from nowhere:
+    # it still counts, as a link from the profile itself.
+    named = [(url, url) for url in data.start_urls[1:]]
+    named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
+    for url, text in named:
+        if url in failing and url not in occurrences:
+            occurrences[url] = Occurrences.of(LinkView(url, url, url, "a", "href", "page", text))
+    for target, links in occurrences.items():
+        failure = failing[target]
+        pages = tuple(links.pages)
+        evidence = {
+            "status": failure.status,
+            "error": failure.error,
+            "error_detail": failure.error_detail,
+            "method": failure.method,
+            "link_text": links.first.text,
+            "tag": links.first.tag,
+            "kind": links.first.kind,
+        }
+        if failure.redirects:
+            evidence["redirects"] = failure.redirects
         findings.append(
             Finding(
                 check="broken_link",
-                subtype=subtype,
-                severity=_severity(links),
+                subtype=failure.subtype,
+                severity=links.severity,
                 url=target,
                 key=target,
                 page=pages[0],
@@ -192,28 +250,34 @@ def _placeholder_subtype(link: LinkView) -> str | None:
     return None
 
 
+def _wrong(link: LinkView, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
+    """(subtype, url) of a wrong link, or None."""
+    subtype = _placeholder_subtype(link)
+    if subtype is None:
+        check = blocked.get(link.target)
+        if check is None:
+            return None
+        category = (check.error_detail or "").split(" ", 1)[0]
+        host_is_name = not urlsplit(link.target).hostname.replace(".", "").isdigit()
+        subtype = BLOCKED_SUBTYPES.get(category, "reserved_address")
+        if host_is_name and subtype == "private_address":
+            subtype = "intranet_host"
+    return subtype, link.raw if subtype in _WRITTEN else link.target
+
+
 def wrong_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
     """错链: placeholders behind promising texts, local paths, private-network addresses."""
-    grouped: dict[tuple[str, str], list[LinkView]] = defaultdict(list)
-    for link in data.links:
-        subtype = _placeholder_subtype(link)
-        if subtype is None:
-            check = data.link_checks.get(link.target)
-            if check is None or check.error != "blocked":
-                continue
-            category = (check.error_detail or "").split(" ", 1)[0]
-            host_is_name = not urlsplit(link.target).hostname.replace(".", "").isdigit()
-            subtype = BLOCKED_SUBTYPES.get(category, "reserved_address")
-            if host_is_name and subtype == "private_address":
-                subtype = "intranet_host"
-        target = link.raw if subtype in _WRITTEN else link.target
-        grouped[(subtype, target)].append(link)
+    blocked = {t: c for t, c in data.link_checks.items() if c.error == "blocked"}
+    grouped = group_links(
+        (key, link) for link in data.links if (key := _wrong(link, blocked)) is not None
+    )
     findings = []
     for (subtype, target), links in grouped.items():
-        pages = _pages(links)
-        check = data.link_checks.get(links[0].target)
-        evidence = {"link_text": links[0].text, "href": links[0].raw, "tag": links[0].tag}
-        if check is not None and check.error == "blocked":
+        pages = tuple(links.pages)
+        first = links.first
+        check = blocked.get(first.target)
+        evidence = {"link_text": first.text, "href": first.raw, "tag": first.tag}
+        if check is not None:
             evidence["address"] = check.error_detail
         findings.append(
             Finding(

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
-from collections import defaultdict
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from checks import messages
@@ -144,7 +144,7 @@ def mixed_content(data: CrawlData, profile: object, as_of: object) -> list[Findi
     """
     secure = _secure_pages(data)
     known = {page.url for page in data.pages}
-    occurrences: dict[str, list[tuple[LinkView, str]]] = defaultdict(list)
+    occurrences: dict[str, _Loads] = {}
     for link in data.links:
         page_is_secure = link.page in secure or (
             link.page not in known and link.page.lower().startswith("https:")
@@ -152,15 +152,34 @@ def mixed_content(data: CrawlData, profile: object, as_of: object) -> list[Findi
         if not page_is_secure or not _insecure(link.target):
             continue
         kind = resource_type(link)
-        if kind is not None:
-            occurrences[link.target].append((link, kind))
+        if kind is None:
+            continue
+        loads = occurrences.get(link.target)
+        if loads is None:
+            occurrences[link.target] = loads = _Loads((link, kind))
+        loads.add(link, kind)
     return [_finding(target, found) for target, found in occurrences.items()]
 
 
-def _finding(target: str, found: list[tuple[LinkView, str]]) -> Finding:
-    link, kind = next(((lk, k) for lk, k in found if mode_of(k) == ACTIVE), found[0])
+@dataclass(slots=True)
+class _Loads:
+    """How the pages load one resource: the first way, the first blockable way, and every
+    page once, in order (not every link: a template resource sits on every page)."""
+
+    first: tuple[LinkView, str]
+    active: tuple[LinkView, str] | None = None
+    pages: dict[str, None] = field(default_factory=dict)
+
+    def add(self, link: LinkView, kind: str) -> None:
+        self.pages[link.page] = None
+        if self.active is None and mode_of(kind) == ACTIVE:
+            self.active = (link, kind)
+
+
+def _finding(target: str, found: _Loads) -> Finding:
+    link, kind = found.active or found.first
     mode = mode_of(kind)
-    pages = tuple(dict.fromkeys(lk.page for lk, _ in found))
+    pages = tuple(found.pages)
     evidence: dict[str, object] = {"mode": mode, "tag": link.tag, "attr": link.attr}
     severity = "medium" if mode == ACTIVE else "low"
     if mode == PASSIVE:

@@ -1,10 +1,25 @@
-"""What checks read and what they return: plain, immutable data (no ORM, no I/O)."""
+"""What checks read and what they return: plain, immutable data (no ORM, no I/O).
+
+A big run holds millions of link occurrences and a text per page, more than a process should
+hold at once, so `CrawlData.links`, `link_checks` and `texts` are typed by what the checks do
+with them — iterate again and again, look up — not as tuples and dicts. Tuples and dicts are
+what tests build; the store hands readers that fetch in batches (xuncha/snapshot.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Rows(Protocol[T_co]):
+    """Re-iterable: every ``iter()`` starts again from the first item, in crawl order."""
+
+    def __iter__(self) -> Iterator[T_co]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +135,14 @@ class CrawlData:
     pages: tuple[PageView, ...] = ()
     columns: tuple[ColumnView, ...] = ()
     list_items: tuple[ListItemView, ...] = ()
-    links: tuple[LinkView, ...] = ()
-    link_checks: dict[str, CheckView] = field(default_factory=dict)
+    # Every link of every page: iterate it (each pass reads it again), or ask `links_to`.
+    links: Rows[LinkView] = ()
+    # Target URL -> its check. Iterating values() reads every check once, in crawl order.
+    link_checks: Mapping[str, CheckView] = field(default_factory=dict)
     certificates: tuple[CertificateView, ...] = ()
     # URL -> visible text of a crawled HTML page, or the text extracted from an attachment.
-    texts: dict[str, str] = field(default_factory=dict)
+    # Iterate items() to read them all; each lookup may be a read of its own.
+    texts: Mapping[str, str] = field(default_factory=dict)
     search: SearchView | None = None
     # None when no probe was recorded in the window (probing is not set up).
     availability: AvailabilityView | None = None
@@ -144,3 +162,13 @@ class Finding:
     column: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     unit: str | None = None
+
+
+def links_to(links: Rows[LinkView], targets: Collection[str]) -> Iterator[LinkView]:
+    """The occurrences of `targets` among `links`, in crawl order. A source that can find
+    them by target (the store's reader: ``to_targets``) is asked to; any other is scanned."""
+    find = getattr(links, "to_targets", None)
+    if find is not None:
+        found: Iterator[LinkView] = find(targets)
+        return found
+    return (link for link in links if link.target in targets)

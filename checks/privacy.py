@@ -32,12 +32,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from checks import messages
-from checks.model import ColumnView, CrawlData, Finding, PageView
+from checks.model import ColumnView, CrawlData, Finding, PageView, links_to
 
 CHECK = "privacy_leak"
 KINDS = ("id_number", "bank_card", "mobile")
@@ -213,12 +214,15 @@ class _Place:
     attachment: bool
 
 
-def _places(data: CrawlData) -> dict[str, _Place]:
+def _places(data: CrawlData, urls: Collection[str]) -> dict[str, _Place]:
+    """Where each of `urls` (texts with something to report) was published. Only the links to
+    the attachments among them are read: they say which pages host an attachment."""
     pages = {page.url: page for page in data.pages}
     columns = {column.url: column for column in data.columns}
+    maybe_attachments = {url for url in urls if url not in pages or pages[url].role == "attachment"}
     linked_from: dict[str, dict[str, None]] = {}
     attachment_targets = set()
-    for link in data.links:
+    for link in links_to(data.links, maybe_attachments):
         linked_from.setdefault(link.target, {})[link.page] = None
         if link.kind == "attachment":
             attachment_targets.add(link.target)
@@ -227,7 +231,7 @@ def _places(data: CrawlData) -> dict[str, _Place]:
         return columns.get(view.column_url) if view is not None and view.column_url else None
 
     places = {}
-    for url in data.texts:
+    for url in urls:
         view = pages.get(url)
         attachment = (view.role == "attachment") if view else url in attachment_targets
         if not attachment:
@@ -270,8 +274,11 @@ def privacy_leak(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
     """个人信息泄露: one finding per page or attachment and kind of unmasked personal number."""
     config = profile.checks.privacy
     allowed = {re.sub(r"\D", "", number) for number in config.allowed}
-    places = _places(data)
-    found = {url: find_numbers(text, as_of) for url, text in sorted(data.texts.items())}
+    # Texts are read once, in whatever order the store gives them; only those with a number
+    # are kept, and in URL order (the order of the findings).
+    numbers_in = ((url, find_numbers(text, as_of)) for url, text in data.texts.items())
+    found = dict(sorted(((u, k) for u, k in numbers_in if any(k.values())), key=lambda uk: uk[0]))
+    places = _places(data, found)
     on_pages = Counter(
         number
         for url, kinds in found.items()

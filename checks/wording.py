@@ -80,11 +80,12 @@ def wording_errors(data: CrawlData, profile: Any, as_of: object) -> list[Finding
     """错敏词: one finding per page and rule, with the first occurrence's context and a count."""
     rules = active_rules(profile.checks.wording)
     columns = {column.url: column for column in data.columns}
+    texts = _texts_with_hits(data, rules)
     findings = []
     for page in data.pages:
         if page.role == "attachment":
             continue
-        sources = [_compact(page.title or ""), _compact(data.texts.get(page.url, ""))]
+        sources = [_compact(page.title or ""), texts.get(page.url, "")]
         for rule in rules:
             hits = [(source, find_wrong(source, rule)) for source in sources]
             count = sum(len(found) for _, found in hits)
@@ -97,6 +98,20 @@ def wording_errors(data: CrawlData, profile: Any, as_of: object) -> list[Finding
                 finding = replace(finding, column=column.name, unit=column.unit)
             findings.append(finding)
     return findings
+
+
+def _texts_with_hits(data: CrawlData, rules: list[WordingRule]) -> dict[str, str]:
+    """{page URL: whitespace-free text} of the HTML pages whose text breaks a rule: every text
+    is read once, and only the few that matter are kept."""
+    html_pages = {page.url for page in data.pages if page.role != "attachment"}
+    kept = {}
+    for url, text in data.texts.items():
+        if url not in html_pages:
+            continue
+        compact = _compact(text)
+        if any(find_wrong(compact, rule) for rule in rules):
+            kept[url] = compact
+    return kept
 
 
 def _finding(url: str, rule: WordingRule, count: int, context: str) -> Finding:

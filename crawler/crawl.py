@@ -2,8 +2,10 @@
 
 Twisted's reactor cannot be restarted, and a province inspects hundreds of sites in one
 night, so every crawl gets a fresh process. The request file names the profile, database,
-run and settings; the process writes its outcome (close reason, stats, unreachable message)
-to the result file named in the request, then exits 0 — or non-zero if it could not crawl.
+run and settings — and, for a worker of a distributed run, its shared frontier (``frontier``:
+Redis URL, run key, namespace, seeding or joining); the process writes its outcome (close
+reason, stats, unreachable message) to the result file named in the request, then exits 0 —
+or non-zero if it could not crawl.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.configure import settings_for
+from crawler.configure import distribute, settings_for
 from crawler.spiders.portal import PortalSpider
 from xuncha.profile import Profile
 
@@ -51,11 +53,15 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
             profile,
             db_url=request["db_url"],
             run_id=request["run_id"],
+            prior_run_id=request.get("prior_run_id"),
+            as_of=request.get("as_of"),
             concurrency=request.get("concurrency"),
             log_level=request.get("log_level", "WARNING"),
         ),
         priority="cmdline",
     )
+    if request.get("frontier"):
+        distribute(settings, request["frontier"])  # a worker of a distributed run
     settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
     if request.get("progress_interval"):
         settings.set("XUNCHA_PROGRESS_INTERVAL", request["progress_interval"], priority="cmdline")

@@ -120,6 +120,13 @@ class SearchRecord:
 
 
 @dataclass(slots=True)
+class CarryRecord:
+    """A page the server called unchanged (304): its rows are copied from the previous run."""
+
+    url: str
+
+
+@dataclass(slots=True)
 class RecordBatch:
     """The records one response produced, handed to the pipeline as one item.
 

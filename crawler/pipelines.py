@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import (
+    CarryRecord,
     CertificateRecord,
     ColumnRecord,
     LinkCheckRecord,
@@ -23,6 +24,7 @@ from crawler.items import (
     RecordBatch,
     SearchRecord,
 )
+from xuncha.incremental import carry_pages
 from xuncha.store import (
     Certificate,
     Column,
@@ -51,7 +53,7 @@ _TABLES: dict[type, type] = {
 
 # Indexed text columns: PostgreSQL refuses btree entries over ~2.7 kB, and an inline
 # data: image or a runaway URL gets there. Such values are clipped (and deduplicated).
-INDEXED_TEXT = {"url", "target"}
+INDEXED_TEXT = {"url", "target", "page"}
 INDEXED_TEXT_MAX = 2000
 
 
@@ -87,9 +89,13 @@ class StorePipeline:
     buffered is flushed when the spider closes, however it closes.
     """
 
-    def __init__(self, db_url: str, run_id: int, batch_size: int) -> None:
+    def __init__(
+        self, db_url: str, run_id: int, batch_size: int, prior_run_id: int | None = None
+    ) -> None:
         self.store = Store(db_url, migrate=False)
         self.run_id = run_id
+        self.prior_run_id = prior_run_id
+        self.carried: list[str] = []
         self.batch_size = batch_size
         self.buffers: dict[type, list[dict[str, Any]]] = {model: [] for model in _TABLES.values()}
         self.pending = 0
@@ -102,7 +108,12 @@ class StorePipeline:
         run_id = settings.getint("XUNCHA_RUN_ID")
         if not db_url or not run_id:
             raise NotConfigured("StorePipeline needs XUNCHA_DB_URL and XUNCHA_RUN_ID")
-        pipeline = cls(db_url, run_id, settings.getint("XUNCHA_STORE_BATCH", 2000))
+        pipeline = cls(
+            db_url,
+            run_id,
+            settings.getint("XUNCHA_STORE_BATCH", 2000),
+            settings.getint("XUNCHA_PRIOR_RUN") or None,
+        )
         pipeline.crawler = crawler
         pipeline.stats = crawler.stats
         return pipeline
@@ -120,6 +131,10 @@ class StorePipeline:
         return item
 
     def _buffer(self, item: Any) -> None:
+        if isinstance(item, CarryRecord):
+            self.carried.append(item.url)
+            self.pending += 1
+            return
         model = _TABLES.get(type(item))
         if model is None:
             return
@@ -143,6 +158,8 @@ class StorePipeline:
                 for model, rows in self.buffers.items():
                     if rows:
                         session.execute(self._insert(model), rows)
+                if self.carried and self.prior_run_id is not None:
+                    carry_pages(session, self.run_id, self.prior_run_id, self.carried)
         except SQLAlchemyError as exc:
             self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             logger.error("store error, ending the crawl: %s", self.error)
@@ -153,17 +170,19 @@ class StorePipeline:
         finally:
             for rows in self.buffers.values():
                 rows.clear()
+            self.carried.clear()
             self.pending = 0
 
     def _insert(self, model: type) -> Any:
         """INSERT that skips a row whose unique key is already stored: the spider emits each
         page and target once, and this keeps a slip from costing the whole batch."""
         dialect = self.store.engine.dialect.name
+        table = model.__table__  # Core, not the ORM's bulk path: rows are plain dicts anyway
         if dialect == "postgresql":
-            return postgresql.insert(model).on_conflict_do_nothing()
+            return postgresql.insert(table).on_conflict_do_nothing()
         if dialect == "sqlite":
-            return sqlite.insert(model).on_conflict_do_nothing()
-        return insert(model)
+            return sqlite.insert(table).on_conflict_do_nothing()
+        return insert(table)
 
     def close_spider(self, spider: Any = None) -> None:
         closing = getattr(self.crawler.spider, "closing_records", None)

@@ -7,9 +7,46 @@ from :mod:`reports.labels`). Text from a crawl stays raw here — escaping is th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
+
+
+class MadeOnRead(Sequence[T]):
+    """A list whose items are made as they are read, from sources the caller holds anyway: the
+    report of a run with tens of thousands of findings keeps the store's rows, not a second
+    copy of every row as report text. Every read makes the items again."""
+
+    def __init__(self, sources: Sequence[Any], make: Callable[[Any], T]) -> None:
+        self._sources, self._make = sources, make
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._make(source) for source in self._sources[index]]
+        return self._make(self._sources[index])
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._make, self._sources)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MadeOnRead | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list is not hashable either
+
+    def __repr__(self) -> str:
+        return f"MadeOnRead({len(self)} items)"
 
 
 @dataclass(frozen=True)
@@ -57,9 +94,9 @@ class Changes:
 
     previous_run: int | None
     previous_as_of: str | None
-    opened: list[ChangeItem] = field(default_factory=list)
-    fixed: list[ChangeItem] = field(default_factory=list)
-    reopened: list[ChangeItem] = field(default_factory=list)
+    opened: Sequence[ChangeItem] = field(default_factory=list)
+    fixed: Sequence[ChangeItem] = field(default_factory=list)
+    reopened: Sequence[ChangeItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,7 +149,7 @@ class RunReport:
     message: str | None
     pages: int
     links_checked: int
-    findings: list[ReportFinding]
+    findings: Sequence[ReportFinding]  # a list, or MadeOnRead from the run's store rows
     counts_by_check: list[tuple[str, str, int]] = field(default_factory=list)
     score: dict[str, Any] | None = None
     not_yet_due: list[dict[str, Any]] = field(default_factory=list)
@@ -121,6 +158,7 @@ class RunReport:
     counts_by_unit: list[CountRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     availability: Availability | None = None
+    pruned_on: str | None = None  # the day retention (保留) removed the run's crawl rows
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,17 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def finding_document(row: Any, lang: str = "zh") -> dict[str, Any]:
-    """One finding as exported; `row` is a store Finding (or anything with its fields)."""
+def finding_document(
+    row: Any, lang: str = "zh", shared: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One finding as exported; `row` is a store Finding (or anything with its fields).
+
+    `shared` (one per document) keeps one object per distinct title, detail and date: tens
+    of thousands of findings of a big run share a few dozen of each."""
+
+    def one(text: str | None) -> str | None:
+        return text if shared is None or text is None else shared.setdefault(text, text)
+
     return {
         "id": row.fingerprint,
         "check": row.check,
@@ -60,17 +69,17 @@ def finding_document(row: Any, lang: str = "zh") -> dict[str, Any]:
         "page": row.page,
         "pages": list(row.pages or []),
         "column": row.column,
-        "title": messages.title(row.check, row.subtype, row.evidence or {}, lang),
-        "detail": messages.detail(row.check, row.subtype, row.evidence or {}, lang),
+        "title": one(messages.title(row.check, row.subtype, row.evidence or {}, lang)),
+        "detail": one(messages.detail(row.check, row.subtype, row.evidence or {}, lang)),
         "evidence": row.evidence or {},
         "unit": row.unit,
         "person": getattr(row, "person", None),
         "note": getattr(row, "note", None),
         "status": row.status,
         "status_reason": getattr(row, "status_reason", None),
-        "first_seen": iso(row.first_seen),
-        "last_seen": iso(row.last_seen),
-        "deadline": iso(row.deadline),
+        "first_seen": one(iso(row.first_seen)),
+        "last_seen": one(iso(row.last_seen)),
+        "deadline": one(iso(row.deadline)),
     }
 
 
@@ -82,12 +91,13 @@ def findings_document(
     score: dict[str, Any] | None = None,
     lang: str = "zh",
 ) -> dict[str, Any]:
+    shared: dict[str, str] = {}
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "site": {"name": site_name, "start_url": start_url},
         "run": None,
         "score": score,
-        "findings": [finding_document(row, lang) for row in findings],
+        "findings": [finding_document(row, lang, shared) for row in findings],
     }
     if run is not None:
         document["run"] = {
@@ -104,8 +114,10 @@ def findings_document(
 
 
 def write_json(document: dict[str, Any], path: Path) -> Path:
+    """Written as it is encoded: tens of thousands of findings never become one string."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False, indent=2)
     tmp.replace(path)
     return path

@@ -108,4 +108,12 @@ def write_html(text: str, path: Path) -> Path:
 
 
 def write_run_report(report: RunReport, path: Path) -> Path:
-    return write_html(render_run_report(report), path)
+    """Written as it renders (the same text as :func:`render_run_report`): the report of a
+    run with tens of thousands of findings never becomes one string."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    stream = _environment().get_template("run.html").stream(r=report, t=labels(report.lang))
+    with tmp.open("wb") as out:
+        stream.dump(out, encoding="utf-8")
+    tmp.replace(path)
+    return path

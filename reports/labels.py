@@ -37,6 +37,8 @@ LABELS = {
         "probe_few": "探测次数少于标准要求的每天 {per_day} 次、共 {n} 次，结论仅供参考。",
         "evidence": "证据", "how_to_fix": "整改建议", "source_pages": "来源页面",
         "person": "责任人",
+        "pruned": "本次检测的抓取明细（页面、链接、栏目等）已于 {day} 按保留设置清理；"
+        "问题、评分和整改记录完整保留，按栏目统计不再提供。",
         # ledger and look-back
         "ledger": "整改台账", "lookback": "回头看", "period": "统计区间",
         "lookback_as_of": "判定日期", "outcome": "整改结果", "total": "合计",
@@ -82,6 +84,9 @@ LABELS = {
         "indicative only.",
         "evidence": "Evidence", "how_to_fix": "How to fix", "source_pages": "Source pages",
         "person": "Person",
+        "pruned": "This run's crawl details (pages, links, columns…) were pruned on {day} "
+        "under the retention setting; its findings, score and history are kept, the counts by "
+        "column are not.",
         "ledger": "Rectification ledger", "lookback": "Look-back", "period": "Period",
         "lookback_as_of": "Judged on", "outcome": "Outcome", "total": "Total",
         "all_units": "All", "history": "History", "event_at": "When", "event_by": "By",

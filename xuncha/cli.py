@@ -23,7 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from xuncha.cli_findings import findings
 from xuncha.cli_probe import probe
 from xuncha.cli_reports import register as register_reports
+from xuncha.cli_store import prune
+from xuncha.cli_worker import worker
 from xuncha.errors import XunchaError
+from xuncha.frontier import on_frontier
 from xuncha.logs import cron_log, is_terminal
 from xuncha.nightly import (
     EXIT_ERROR,
@@ -123,10 +126,24 @@ def cli() -> None:
     show_default=True,
     help="Take over a run lock held this long by another host (a dead machine's run).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Fetch every page and check every link again, even after a complete run "
+    "(by default a night after one is incremental).",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    metavar="URL",
+    help="Crawl on a shared Redis frontier that `xuncha worker` processes join "
+    "(the database must be one every worker reaches).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 def run(url, profile_path, all_dir, db, as_of, out_dir, concurrency, scope, lang, fail_on,  # type: ignore[no-untyped-def]
-        lock_stale_hours, quiet, verbose) -> None:  # fmt: skip
+        lock_stale_hours, full, redis_url, quiet, verbose) -> None:  # fmt: skip
     """Inspect one site (or every site of a folder): crawl, check, write findings.json and
     report.html. One run per site at a time: a second is refused while the first runs.
 
@@ -151,13 +168,24 @@ def run(url, profile_path, all_dir, db, as_of, out_dir, concurrency, scope, lang
         fail_on=fail_on,
         stale_after=timedelta(hours=lock_stale_hours),
         scope=scope,
+        full=full,
     )
-    with cron_log(quiet=quiet), _sigterm_exits():
+    if redis_url:
+        _check_frontier(redis_url, db)
+    with cron_log(quiet=quiet), _sigterm_exits(), on_frontier(redis_url):
         if all_dir:
             code = _run_folder(Path(all_dir), db, night, quiet)
         else:
             code = _run_site(url, profile_path, db, night, quiet)
     sys.exit(code)
+
+
+def _check_frontier(redis_url: str, db: str | None) -> None:
+    """Before anything runs: a reachable Redis and a database other workers can reach."""
+    from xuncha.frontier import check_shared_database, connect
+
+    check_shared_database(db or default_db_url())
+    connect(redis_url).close()
 
 
 def _run_site(url: str | None, profile_path: str | None, db: str | None,
@@ -231,6 +259,8 @@ def demo(db, out_dir, lang) -> None:  # type: ignore[no-untyped-def]
 
 cli.add_command(findings)
 cli.add_command(probe)
+cli.add_command(prune)
+cli.add_command(worker)
 register_reports(cli)
 
 

@@ -60,6 +60,7 @@ class NightSettings:
     fail_on: str = "none"
     stale_after: timedelta = DEFAULT_STALE_AFTER
     scope: str | None = None  # --scope: overrides every profile's scope.mode
+    full: bool = False  # --full: fetch everything again, even after a complete run
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteRes
             lang=night.lang,
             progress=night.progress,
             verbose=night.verbose,
+            full=night.full,
         )
     except RunLockedError as exc:
         logger.error("%s", exc)

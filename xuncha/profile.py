@@ -95,6 +95,29 @@ class Tracking(_Section):
     deadline_working_days: int = Field(10, ge=1)
 
 
+# 保留: the next night's incremental crawl reads the latest complete run, and the report
+# compares a run with the one before it, so at least two runs keep their crawl rows.
+KEEP_RUNS_DEFAULT = 5
+KEEP_RUNS_MIN = 2
+
+
+class Retention(_Section):
+    """保留: how many of the site's newest runs keep their crawl rows (pages, links, texts…);
+    older runs keep their row, score and findings (xuncha/retention.py)."""
+
+    runs: int = Field(KEEP_RUNS_DEFAULT, ge=KEEP_RUNS_MIN)
+
+
+class Incremental(_Section):
+    """增量巡查: what a night after a complete run fetches again (xuncha/incremental.py)."""
+
+    enabled: bool = True
+    # Every page is fetched again at least this often, spread over the period.
+    revisit_days: float = Field(7, gt=0)
+    # A link target that answered well is re-checked at least this often; failures every run.
+    link_ttl_days: float = Field(7, gt=0)
+
+
 class Profile(_Section):
     """One site's settings. Field defaults are the documented defaults."""
 
@@ -109,6 +132,8 @@ class Profile(_Section):
     limits: Limits = Field(default_factory=Limits)
     checks: ChecksConfig = Field(default_factory=ChecksConfig)
     tracking: Tracking = Field(default_factory=Tracking)
+    retention: Retention = Field(default_factory=Retention)
+    incremental: Incremental = Field(default_factory=Incremental)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("start_urls")

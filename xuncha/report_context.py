@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from reports.context import (
     ChangeItem,
     Changes,
     CountRow,
+    MadeOnRead,
     ReportFinding,
     RunReport,
 )
@@ -65,8 +67,11 @@ def build_run_report(
     if rows is None:
         rows = list(session.scalars(select(Finding).where(Finding.last_run_id == run.id)))
     rows = ordered(rows)
-    columns = _columns_of_pages(session, run)
-    findings = [_report_finding(row, lang) for row in rows]
+    # A pruned run (保留) has no pages left to say which column a finding's page belongs to:
+    # it gets no column counts and a notice rather than counts that put everything in "none".
+    pruned = run.pruned_at is not None
+    columns = {} if pruned else _columns_of_pages(session, run)
+    findings = MadeOnRead(rows, partial(_report_finding, lang=lang))
     by_check = Counter(f.check for f in rows)
     by_column = Counter(_column_of(row, columns) for row in rows)
     by_unit = Counter(row.unit for row in rows)
@@ -87,11 +92,12 @@ def build_run_report(
         counts_by_check=[(c, check_name(c, lang), n) for c, n in by_check.most_common()],
         score=run.score,
         not_yet_due=list(upcoming or []),
-        changes=_changes(session, run, {f.id for f in findings}, lang),
-        counts_by_column=_count_rows(by_column),
+        changes=_changes(session, run, {row.fingerprint for row in rows}, lang),
+        counts_by_column=[] if pruned else _count_rows(by_column),
         counts_by_unit=_count_rows(by_unit),
         trend=open_trend(session, run.site_id, trend_runs, upto=run.id),
         availability=run_availability(session, run),
+        pruned_on=aware(run.pruned_at).date().isoformat() if run.pruned_at else None,
     )
 
 
@@ -187,18 +193,18 @@ def _changes(session: Session, run: Run, listed: set[str], lang: str) -> Changes
     )
     found = run_changes(session, run.id)
 
-    def items(findings: list[Finding]) -> list[ChangeItem]:
+    def item(f: Finding) -> ChangeItem:
+        return ChangeItem(
+            id=f.fingerprint,
+            check_name=check_name(f.check, lang),
+            title=messages.title(f.check, f.subtype, f.evidence or {}, lang),
+            url=f.url,
+            in_this_run=f.fingerprint in listed,
+        )
+
+    def items(findings: list[Finding]) -> MadeOnRead[ChangeItem]:
         unique = {f.fingerprint: f for f in findings}.values()
-        return [
-            ChangeItem(
-                id=f.fingerprint,
-                check_name=check_name(f.check, lang),
-                title=messages.title(f.check, f.subtype, f.evidence or {}, lang),
-                url=f.url,
-                in_this_run=f.fingerprint in listed,
-            )
-            for f in ordered(list(unique))
-        ]
+        return MadeOnRead(ordered(list(unique)), item)
 
     return Changes(
         previous_run=previous.id if previous else None,

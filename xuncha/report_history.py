@@ -31,16 +31,19 @@ def aware(value: datetime) -> datetime:
 def events_by_finding(
     session: Session, finding_ids: Iterable[int]
 ) -> dict[int, list[FindingEvent]]:
-    """Every event of the given findings, oldest first, grouped by finding id."""
+    """Every event of the given findings, oldest first, grouped by finding id.
+
+    The events are read-only rows with a FindingEvent's fields (``event.action``,
+    ``event.at``…), not ORM objects: the ledger of a big site reads a few hundred thousand."""
     ids = sorted(set(finding_ids))
     grouped: dict[int, list[FindingEvent]] = defaultdict(list)
+    # The mapped attributes, not the table's columns: an ORM select flushes pending events.
+    columns = [getattr(FindingEvent, column.key) for column in FindingEvent.__table__.columns]
     for start in range(0, len(ids), 500):  # stay under the bind-parameter limits
         chunk = ids[start : start + 500]
-        query = (
-            select(FindingEvent).where(FindingEvent.finding_id.in_(chunk)).order_by(FindingEvent.id)
-        )
-        for event in session.scalars(query):
-            grouped[event.finding_id].append(event)
+        query = select(*columns).where(FindingEvent.finding_id.in_(chunk))
+        for event in session.execute(query.order_by(FindingEvent.id)):
+            grouped[event.finding_id].append(event)  # type: ignore[arg-type]
     return grouped
 
 
@@ -125,14 +128,15 @@ def open_trend(
         )  # fmt: skip
     )
     order = {run_id: i for i, (run_id, _, _) in enumerate(all_runs)}
-    events = list(
-        session.scalars(
-            select(FindingEvent)
-            .join(Finding, Finding.id == FindingEvent.finding_id)
-            .where(Finding.site_id == site_id, FindingEvent.new_status.is_not(None))
-            .order_by(FindingEvent.id)
-        )
-    )
+    # Only the four columns the replay reads: a site's whole history can be a few hundred
+    # thousand events, too many to hold as ORM objects.
+    events = session.execute(
+        select(FindingEvent.run_id, FindingEvent.at, FindingEvent.finding_id,
+               FindingEvent.new_status)
+        .join(Finding, Finding.id == FindingEvent.finding_id)
+        .where(Finding.site_id == site_id, FindingEvent.new_status.is_not(None))
+        .order_by(FindingEvent.id)
+    ).all()  # fmt: skip
     last_event_at: dict[int, datetime] = {}
     for event in events:
         if event.run_id is not None:

@@ -28,9 +28,12 @@ from checks.scoring import score
 from reports.export import ExportRun, findings_document, write_json
 from reports.html import write_run_report
 from reports.ledger import write_ledger
+from xuncha.frontier import crawl_on_frontier, frontier_url
+from xuncha.incremental import carry_forward, previous_run, stored_pages
 from xuncha.ledger import ledger_rows
 from xuncha.profile import Profile
 from xuncha.report_context import build_run_report
+from xuncha.retention import prune_after_run
 from xuncha.snapshot import load_crawl
 from xuncha.store import Finding, Run, Site, Store
 from xuncha.tracking import fingerprint, record_findings
@@ -141,6 +144,17 @@ def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
         }
 
 
+def _crawl(request: dict, progress: str, verbose: bool) -> dict:
+    """The crawl child, alone or as the seeding worker of a run shared with `xuncha worker`
+    processes (分布式巡查, under `xuncha run --redis`: xuncha/frontier.py)."""
+    redis_url = frontier_url()
+    if redis_url is None:
+        return _crawl_in_child(request, progress, verbose)
+    return crawl_on_frontier(
+        redis_url, request, lambda seeding: _crawl_in_child(seeding, progress, verbose)
+    )
+
+
 def _judge(result: dict, profile: Profile) -> tuple[str, str | None, bool]:
     """(status, message, complete) of a run from what its crawl reported."""
     stats = result.get("stats", {})
@@ -155,6 +169,10 @@ def _judge(result: dict, profile: Profile) -> tuple[str, str | None, bool]:
         return "finished", None, True
     if reason == "closespider_pagecount":
         return "finished", f"page limit reached ({profile.limits.max_pages})", False
+    if reason == "workers_lost":
+        frontier = result["stats"]["frontier"]
+        gone = len(frontier["lost"]) + len(frontier["left_early"])
+        return "finished", f"分布式巡查有 {gone} 个工作进程中途退出，部分页面未抓取", False
     return "interrupted", f"crawl ended: {reason}", False
 
 
@@ -168,8 +186,12 @@ def inspect_site(
     lang: str = "zh",
     progress: str = "log",
     verbose: bool = False,
+    full: bool = False,
 ) -> RunOutcome:
-    """Inspect one site and write ``findings.json`` and ``report.html`` into `out_dir`."""
+    """Inspect one site and write ``findings.json`` and ``report.html`` into `out_dir`.
+
+    After a complete run of the same site the crawl is incremental unless `full` is asked for
+    or the profile turns it off (xuncha/incremental.py)."""
     started = datetime.now(UTC)
     with store.session() as session, session.begin():
         site = _site(session, profile)
@@ -185,12 +207,16 @@ def inspect_site(
         session.add(run)
         session.flush()
         run_id = run.id
+        prior = previous_run(session, run) if profile.incremental.enabled and not full else None
+        prior_run_id = prior.id if prior is not None else None
 
-    result = _crawl_in_child(
+    result = _crawl(
         {
             "profile": profile.model_dump(mode="json"),
             "db_url": store.url,
             "run_id": run_id,
+            "prior_run_id": prior_run_id,
+            "as_of": as_of.isoformat(),
             "concurrency": concurrency,
         },
         progress,
@@ -208,30 +234,31 @@ def inspect_site(
         run.stats = dict(stats, unreachable=result.get("unreachable"))
         run.pages = sum(v for k, v in stats.items() if k.startswith("xuncha/pages/"))
         run.links_checked = int(stats.get("xuncha/links/checked", 0))
+        if prior_run_id is not None and status == "finished":
+            # 增量巡查: what was not fetched again tonight stands as the last run saw it.
+            carried = carry_forward(session, run_id, prior_run_id)
+            run.stats = dict(run.stats, incremental=dict(carried, prior_run=prior_run_id))
+            run.pages = stored_pages(session, run_id)
     try:
         with store.session() as session, session.begin():
-            run = session.get(Run, run_id)
-            data = load_crawl(session, run, profile)
-            judged = status == "finished" or bool(result.get("unreachable"))
-            found = run_checks(data, profile, as_of) if judged else []
-            upcoming = not_yet_due(data, profile, as_of) if complete else []
-            rows = record_findings(session, run, found, data)
-            # A verdict needs the whole site: a partial crawl gets findings, not a score. What
-            # a person waived (依法不予公开) or marked 误报 does not count against the site.
-            dismissed = {r.fingerprint for r in rows if r.status in ("waived", "false_positive")}
-            counted = [f for f in found if fingerprint(f) not in dismissed]
-            run.score = (
-                score(counted, data, profile.checks.scoring, as_of)
-                if complete or result.get("unreachable")
-                else None
+            rows, outcome = judge_run(
+                session,
+                session.get(Run, run_id),
+                profile,
+                status=status,
+                complete=complete,
+                unreachable=result.get("unreachable"),
+                as_of=as_of,
+                out_dir=out_dir,
+                lang=lang,
             )
-            outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
     except Exception as exc:
         with store.session() as session, session.begin():
             run = session.get(Run, run_id)
             run.status = "failed"
             run.message = f"checks or reports failed: {type(exc).__name__}: {exc}"[:2000]
         raise
+    prune_after_run(store, run_id, profile.retention.runs)  # 保留: older runs' crawl rows go
     seconds = (datetime.now(UTC) - started).total_seconds()
     return RunOutcome(
         run_id=run_id,
@@ -245,6 +272,39 @@ def inspect_site(
         report_path=out_dir / "report.html",
         seconds=seconds,
     )
+
+
+def judge_run(
+    session: Session,
+    run: Run,
+    profile: Profile,
+    *,
+    status: str,
+    complete: bool,
+    unreachable: str | None,
+    as_of: date,
+    out_dir: Path,
+    lang: str,
+) -> tuple[list[Finding], tuple[int, int]]:
+    """The post-crawl phase, in the caller's transaction: load what the crawl stored, run the
+    checks, record the findings (整改跟踪), score, and write the outputs. A function of its own
+    so the phase can be measured alone on a stored run (benchmarks/postcrawl.py).
+
+    Returns the finding rows this run raised and (pages, links checked)."""
+    data = load_crawl(session, run, profile)
+    judged = status == "finished" or bool(unreachable)
+    found = run_checks(data, profile, as_of) if judged else []
+    upcoming = not_yet_due(data, profile, as_of) if complete else []
+    rows = record_findings(session, run, found, data)
+    # A verdict needs the whole site: a partial crawl gets findings, not a score. What a
+    # person waived (依法不予公开) or marked 误报 does not count against the site.
+    dismissed = {r.fingerprint for r in rows if r.status in ("waived", "false_positive")}
+    counted = [f for f in found if fingerprint(f) not in dismissed]
+    run.score = (
+        score(counted, data, profile.checks.scoring, as_of) if complete or unreachable else None
+    )
+    outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
+    return rows, outcome
 
 
 def _write_outputs(

@@ -48,8 +48,9 @@ def latest_ended_run(session: Session, site_id: int) -> Run | None:
 
 def upcoming_items(session: Session, run: Run) -> list[dict[str, Any]]:
     """The statutory items not yet due, recomputed from the run's stored crawl; none when
-    the run was incomplete or its stored profile no longer loads (an older schema)."""
-    if not (run.complete and run.profile):
+    the run was incomplete, its crawl rows were pruned (保留; the report says so) or its stored
+    profile no longer loads (an older schema)."""
+    if not (run.complete and run.profile) or run.pruned_at is not None:
         return []
     try:
         profile = Profile.model_validate(run.profile)

@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 NETWORK_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    # robots.txt checked for every waiting request, not only the first (see robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.RetryAfterMiddleware": 550,
     "crawler.middlewares.netguard.AddressGuardMiddleware": 760,

@@ -202,6 +202,41 @@ def _own_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def _short_text(element: etree._Element, limit: int = _MAX_LABEL_TEXT) -> str | None:
+    """`_own_text`, normalised, or None as soon as it is certainly longer than `limit`: a label
+    is short, and reading out every container of a long article again and again is what made
+    this walk quadratic."""
+    parts: list[str] = []
+    budget = limit
+
+    def walk(node: etree._Element) -> bool:
+        nonlocal budget
+        if isinstance(node.tag, str) and node.tag.lower() not in _SKIPPED:
+            if not _take(node.text):
+                return False
+            for child in node:
+                if not walk(child):
+                    return False
+        return node is element or _take(node.tail)
+
+    def _take(part: str | None) -> bool:
+        nonlocal budget
+        if part:
+            parts.append(part)
+            budget -= len(part) - sum(part.count(space) for space in _SPACES)
+        return budget >= 0
+
+    if not walk(element):
+        return None
+    text = _normalised("".join(parts))
+    return text if len(text) <= limit else None
+
+
+# Whitespace that `str.split` removes and a page's text commonly holds: the non-space count is
+# a lower bound of the normalised length, so over the limit means certainly too long.
+_SPACES = (" ", "\n", "\t", "\r", "\u3000", "\xa0")
+
+
 def _visible_dates(doc: etree._Element) -> list[tuple[int, datetime.date]]:
     """Labelled dates the page shows, as (rank, date) in document order."""
     found: list[tuple[int, datetime.date]] = []
@@ -214,13 +249,13 @@ def _visible_dates(doc: etree._Element) -> list[tuple[int, datetime.date]]:
         ):
             continue
         tag = element.tag.lower()
-        text = _normalised(_own_text(element))
         if tag in _DATE_ELEMENTS:
-            value = parse_date(text)
+            value = parse_date(_normalised(_own_text(element)))
             if value:
                 found.append((0, value))
             continue
-        if not text or len(text) > _MAX_LABEL_TEXT:
+        text = _short_text(element)
+        if not text:
             continue
         label_only = _LABEL_ONLY.match(text)
         if label_only:
@@ -261,7 +296,11 @@ def _leading_date(value: str) -> datetime.date | None:
 
 def visible_date(doc: etree._Element, *, include_signing: bool = False) -> datetime.date | None:
     """The best-ranked labelled date the page shows (first in document order within a rank)."""
-    ranked = [item for item in _visible_dates(doc) if include_signing or item[0] < _SIGNING_RANK]
+    return _best(_visible_dates(doc), include_signing)
+
+
+def _best(dates: list[tuple[int, datetime.date]], include_signing: bool) -> datetime.date | None:
+    ranked = [item for item in dates if include_signing or item[0] < _SIGNING_RANK]
     if not ranked:
         return None
     best = min(rank for rank, _ in ranked)
@@ -287,13 +326,14 @@ def article_date(doc: etree._Element, url: str) -> DatedValue | None:
        nothing.
     4. ``"url"`` — the date in the address (:func:`date_from_url`).
     """
-    shown = visible_date(doc)
+    dates = _visible_dates(doc)
+    shown = _best(dates, include_signing=False)
     if shown:
         return DatedValue(shown, "page")
     from_meta = meta_date(doc)
     if from_meta:
         return DatedValue(from_meta, "meta")
-    signed = visible_date(doc, include_signing=True)
+    signed = _best(dates, include_signing=True)
     if signed:
         return DatedValue(signed, "page")
     from_url = date_from_url(url)

@@ -39,6 +39,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -180,22 +181,41 @@ class _Resolver:
         self.query_encoding = query_encoding
 
     def resolve(self, raw: str) -> tuple[str, str]:
-        value = _TAB_OR_NEWLINE.sub("", raw)
-        if value == "" or value.startswith("#"):
-            return raw, ""
-        if _WINDOWS_PATH.match(value):
-            return raw, WINDOWS_PATH
-        scheme_match = _SCHEME.match(value)
-        if scheme_match and scheme_match.group(1).lower() not in FETCHABLE_SCHEMES:
-            return raw, scheme_match.group(1).lower()
-        try:
-            absolute = urljoin(self.base_url, _web_slashes(value))
-            scheme = urlsplit(absolute).scheme.lower()
-        except ValueError:  # "http://[" – an unparsable host is reported as written
-            return raw, scheme_match.group(1).lower() if scheme_match else ""
-        if scheme not in FETCHABLE_SCHEMES:
-            return absolute, scheme
-        return _normalised(absolute, self.query_encoding), scheme
+        # Navigation and footer links repeat on every page: resolved once per origin.
+        return _resolve(_base_for(self.base_url, raw), self.query_encoding, raw)
+
+
+def _base_for(base_url: str, raw: str) -> str:
+    """The part of the base URL a link depends on: none for an absolute URL, the origin for
+    a root-relative one, all of it otherwise."""
+    value = _TAB_OR_NEWLINE.sub("", raw)
+    if _SCHEME.match(value):
+        return ""
+    if value.startswith(("/", "\\")):
+        parts = urlsplit(base_url)
+        return f"{parts.scheme}://{parts.netloc}/"
+    return base_url
+
+
+@lru_cache(maxsize=16384)
+def _resolve(base_url: str, query_encoding: str, raw: str) -> tuple[str, str]:
+    """``(url, scheme)`` of one attribute value against `base_url` (see `_Resolver`)."""
+    value = _TAB_OR_NEWLINE.sub("", raw)
+    if value == "" or value.startswith("#"):
+        return raw, ""
+    if _WINDOWS_PATH.match(value):
+        return raw, WINDOWS_PATH
+    scheme_match = _SCHEME.match(value)
+    if scheme_match and scheme_match.group(1).lower() not in FETCHABLE_SCHEMES:
+        return raw, scheme_match.group(1).lower()
+    try:
+        absolute = urljoin(base_url, _web_slashes(value))
+        scheme = urlsplit(absolute).scheme.lower()
+    except ValueError:  # "http://[" – an unparsable host is reported as written
+        return raw, scheme_match.group(1).lower() if scheme_match else ""
+    if scheme not in FETCHABLE_SCHEMES:
+        return absolute, scheme
+    return _normalised(absolute, query_encoding), scheme
 
 
 def _web_slashes(value: str) -> str:

@@ -29,17 +29,13 @@ TEXT_LIMIT = 200_000
 
 
 class ContentCapture:
-    """Mixin: expects `profile`, `crawler`, `_check_record`, `_page_record` on the spider."""
-
-    identity_sampled = 0
-    home_links: frozenset[str] = frozenset()
+    """Mixin: expects `profile`, `crawler`, `state`, `_check_record`, `_page_record` on the
+    spider."""
 
     def _content_meta(self, doc: Any, html_text: str, role: str) -> dict[str, Any]:
         meta: dict[str, Any] = {}
         sample = self.profile.checks.identity.sample_pages  # type: ignore[attr-defined]
-        if role == "home" or (role == "article" and self.identity_sampled < sample):
-            if role != "home":
-                self.identity_sampled += 1
+        if role == "home" or (role == "article" and self.state.claim_sample(sample)):  # type: ignore[attr-defined]
             meta["identity"] = asdict(extract_identity(doc, html_text))
         if role == "home":
             newest = self._newest_item(doc, doc.base_url or "")
@@ -60,7 +56,6 @@ class ContentCapture:
     # -- site search ------------------------------------------------------------------------
 
     def _search_requests(self, doc: Any, url: str, encoding: str) -> Iterator[Any]:
-        self.home_links = frozenset(link.url for link in extract_links(doc, url))
         form = find_search_form(doc, url)
         if form is None:
             yield SearchRecord(form_found=False)
@@ -73,7 +68,14 @@ class ContentCapture:
             encoding=encoding if encoding.lower() not in ("ascii",) else "utf-8",
             callback=self._on_search,
             errback=self._on_search_failure,
-            meta={"xr_role": "search", "xr_target": form.action, "xr_query": query},
+            meta={
+                "xr_role": "search",
+                "xr_target": form.action,
+                "xr_query": query,
+                # What the result page shows beyond the home page's own links counts as a
+                # result; the links travel with the request (another worker may get it).
+                "xr_home_links": sorted({link.url for link in extract_links(doc, url)}),
+            },
             dont_filter=True,
             priority=30,
         )
@@ -92,7 +94,7 @@ class ContentCapture:
             action=response.meta["xr_target"],
             query=response.meta["xr_query"],
             status=response.status,
-            result_links=len(found - self.home_links),
+            result_links=len(found - set(response.meta["xr_home_links"])),
         )
 
     def _on_search_failure(self, failure: Failure) -> Iterator[Any]:
@@ -113,6 +115,7 @@ class ContentCapture:
         if response.status >= 400 or not response.body:
             return
         column = response.meta.get("xr_column")
+        self.state.claim_page(target)  # type: ignore[attr-defined]
         yield self._page_record(response, target, "attachment", column, None)  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("xuncha/pages/attachment")  # type: ignore[attr-defined]
         from crawler.extract import extract_text

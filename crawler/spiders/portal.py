@@ -11,7 +11,9 @@ One pass does everything a run needs:
    with HEAD (GET when HEAD is refused or says "error").
 
 The spider only observes: it yields records (crawler/items.py) and never judges. Judging is
-the job of ``checks/``.
+the job of ``checks/``. What it remembers between responses (targets requested, pages and
+checks recorded, columns' totals) is its `state` (crawler/spiders/state.py): plain sets in one
+process, Redis when several workers crawl one run.
 """
 
 from __future__ import annotations
@@ -51,10 +53,18 @@ from crawler.scope import (
     section_prefix,
 )
 from crawler.spiders.content import ContentCapture
-from crawler.spiders.records import KEPT_META, ColumnState, RecordBuilder, now
+from crawler.spiders.incremental import IncrementalCrawl
+from crawler.spiders.records import KEPT_META, RecordBuilder, now
+from crawler.spiders.state import CrawlState, LocalState, state_for
 from crawler.tls_records import certificate_records, tls_failure_for
+from xuncha.incremental import Prior, load_prior_for
 
 HEAD_REFUSED = {403, 405, 501}
+# Leaves first, then the articles of the list pages read so far, then further list pages: the
+# frontier then holds a column's pages and a page's worth of articles, not every article of a
+# 100,000-page site at once (what list-pages-first would queue, in memory).
+LEAF_PRIORITY = {"check": 25, "attachment": 25}
+NEXT_LIST_PRIORITY = 15
 # A page reached by recursion (not from a column's navigation) is taken as a column list
 # when it shows at least this many dated entries.
 MIN_LIST_ENTRIES = 3
@@ -78,7 +88,7 @@ def batched(outputs: Iterator[Any]) -> Iterator[Any]:
         yield RecordBatch(records)
 
 
-class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
+class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spider):
     name = "portal"
 
     def __init__(self, profile: Any = None, **kwargs: Any) -> None:
@@ -87,34 +97,44 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             raise ValueError("PortalSpider needs a profile")
         self.profile = profile
         self.scope = CrawlScope(profile.scope_domains, profile.scope.mode, profile.scope.sections)
-        self.requested: dict[str, str] = {}  # target URL -> role it was requested for
-        self.columns: dict[str, ColumnState] = {}
-        self.probed: set[str] = set()
-        self.emitted_pages: set[str] = set()
+        self.state: CrawlState = LocalState(self.scope)
         self.unreachable: str | None = None
-        self.lists_requested: set[str] = set()  # canonical URLs of list pages asked for
-        self.checked: set[str] = set()  # targets with a link-check record already
-        self.parents: set[str] = set()  # column tree nodes that only hold sub-columns
         self.max_attachment = profile.limits.max_attachment_bytes
+        self.prior: Prior | None = None  # the previous complete run, on an incremental night
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.state = state_for(crawler.settings, spider.scope)
+        return spider
 
     # -- starting -----------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.profile.start_urls:
-            yield self._get(url, "start", priority=100)
-        for url in self.profile.scope.sections:
-            yield self._get(url, "section", priority=90)
+        self.prior = load_prior_for(self.crawler.settings, self.profile)
+        if not self.state.seeds:
+            return  # a worker joining a run: the seeding worker scheduled all of this
+        seeds = [(url, "start", 100) for url in self.profile.start_urls]
+        seeds += [(url, "section", 90) for url in self.profile.scope.sections]
+        for url, role, priority in seeds:
+            self.state.claim(url, role, keep=())
+            yield self._get(url, role, priority=priority)
         for spec in self.profile.columns:
             self._column(spec.url, spec.name, "profile", kind=spec.kind, unit=spec.unit)
+            self.state.claim(spec.url, "list", keep=())
             yield self._get(spec.url, "list", column=spec.url, priority=80)
+        if self.prior is not None:
+            for request in self._revisits(self.prior):
+                yield request
 
     def _get(
         self, url: str, role: str, *, column: str | None = None, **kwargs: Any
     ) -> scrapy.Request:
-        self.requested[url] = role
-        if role == "list":
-            self.lists_requested.add(canonical(url))
+        """The request of a target claimed for ``role`` (see `state`)."""
         meta = {"xr_role": role, "xr_target": url, "xr_column": column}
+        kwargs.setdefault("priority", LEAF_PRIORITY.get(role, 0))
+        if self.prior is not None and role not in ("check", "probe"):
+            kwargs["headers"] = self.prior.validators(url)
         callback = self._on_response
         if role == "attachment":
             meta["download_maxsize"] = self.max_attachment
@@ -129,7 +149,6 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
         )
 
     def _head(self, url: str) -> scrapy.Request:
-        self.requested[url] = "check"
         return scrapy.Request(
             url,
             method="HEAD",
@@ -137,15 +156,15 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             errback=self._on_failure,
             meta={"xr_role": "check", "xr_target": url, "xr_column": None},
             dont_filter=True,
+            priority=LEAF_PRIORITY["check"],
         )
 
-    def _column(self, url: str, name: str, source: str, **extra: Any) -> ColumnState:
-        state = self.columns.get(canonical(url))
-        if state is None:
-            unit = extra.pop("unit", None) or self.profile.column_unit(name, url)
-            state = ColumnState(url=url, name=name, source=source, unit=unit, **extra)
-            self.columns[canonical(url)] = state
-        return state
+    def _column(
+        self, url: str, name: str, source: str, *, kind: str | None = None, unit: str | None = None
+    ) -> str:
+        """Make ``url`` a column (the first definition wins); the column's URL."""
+        unit = unit or self.profile.column_unit(name, url)
+        return self.state.define_column(url, name, source, kind=kind, unit=unit)
 
     # -- responses ----------------------------------------------------------------------
 
@@ -159,6 +178,7 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
         meta = response.meta
         role = meta["xr_role"]
         target = meta["xr_target"]
+        self.state.sync()
         if response.request.method == "HEAD" and (
             response.status in HEAD_REFUSED or response.status >= 400
         ):
@@ -167,9 +187,13 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             request.meta["xr_head_status"] = response.status
             yield request
             return
+        if role == "list" and response.status == 200 and self._had_validators(target):
+            self.state.mark_republished(target)  # its validators changed: published again
+        if self._is_unchanged(response, target):
+            yield from self._unchanged(target, meta.get("xr_column"))
+            return
         tls_error = tls_failure_for(self.crawler, response, self.scope)
-        if target not in self.checked:
-            self.checked.add(target)
+        if self.state.claim_check(target):
             yield self._check_record(response, target, tls_error)
         if role == "start":
             yield from self._on_start(response, target)
@@ -180,6 +204,7 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             return  # redirected off the portal: the link works, the page is not ours to parse
         if not self._is_html(response):
             if role == "article" and looks_like_attachment(target):
+                self.state.claim_page(target)
                 yield self._page_record(response, target, "attachment", None, None)
             return
         yield from self._parse_page(response, target, role, meta.get("xr_column"))
@@ -188,16 +213,21 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
         if response.status >= 400:
             if target != self.profile.start_urls[0]:
                 return
-            self.unreachable = f"HTTP {response.status}"
-            raise CloseSpider("site_unreachable")
+            self._site_unreachable(f"HTTP {response.status}")
         if is_home_url(target):
             yield from self._parse_page(response, target, "home", None)
         else:
-            self.scope.add_section(target)
+            self.state.add_section(target)
             yield from self._parse_page(response, target, "section", None)
             home = origin(target)
-            if home not in self.requested:
+            if self.state.claim(home, "home"):
                 yield self._get(home, "home", priority=90)
+
+    def _site_unreachable(self, message: str) -> None:
+        """The portal's own start URL failed: 站点无法访问, the end of the run."""
+        self.unreachable = message
+        self.state.stop("site_unreachable", message)
+        raise CloseSpider("site_unreachable")
 
     def _failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -220,15 +250,13 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             attempts=meta.get("retry_times", 0) + 1,
             probe=meta.get("xr_role") == "probe",
         )
-        if target not in self.checked:
-            self.checked.add(target)
+        if self.state.claim_check(target):
             yield record
         self.crawler.stats.inc_value(f"xuncha/links/error/{error}")
         if meta.get("xr_role") == "start" and target == self.profile.start_urls[0]:
             # The portal's own start URL: 站点无法访问. A further start URL that fails is a
             # broken link of the run, not the end of it.
-            self.unreachable = f"{error}: {detail}"
-            raise CloseSpider("site_unreachable")
+            self._site_unreachable(f"{error}: {detail}")
 
     # -- pages --------------------------------------------------------------------------
 
@@ -239,9 +267,9 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
         text, encoding = decode_body(response.body, content_type)
         doc = parse_html(text, response.url)
         meta = extract_meta(doc)
-        if url in self.emitted_pages:
+        if not self.state.claim_page(url):
             return  # fetched under another role already (a column linked from the home page)
-        if role == "page" and canonical(url) in self.columns:
+        if role == "page" and self.state.column_url(url) is not None:
             role, column = "list", canonical(url)
         elif role == "page":
             role, column = self._classify_page(doc, url)
@@ -295,17 +323,17 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
         if not sections:
             if any(is_home_url(start) for start in self.profile.start_urls):
                 # No disclosure entry in the navigation: the home page is the section.
-                self.scope.add_section(url)
+                self.state.add_section(url)
                 yield from self._on_section(doc, url)
             return
         for section in sections:
-            self.scope.add_section(section.url)
-            if self.requested.get(section.url) not in ("section", "start"):
+            self.state.add_section(section.url)
+            if self.state.claim(section.url, "section", keep=("section", "start")):
                 yield self._get(section.url, "section", priority=90)
 
     def _on_section(self, doc: Any, url: str) -> Iterator[Any]:
         found = {nav.url: nav.name for nav in discover_columns(doc, url)}
-        self.parents |= {canonical(parent) for parent in column_parents(doc, url)}
+        self.state.add_parents(canonical(parent) for parent in column_parents(doc, url))
         for block in list_blocks(doc, url):
             if block.more_url and block.heading:
                 found.setdefault(block.more_url, block.heading)
@@ -313,25 +341,23 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
             if not self.scope.in_site(column_url):
                 continue
             self._column(column_url, name, "navigation")
-            if canonical(column_url) not in self.lists_requested:
+            if self.state.claim_list(column_url):
                 yield self._get(column_url, "list", column=column_url, priority=50)
 
     def _on_list(
         self, doc: Any, text: str, response_url: str, url: str, column_url: str
     ) -> Iterator[Any]:
-        state = self.columns.get(canonical(column_url)) or self._column(
+        column_url = self.state.column_url(column_url) or self._column(
             column_url, column_name(doc) or column_url, "list"
-        )
+        )  # one name per column, however the request spelled it
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest in state.page_hashes:
-            return  # the same page under another URL (index.html = ?pageNum=1)
-        state.page_hashes.add(digest)
-        state.list_pages.add(url)
         entries = extract_list_items(doc, response_url)
+        newest = max((entry.date for entry in entries if entry.date), default=None)
+        items = [entry.url for entry in entries]
+        if not self.state.record_list_page(column_url, url, digest, items, newest):
+            return  # the same page under another URL (index.html = ?pageNum=1)
+        republished = self.prior is not None and self.state.is_republished(url)
         for entry in entries:
-            state.item_urls.add(entry.url)
-            if entry.date and (state.newest is None or entry.date > state.newest):
-                state.newest = entry.date
             yield ListItemRecord(
                 column_url=column_url,
                 list_page=url,
@@ -339,34 +365,42 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
                 title=entry.title,
                 list_date=entry.date,
             )
-            if not is_fetchable(entry.url):
-                continue
-            if not self.scope.in_site(entry.url):
-                # An item published elsewhere (a reprint on another site): checked, not parsed.
-                if entry.url not in self.requested:
-                    yield self._head(entry.url)
-            elif looks_like_attachment(entry.url):
-                if entry.url not in self.requested:
-                    yield self._get(entry.url, "attachment", column=column_url, priority=20)
-            elif self.requested.get(entry.url) not in ("article", "page"):
-                yield self._get(entry.url, "article", column=column_url, priority=20)
+            yield from self._entry_request(entry, column_url, republished)
         if not entries:
-            # An empty list is a parent node only if it shows sub-columns below its own folder
-            # (or the column tree nests them under it); the usual side menu of sibling
-            # columns does not make a 暂无信息 column a parent.
-            folder = section_prefix(column_url)
-            children = [
-                nav
-                for nav in discover_columns(doc, response_url)
-                if canonical(nav.url) != canonical(column_url) and nav.url.startswith(folder)
-            ]
-            parents = {canonical(p) for p in column_parents(doc, response_url)}
-            state.has_children = canonical(column_url) in parents or any(
-                self.scope.in_sections(nav.url) for nav in children
-            )
+            self.state.mark_children(column_url, self._has_children(doc, response_url, column_url))
         for next_url in pagination_urls(doc, text, response_url):
-            if canonical(next_url) not in self.lists_requested:
-                yield self._get(next_url, "list", column=column_url, priority=40)
+            if self.state.claim_list(next_url):
+                yield self._get(next_url, "list", column=column_url, priority=NEXT_LIST_PRIORITY)
+
+    def _entry_request(self, entry: Any, column_url: str, republished: bool) -> Iterator[Any]:
+        if not is_fetchable(entry.url):
+            return
+        if self._still_fresh(entry.url, entry) and not republished:
+            return  # unchanged since the last run: carried forward, not fetched
+        if not self.scope.in_site(entry.url):
+            # An item published elsewhere (a reprint on another site): checked, not parsed.
+            if self.state.claim(entry.url, "check"):
+                yield self._head(entry.url)
+        elif looks_like_attachment(entry.url):
+            if self.state.claim(entry.url, "attachment"):
+                yield self._get(entry.url, "attachment", column=column_url, priority=20)
+        elif self.state.claim(entry.url, "article", keep=("article", "page")):
+            yield self._get(entry.url, "article", column=column_url, priority=20)
+
+    def _has_children(self, doc: Any, response_url: str, column_url: str) -> bool:
+        """An empty list is a parent node only if it shows sub-columns below its own folder
+        (or the column tree nests them under it); the usual side menu of sibling columns does
+        not make a 暂无信息 column a parent."""
+        folder = section_prefix(column_url)
+        children = [
+            nav
+            for nav in discover_columns(doc, response_url)
+            if canonical(nav.url) != canonical(column_url) and nav.url.startswith(folder)
+        ]
+        parents = {canonical(p) for p in column_parents(doc, response_url)}
+        return canonical(column_url) in parents or any(
+            self.scope.in_sections(nav.url) for nav in children
+        )
 
     def _is_section_home(self, url: str) -> bool:
         """The section's own index under another name (``/xxgk/`` = ``/xxgk/index.html``)."""
@@ -378,40 +412,33 @@ class PortalSpider(RecordBuilder, ContentCapture, scrapy.Spider):
 
     def _schedule(self, link: ExtractedLink) -> Iterator[Any]:
         url = link.url
-        if not is_fetchable(url) or url in self.requested:
+        if not is_fetchable(url) or self.state.was_requested(url):
             return
-        if self.scope.in_site(url):
+        in_site = self.scope.in_site(url)
+        if in_site:
             site_root = origin(url)
-            if site_root not in self.probed:
-                self.probed.add(site_root)
+            if self.state.claim_probe(site_root):
                 probe = f"{site_root}xuncha-probe-{secrets.token_hex(6)}.html"
                 yield self._get(probe, "probe", priority=60)
-            if (
-                link.kind == "page"
-                and self.scope.in_sections(url)
-                and not looks_like_attachment(url)
-            ):
-                yield self._get(url, "page", priority=10)
-            elif looks_like_attachment(url):
-                yield self._get(url, "attachment")
-            elif link.kind == "resource":
+        if self._still_fresh(url):
+            return
+        if not in_site:
+            if self.state.claim(url, "check"):
                 yield self._head(url)
-            else:
-                yield self._get(url, "check")
-        else:
-            yield self._head(url)
+        elif link.kind == "page" and self.scope.in_sections(url) and not looks_like_attachment(url):
+            if self.state.claim(url, "page"):
+                yield self._get(url, "page", priority=10)
+        elif looks_like_attachment(url):
+            if self.state.claim(url, "attachment"):
+                yield self._get(url, "attachment")
+        elif self.state.claim(url, "check"):
+            yield self._head(url) if link.kind == "resource" else self._get(url, "check")
 
     # -- records ------------------------------------------------------------------------
 
     def closing_records(self) -> list[Any]:
-        """Records known only at the end: the columns' totals and the certificates seen."""
-        records: list[Any] = [
-            state.record()
-            for state in self.columns.values()
-            if (state.list_pages or state.source == "profile")
-            and not (
-                (state.has_children or canonical(state.url) in self.parents) and not state.item_urls
-            )
-        ]
+        """Records known only at the end: the columns' totals (from the one process that
+        writes them) and the certificates this process saw."""
+        records: list[Any] = self.state.column_records() if self.state.writes_columns else []
         records.extend(certificate_records(self.crawler))
         return records

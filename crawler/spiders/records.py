@@ -33,7 +33,7 @@ class ColumnState:
     kind: str | None = None
     unit: str | None = None
     list_pages: set[str] = field(default_factory=set)
-    item_urls: set[str] = field(default_factory=set)
+    item_urls: set[int] = field(default_factory=set)  # digests of the items' URLs
     page_hashes: set[str] = field(default_factory=set)
     newest: date | None = None
     has_children: bool = False
@@ -53,8 +53,6 @@ class ColumnState:
 
 class RecordBuilder:
     """Mixin: builds page and link-check records; expects `crawler` on the spider."""
-
-    emitted_pages: set[str]
 
     @staticmethod
     def _is_html(response: Response) -> bool:
@@ -102,7 +100,6 @@ class RecordBuilder:
         encoding: str | None = None,
     ) -> PageRecord:
         headers = response.headers
-        self.emitted_pages.add(url)
         return PageRecord(
             url=url,
             final_url=response.url,

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from xuncha.cli import cli
 from xuncha.demo import DEMO_NIGHTS, DemoPortal, article_paths, demo_profile
 from xuncha.demo.nights import NIGHTS, lifecycle_expectations, planted_for
+from xuncha.incremental import SAMPLED_PAGES, WATCH_MAX_PAGES
 from xuncha.profile import Profile
 from xuncha.runner import inspect_site
 from xuncha.store import Store
@@ -109,11 +110,38 @@ def test_each_night_sees_exactly_its_planted_defects(nights, night):
     assert expected - seen == Counter(), "planted defects not seen"
 
 
+def _subject_pages(finding: dict) -> list[str]:
+    return [] if finding["check"] in SAMPLED_PAGES else finding["pages"][:WATCH_MAX_PAGES]
+
+
 @pytest.mark.parametrize("night", NIGHTS, ids=[f"night-{n}" for n in NIGHTS])
-def test_each_night_fetches_every_article_of_that_night_once(nights, night):
+def test_each_night_fetches_what_it_must_and_no_article_twice(nights, night):
+    """Night 1 fetches every article once. Nights 2 and 3 follow a complete run, so they are
+    incremental (增量巡查): every new article and every article a finding of the night before
+    names (open, or fixed lately: the 回头看) is fetched once; the rest are carried forward
+    unfetched — the demo server sends no validators, and none of them is due for rotation."""
     _, documents = nights
     gets = documents[night][1]
-    assert [path for path in sorted(article_paths(night)) if gets[path] != 1] == []
+    paths = article_paths(night)
+    assert [path for path in sorted(paths) if gets[path] > 1] == []
+    if night == 1:
+        assert [path for path in sorted(paths) if gets[path] != 1] == []
+        return
+    before = documents[night - 1][2]  # every finding of the store after the night before
+    named = {
+        url
+        for f in (before["findings"] if isinstance(before, dict) else before)
+        if f["status"] in ("open", "reopened", "fixed")
+        # a finding names its own pages; site_identity's are a sample, not its subject
+        for url in (f["url"], f["page"], *_subject_pages(f))
+        if url
+    }
+    watched = {path for path in paths if any(url.endswith(path[1]) for url in named)}
+    must = (paths - article_paths(night - 1)) | watched
+    assert [path for path in sorted(must) if gets[path] != 1] == []
+    carried = paths - must
+    assert len(carried) >= len(paths) // 2
+    assert [path for path in sorted(carried) if gets[path]] == []
 
 
 def test_a_finding_seen_again_keeps_its_id(nights):

@@ -60,6 +60,9 @@ class Run(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # 保留: when retention deleted this run's crawl rows (xuncha/retention.py). The row, its
+    # score and stats stay for the history and the trend; readers of crawl rows say so.
+    pruned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     site: Mapped[Site] = relationship(back_populates="runs")
 
 
@@ -114,6 +117,12 @@ class ListItem(Base):
     """An entry of a column list: title, URL and the date shown in the list."""
 
     __tablename__ = "list_items"
+    # (run, url): is a page still listed tonight (增量巡查 carries it forward); (run, list_page):
+    # the entries of an unchanged list page.
+    __table_args__ = (
+        Index("ix_list_items_run_url", "run_id", "url"),
+        Index("ix_list_items_run_list_page", "run_id", "list_page"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
@@ -128,7 +137,13 @@ class LinkOccurrence(Base):
     """One link or resource as written on one page."""
 
     __tablename__ = "links"
-    __table_args__ = (Index("ix_links_run_target", "run_id", "target"),)
+    # (run, target): which pages carry a target; (run, page): a page's links, carried forward
+    # from the previous run when the page did not change. Both lead with run_id, which serves
+    # the per-run reads and the retention deletes.
+    __table_args__ = (
+        Index("ix_links_run_target", "run_id", "target"),
+        Index("ix_links_run_page", "run_id", "page"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))

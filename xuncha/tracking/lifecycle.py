@@ -20,6 +20,7 @@ otherwise it stays and nothing is written.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -76,9 +77,14 @@ class UnitMap:
     column→unit map, as recorded on the run's columns) and by page, through its column."""
 
     def __init__(self, data: CrawlData) -> None:
+        self.data = data
         self.by_url = {_norm(c.url): c.unit for c in data.columns if c.unit}
         self.by_name = {c.name: c.unit for c in data.columns if c.unit}
-        self.page_column = {p.url: _norm(p.column_url) for p in data.pages if p.column_url}
+
+    @cached_property
+    def page_column(self) -> dict[str, str]:
+        """{page URL: its column's URL, as written}; built only when a column has a unit."""
+        return {p.url: p.column_url for p in self.data.pages if p.column_url}
 
     def unit_for(self, item: CheckFinding) -> str | None:
         """The unit a check named, else that of the finding's column, else — for a defect on
@@ -88,12 +94,12 @@ class UnitMap:
             return item.unit
         if item.column and item.column in self.by_name:
             return self.by_name[item.column]
-        if item.check not in PAGE_CHECKS:
+        if item.check not in PAGE_CHECKS or not self.by_url:
             return None
         for page in (item.page, *item.pages):
             if not page:
                 continue
-            column = self.page_column.get(page, _norm(page))  # a column's own list page
+            column = _norm(self.page_column.get(page, page))  # a column's own list page
             if column in self.by_url:
                 return self.by_url[column]
         return None
@@ -117,8 +123,11 @@ def record_findings(
         f.fingerprint: f
         for f in session.scalars(select(Finding).where(Finding.site_id == run.site_id))
     }
-    days = deadline_working_days(run)
+    deadline = add_working_days(run.as_of, deadline_working_days(run))
     units = UnitMap(data)
+    # One object per distinct title and detail: tens of thousands of broken links share a
+    # few dozen wordings ("链接失效（404）"), and every row keeps its own otherwise.
+    wordings: dict[str, str] = {}
     rows: dict[str, Finding] = {}
     for item in found:
         fp = fingerprint(item)
@@ -127,11 +136,11 @@ def record_findings(
         row = existing.get(fp)
         unit = units.unit_for(item)
         if row is None:
-            row = _open(session, run, item, fp, unit, days)
+            row = _open(session, run, item, fp, unit, deadline)
             existing[fp] = row
         else:
             _seen_again(session, run, row, item, unit)
-        _observe(row, run, item)
+        _observe(row, run, item, wordings)
         rows[fp] = row
     if is_complete(run):
         coverage = Coverage(data)
@@ -142,7 +151,7 @@ def record_findings(
 
 
 def _open(
-    session: Session, run: Run, item: CheckFinding, fp: str, unit: str | None, days: int
+    session: Session, run: Run, item: CheckFinding, fp: str, unit: str | None, deadline: date
 ) -> Finding:
     row = Finding(
         site_id=run.site_id,
@@ -151,7 +160,7 @@ def _open(
         subtype=item.subtype,
         status=OPEN,
         first_seen=run.as_of,
-        deadline=add_working_days(run.as_of, days),
+        deadline=deadline,
         first_run_id=run.id,
         last_run_id=run.id,
         last_seen=run.as_of,
@@ -208,7 +217,7 @@ def _field_changes(row: Finding, item: CheckFinding, unit: str | None) -> dict[s
     return changes
 
 
-def _observe(row: Finding, run: Run, item: CheckFinding) -> None:
+def _observe(row: Finding, run: Run, item: CheckFinding, wordings: dict[str, str]) -> None:
     """What this run saw of the finding: its latest description, evidence and place."""
     row.subtype = item.subtype
     row.severity = item.severity
@@ -217,7 +226,9 @@ def _observe(row: Finding, run: Run, item: CheckFinding) -> None:
     row.pages = list(item.pages)
     row.column = item.column
     row.evidence = dict(item.evidence)
-    row.title = messages.title(item.check, item.subtype, item.evidence)
-    row.detail = messages.detail(item.check, item.subtype, item.evidence)
+    title = messages.title(item.check, item.subtype, item.evidence)
+    detail = messages.detail(item.check, item.subtype, item.evidence)
+    row.title = wordings.setdefault(title, title)
+    row.detail = wordings.setdefault(detail, detail)
     row.last_seen = run.as_of
     row.last_run_id = run.id

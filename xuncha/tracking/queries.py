@@ -25,12 +25,14 @@ def select_findings(
     unknown = wanted - set(STATUSES)
     if unknown:
         raise FindingError(f"unknown status {sorted(unknown)[0]!r} (one of: {', '.join(STATUSES)})")
-    query = select(Site, Finding).join(Finding, Finding.site_id == Site.id)
+    query = select(Finding.id)
     if site is not None:
-        query = query.where(Site.id == find_site(session, site).id)
+        query = query.where(Finding.site_id == find_site(session, site).id)
     if wanted:
         query = query.where(Finding.status.in_(sorted(wanted)))
-    rows = [(s, f) for s, f in session.execute(query)]
+    findings = load_findings(session, session.scalars(query))
+    sites = {s.id: s for s in session.scalars(select(Site))}
+    rows = [(sites[f.site_id], f) for f in findings.values()]
     rows.sort(
         key=lambda sf: (
             sf[0].id,
@@ -62,13 +64,35 @@ class RunChanges:
 
 def run_changes(session: Session, run_id: int) -> RunChanges:
     changes = RunChanges()
-    query = (
-        select(FindingEvent.action, Finding)
-        .join(Finding, Finding.id == FindingEvent.finding_id)
+    events = session.execute(
+        select(FindingEvent.action, FindingEvent.finding_id)
         .where(FindingEvent.run_id == run_id)
         .order_by(FindingEvent.id)
-    )
-    for action, finding in session.execute(query):
+    ).all()
+    findings = load_findings(session, (finding_id for _, finding_id in events))
+    for action, finding_id in events:
         if action in ("opened", "fixed", "reopened"):
-            getattr(changes, action).append(finding)
+            getattr(changes, action).append(findings[finding_id])
     return changes
+
+
+LOAD_CHUNK = 500  # findings a query loads: under every database's bind-parameter limit
+
+
+def load_findings(session: Session, ids: Iterable[int]) -> dict[int, Finding]:
+    """{id: Finding} of the given ids, in id order. Those the session holds (the rows a run
+    just recorded) are taken as they are; the others are read a chunk at a time. Asking for
+    tens of thousands at once makes the ORM read and buffer every row whole, and a row read
+    again gets its unloaded fields filled in, which costs its object a bigger dict."""
+    found: dict[int, Finding] = {}
+    missing = []
+    for finding_id in sorted(set(ids)):
+        held = session.identity_map.get(session.identity_key(Finding, finding_id))
+        if held is None:
+            missing.append(finding_id)
+        else:
+            found[finding_id] = held
+    for start in range(0, len(missing), LOAD_CHUNK):
+        query = select(Finding).where(Finding.id.in_(missing[start : start + LOAD_CHUNK]))
+        found.update((f.id, f) for f in session.scalars(query))
+    return dict(sorted(found.items()))

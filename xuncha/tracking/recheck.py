@@ -22,6 +22,7 @@ An unknown check is never re-checked, so its findings stay as they are.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,18 +41,36 @@ def _norm(url: str) -> str:
 
 
 class Coverage:
-    """What one run looked at, indexed once for the many findings asked about."""
+    """What one run looked at, indexed once for the many findings asked about — and only when
+    asked: a run that raised again every finding it could close never reads it."""
 
     def __init__(self, data: CrawlData) -> None:
         self.data = data
-        self.fetched = {_norm(u) for p in data.pages for u in (p.url, p.final_url) if u}
-        self.fetched |= {_norm(url) for url in data.texts}
-        self.gone = {
-            _norm(c.target) for c in data.link_checks.values() if c.status in GONE and not c.probe
-        }
-        self.checked = {c.target for c in data.link_checks.values() if not c.probe}
-        self.walked = {_norm(c.url) for c in data.columns if c.list_pages > 0 or c.items > 0}
-        self.hosts = {(c.host.lower(), c.port) for c in data.certificates}
+
+    @cached_property
+    def fetched(self) -> set[str]:
+        data = self.data
+        fetched = {_norm(u) for p in data.pages for u in (p.url, p.final_url) if u}
+        return fetched | {_norm(url) for url in data.texts}
+
+    @cached_property
+    def gone(self) -> set[str]:
+        checks = self.data.link_checks.values()
+        return {_norm(c.target) for c in checks if c.status in GONE and not c.probe}
+
+    @cached_property
+    def walked(self) -> set[str]:
+        return {_norm(c.url) for c in self.data.columns if c.list_pages > 0 or c.items > 0}
+
+    @cached_property
+    def hosts(self) -> set[tuple[str, int]]:
+        return {(c.host.lower(), c.port) for c in self.data.certificates}
+
+    def checked(self, url: str) -> bool:
+        """The target was checked in this run (the soft-404 probes do not count): a lookup,
+        not a set of every target of the run."""
+        check = self.data.link_checks.get(url)
+        return check is not None and not check.probe
 
     def page(self, url: str | None) -> bool:
         """The page or attachment was fetched again, or now answers 404/410."""
@@ -86,11 +105,11 @@ class Coverage:
         if check in SITE_CHECKS:
             return True
         if check == "broken_link":
-            return url in self.checked or self.every_page(finding.pages)
+            return self.checked(url) or self.every_page(finding.pages)
         if check == "wrong_link":
             if finding.subtype in WRITTEN_SUBTYPES:
                 return self.every_page(finding.pages)
-            return url in self.checked or self.every_page(finding.pages)
+            return self.checked(url) or self.every_page(finding.pages)
         if check == "mixed_content":
             return self.every_page(finding.pages)
         if check == "stale_column" and finding.subtype == "home_page":

@@ -1,0 +1,318 @@
+"""PortalSpider's memory in Redis, shared by the workers of one run (分布式巡查).
+
+The same contract as :class:`~crawler.spiders.state.LocalState`, every test-and-set atomic in
+Redis (a command or a Lua script), so two workers never both win a claim. Keys live under the
+run's prefix (``N:frontier:R:state:``, see crawler/distributed.py) and go with the run::
+
+    requested        hash   target URL -> role it was requested for
+    lists            set    canonical URLs of the list pages requested
+    checked, pages   sets   targets with a link-check record, pages with a page record
+    probed           set    site roots whose soft-404 probe was sent
+    sampled          string inner pages sampled for the site-identity marks
+    sections         set    the disclosure sections found while crawling
+    republished      set    list pages whose validators changed tonight (增量巡查)
+    columns          hash   canonical URL -> JSON {url, name, source, kind, unit}
+    column_order     list   canonical URLs in the order they were first defined
+    col:<url>:pages|items|hashes   sets   a column's list pages, items and page digests
+    newest, children hashes canonical URL -> ISO date / 0|1
+    parents          set    column-tree nodes that only hold sub-columns
+    pagecount        string responses received by every worker (the run's page limit)
+
+Round trips are kept to a few per response: what never changes once known (a claimed target
+under any role, a column's definition, a probed root) is remembered locally, and the sections
+are mirrored into the local scope once per response, only when their number changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis.connection import get_redis_from_settings
+
+from crawler.distributed import FrontierKeys, frontier_keys, text
+from crawler.items import ColumnRecord
+from crawler.scope import CrawlScope, canonical
+from crawler.spiders.state import ANY, CrawlState, column_kept
+
+# KEYS: requested, lists; ARGV: url, role, keep ('*': any claim stands; else roles joined by
+# ','), canonical URL to add to lists or ''. Returns {1 if claimed else 0, role now held}.
+_CLAIM = """
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held then
+  if ARGV[3] == '*' then return {0, held} end
+  for role in string.gmatch(ARGV[3], '[^,]+') do
+    if role == held then return {0, held} end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[4] ~= '' then redis.call('SADD', KEYS[2], ARGV[4]) end
+return {1, ARGV[2]}
+"""
+
+# KEYS: requested, lists; ARGV: url, canonical URL. Returns 1 if claimed.
+_CLAIM_LIST = """
+if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'list')
+return 1
+"""
+
+# KEYS: columns, column_order; ARGV: canonical URL, JSON. Returns the definition that stands.
+_DEFINE = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  return ARGV[2]
+end
+return redis.call('HGET', KEYS[1], ARGV[1])
+"""
+
+# KEYS: hashes, pages, items, newest, columns; ARGV: digest or '', page, canonical column URL,
+# newest ISO date or '', item URLs... Returns 1 if counted (0: not a column, or a page seen).
+_LIST_PAGE = """
+if redis.call('HEXISTS', KEYS[5], ARGV[3]) == 0 then return 0 end
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SADD', KEYS[2], ARGV[2])
+for i = 5, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
+if ARGV[4] ~= '' then
+  local held = redis.call('HGET', KEYS[4], ARGV[3])
+  if not held or held < ARGV[4] then redis.call('HSET', KEYS[4], ARGV[3], ARGV[4]) end
+end
+return 1
+"""
+
+# KEYS: sections; ARGV: how many this worker has. Returns the members if that changed.
+_SECTIONS = """
+if redis.call('SCARD', KEYS[1]) == tonumber(ARGV[1]) then return false end
+return redis.call('SMEMBERS', KEYS[1])
+"""
+
+
+class RedisState(CrawlState):
+    """A worker's view of the run's shared memory (see the module docstring)."""
+
+    def __init__(self, server: Any, keys: FrontierKeys, scope: CrawlScope, *, seed: bool) -> None:
+        super().__init__(scope)
+        self.server = server
+        self.keys = keys
+        self.seeds = seed
+        # The seeding worker closes when every worker is idle: by then every total is in.
+        self.writes_columns = seed
+        self.key = {
+            name: keys.state(name)
+            for name in ("requested", "lists", "checked", "pages", "probed", "sampled",
+                         "sections", "republished", "columns", "column_order", "newest",
+                         "children", "parents")
+        }  # fmt: skip
+        self._claim = server.register_script(_CLAIM)
+        self._claim_list = server.register_script(_CLAIM_LIST)
+        self._define = server.register_script(_DEFINE)
+        self._list_page = server.register_script(_LIST_PAGE)
+        self._sections = server.register_script(_SECTIONS)
+        self._roles: dict[str, str] = {}  # targets known to be requested, last role seen
+        self._lists: set[str] = set()
+        self._probed: set[str] = set()
+        self._columns: dict[str, str] = {}  # canonical URL -> column URL
+        self._sampling = True
+        self._sections_seen = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any, scope: CrawlScope) -> RedisState:
+        return cls(
+            get_redis_from_settings(settings),
+            frontier_keys(settings),
+            scope,
+            seed=settings.getbool("XUNCHA_FRONTIER_SEED", True),
+        )
+
+    def column_key(self, column: str, name: str) -> str:
+        return self.keys.state(f"col:{canonical(column)}:{name}")
+
+    # -- once per response ---------------------------------------------------------------
+
+    def sync(self) -> None:
+        members = self._sections(keys=[self.key["sections"]], args=[self._sections_seen])
+        if members:
+            for url in members:
+                self.scope.add_section(text(url))
+            self._sections_seen = len(members)
+
+    # -- targets ---------------------------------------------------------------------------
+
+    def was_requested(self, url: str) -> bool:
+        return url in self._roles
+
+    def claim(self, url: str, role: str, keep: Collection[str] | None = ANY) -> bool:
+        if keep is ANY and url in self._roles:
+            return False  # a claim never goes away: no need to ask
+        listed = canonical(url) if role == "list" else ""
+        keep_arg = "*" if keep is ANY else ",".join(keep)
+        won, held = self._claim(
+            keys=[self.key["requested"], self.key["lists"]], args=[url, role, keep_arg, listed]
+        )
+        self._roles[url] = text(held)
+        if won and listed:
+            self._lists.add(listed)
+        return bool(won)
+
+    def claim_list(self, url: str) -> bool:
+        key = canonical(url)
+        if key in self._lists:
+            return False
+        self._lists.add(key)
+        won = self._claim_list(keys=[self.key["requested"], self.key["lists"]], args=[url, key])
+        if won:
+            self._roles[url] = "list"
+        return bool(won)
+
+    def claim_check(self, target: str) -> bool:
+        return bool(self.server.sadd(self.key["checked"], target))
+
+    def claim_page(self, url: str) -> bool:
+        return bool(self.server.sadd(self.key["pages"], url))
+
+    def claim_probe(self, site_root: str) -> bool:
+        if site_root in self._probed:
+            return False
+        self._probed.add(site_root)
+        return bool(self.server.sadd(self.key["probed"], site_root))
+
+    def claim_sample(self, limit: int) -> bool:
+        if self._sampling and self.server.incr(self.key["sampled"]) <= limit:
+            return True
+        self._sampling = False
+        return False
+
+    def add_section(self, url: str) -> None:
+        self.scope.add_section(url)
+        self.server.sadd(self.key["sections"], url)
+
+    def mark_republished(self, url: str) -> None:
+        self.server.sadd(self.key["republished"], url)
+
+    def is_republished(self, url: str) -> bool:
+        return bool(self.server.sismember(self.key["republished"], url))
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def define_column(
+        self, url: str, name: str, source: str, *, kind: str | None, unit: str | None
+    ) -> str:
+        key = canonical(url)
+        if key not in self._columns:
+            definition = {"url": url, "name": name, "source": source, "kind": kind, "unit": unit}
+            stands = self._define(
+                keys=[self.key["columns"], self.key["column_order"]],
+                args=[key, json.dumps(definition, ensure_ascii=False)],
+            )
+            self._columns[key] = json.loads(text(stands))["url"]
+        return self._columns[key]
+
+    def column_url(self, url: str) -> str | None:
+        key = canonical(url)
+        if key not in self._columns:
+            found = self.server.hget(self.key["columns"], key)
+            if found is None:
+                return None  # not a column yet: ask again next time, another worker may say
+            self._columns[key] = json.loads(text(found))["url"]
+        return self._columns[key]
+
+    def record_list_page(
+        self,
+        column: str,
+        page: str,
+        digest: str | None,
+        items: Iterable[str],
+        newest: date | None,
+    ) -> bool:
+        keys = [self.column_key(column, name) for name in ("hashes", "pages", "items")]
+        args = [digest or "", page, canonical(column), newest.isoformat() if newest else ""]
+        keys += [self.key["newest"], self.key["columns"]]
+        return bool(self._list_page(keys=keys, args=[*args, *items]))
+
+    def mark_children(self, column: str, has_children: bool) -> None:
+        self.server.hset(self.key["children"], canonical(column), int(has_children))
+
+    def add_parents(self, urls: Iterable[str]) -> None:
+        found = list(urls)
+        if found:
+            self.server.sadd(self.key["parents"], *found)
+
+    def column_records(self) -> list[ColumnRecord]:
+        order = [text(k) for k in self.server.lrange(self.key["column_order"], 0, -1)]
+        if not order:
+            return []
+        pipe = self.server.pipeline(transaction=False)
+        pipe.hgetall(self.key["columns"]).hgetall(self.key["newest"])
+        pipe.hgetall(self.key["children"]).smembers(self.key["parents"])
+        for key in order:
+            pipe.scard(self.column_key(key, "pages")).scard(self.column_key(key, "items"))
+        columns, newest, children, parents, *totals = pipe.execute()
+        columns, newest, children = (_texts(h) for h in (columns, newest, children))
+        parents = {text(p) for p in parents}
+        records = []
+        for i, key in enumerate(order):
+            column = json.loads(columns[key])
+            pages, items = totals[2 * i], totals[2 * i + 1]
+            parent = children.get(key) == "1" or key in parents
+            if column_kept(column["source"], pages, items, parent):
+                day = newest.get(key)
+                records.append(
+                    ColumnRecord(
+                        **column,
+                        list_pages=pages,
+                        items=items,
+                        newest=date.fromisoformat(day) if day else None,
+                    )
+                )
+        return records
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def stop(self, reason: str, message: str) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        pipe.hsetnx(self.keys.stop, "reason", reason).hsetnx(self.keys.stop, "message", message)
+        pipe.execute()
+
+
+def _texts(mapping: dict[Any, Any]) -> dict[str, str]:
+    return {text(k): text(v) for k, v in mapping.items()}
+
+
+class SharedPageLimit:
+    """Extension: the profile's page limit (``limits.max_pages``) counted over every worker of
+    the run, in place of Scrapy's per-process ``CLOSESPIDER_PAGECOUNT``. The worker whose
+    response reaches it stops the run (reason ``closespider_pagecount``, as in one process);
+    the others follow at their next heartbeat."""
+
+    def __init__(self, crawler: Any, server: Any, keys: FrontierKeys, limit: int) -> None:
+        self.crawler = crawler
+        self.server = server
+        self.keys = keys
+        self.limit = limit
+        self.counter = keys.state("pagecount")
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedPageLimit:
+        settings = crawler.settings
+        limit = settings.getint("XUNCHA_FRONTIER_MAX_PAGES")
+        if not settings.get("XUNCHA_FRONTIER_RUN") or not limit:
+            raise NotConfigured
+        extension = cls(crawler, get_redis_from_settings(settings), frontier_keys(settings), limit)
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
+        return extension
+
+    def response_received(self, **_: Any) -> None:
+        if self.closing or self.server.incr(self.counter) < self.limit:
+            return
+        self.closing = True
+        reason = "closespider_pagecount"
+        self.server.hsetnx(self.keys.stop, "reason", reason)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))

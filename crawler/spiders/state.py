@@ -1,0 +1,268 @@
+"""What PortalSpider remembers between responses, behind one small interface.
+
+A crawl in one process keeps it in plain sets and dicts (:class:`LocalState`). A run crawled
+by several workers on a shared frontier (crawler/distributed.py) keeps it in Redis
+(:class:`~crawler.spiders.shared_state.RedisState`), so that every worker sees what the
+others claimed: a target is requested once per role, a page and a check recorded once, a
+column's totals gathered from every worker's list pages.
+
+Every ``claim_*`` is a test-and-set: True means "yours, go ahead", False "someone (maybe you)
+had it already". Roles only ever move up (a target checked as a link may later be requested
+as an article), never back to unclaimed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from crawler.items import ColumnRecord
+from crawler.scope import CrawlScope, canonical
+from crawler.spiders.records import ColumnState
+
+ANY: None = None  # claim(..., keep=ANY): any earlier claim of the target stands
+
+
+def column_kept(source: str, list_pages: int, items: int, parent: bool) -> bool:
+    """A column gets a row if a list page of it was walked (or the profile names it) and it
+    is not a parent node (sub-columns shown, or a node of the column tree) without items of
+    its own: that is not a 空白栏目."""
+    return (list_pages > 0 or source == "profile") and not (parent and not items)
+
+
+class CrawlState:
+    """The interface: what the spider asks. ``seeds`` is false in a worker that joins a run
+    (it schedules nothing of ``start()``); ``writes_columns`` is true in the one process that
+    writes the columns' rows when the crawl ends."""
+
+    seeds = True
+    writes_columns = True
+
+    def __init__(self, scope: CrawlScope) -> None:
+        self.scope = scope
+
+    # -- once per response ---------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Catch up with what other workers changed that is read without asking (sections)."""
+
+    # -- targets ---------------------------------------------------------------------------
+
+    def was_requested(self, url: str) -> bool:
+        """A cheap look: True only if the target is surely requested already."""
+        raise NotImplementedError
+
+    def claim(self, url: str, role: str, keep: Collection[str] | None = ANY) -> bool:
+        """Request ``url`` as ``role`` unless it was requested already — under any role
+        (``keep=ANY``) or under one of ``keep``. A list claimed here counts as requested."""
+        raise NotImplementedError
+
+    def claim_list(self, url: str) -> bool:
+        """Request a column's list page unless one of the same canonical URL was."""
+        raise NotImplementedError
+
+    def claim_check(self, target: str) -> bool:
+        """Record the target's link check unless it was recorded."""
+        raise NotImplementedError
+
+    def claim_page(self, url: str) -> bool:
+        """Record the page unless it was recorded (fetched under another role)."""
+        raise NotImplementedError
+
+    def claim_probe(self, site_root: str) -> bool:
+        """Send the soft-404 probe of a site root unless it was sent."""
+        raise NotImplementedError
+
+    def claim_sample(self, limit: int) -> bool:
+        """Take one of the ``limit`` inner pages sampled for the site-identity marks."""
+        raise NotImplementedError
+
+    def add_section(self, url: str) -> None:
+        """A disclosure section found while crawling: recurse into it from now on."""
+        raise NotImplementedError
+
+    def mark_republished(self, url: str) -> None:
+        """A list page whose validators changed tonight (增量巡查)."""
+        raise NotImplementedError
+
+    def is_republished(self, url: str) -> bool:
+        raise NotImplementedError
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def define_column(
+        self, url: str, name: str, source: str, *, kind: str | None, unit: str | None
+    ) -> str:
+        """Make ``url`` a column (the first definition of a canonical URL wins); returns the
+        column's URL as first defined, the name its rows use."""
+        raise NotImplementedError
+
+    def column_url(self, url: str) -> str | None:
+        """The column's URL if ``url`` (any spelling) is a column, else None."""
+        raise NotImplementedError
+
+    def record_list_page(
+        self,
+        column: str,
+        page: str,
+        digest: str | None,
+        items: Iterable[str],
+        newest: date | None,
+    ) -> bool:
+        """Count a list page of a known column with its items and newest date. False, and
+        nothing counted, if a page with the same ``digest`` was counted for the column (the
+        same page under another URL); ``digest=None`` skips that test."""
+        raise NotImplementedError
+
+    def mark_children(self, column: str, has_children: bool) -> None:
+        raise NotImplementedError
+
+    def add_parents(self, urls: Iterable[str]) -> None:
+        """Column-tree nodes that only hold sub-columns (canonical URLs)."""
+        raise NotImplementedError
+
+    def column_records(self) -> list[ColumnRecord]:
+        """The columns' rows, known only when the crawl ends."""
+        raise NotImplementedError
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def stop(self, reason: str, message: str) -> None:
+        """The whole run ends now (站点无法访问): tell every worker."""
+
+
+class LocalState(CrawlState):
+    """One process: sets and dicts. The per-target ones hold a 64-bit digest of the URL, not
+    the URL: a 100,000-page portal has a few hundred thousand targets, and a small int costs a
+    fraction of a URL string (a collision would need ~2**32 targets to become likely)."""
+
+    def __init__(self, scope: CrawlScope) -> None:
+        super().__init__(scope)
+        self.requested: dict[int, str] = {}  # digest of a target URL -> role requested for
+        self.lists: set[str] = set()  # canonical URLs of list pages asked for
+        self.checked: set[int] = set()  # targets with a link-check record already
+        self.pages: set[int] = set()  # pages with a page record already
+        self.probed: set[str] = set()
+        self.sampled = 0
+        self.republished: set[str] = set()
+        self.columns: dict[str, ColumnState] = {}  # canonical URL -> column
+        self.parents: set[str] = set()
+
+    def was_requested(self, url: str) -> bool:
+        return _digest(url) in self.requested
+
+    def claim(self, url: str, role: str, keep: Collection[str] | None = ANY) -> bool:
+        key = _digest(url)
+        held = self.requested.get(key)
+        if held is not None and (keep is ANY or held in keep):
+            return False
+        self.requested[key] = role
+        if role == "list":
+            self.lists.add(canonical(url))
+        return True
+
+    def claim_list(self, url: str) -> bool:
+        key = canonical(url)
+        if key in self.lists:
+            return False
+        self.lists.add(key)
+        self.requested[_digest(url)] = "list"
+        return True
+
+    def claim_check(self, target: str) -> bool:
+        return _add(self.checked, _digest(target))
+
+    def claim_page(self, url: str) -> bool:
+        return _add(self.pages, _digest(url))
+
+    def claim_probe(self, site_root: str) -> bool:
+        return _add(self.probed, site_root)
+
+    def claim_sample(self, limit: int) -> bool:
+        if self.sampled >= limit:
+            return False
+        self.sampled += 1
+        return True
+
+    def add_section(self, url: str) -> None:
+        self.scope.add_section(url)
+
+    def mark_republished(self, url: str) -> None:
+        self.republished.add(url)
+
+    def is_republished(self, url: str) -> bool:
+        return url in self.republished
+
+    def define_column(
+        self, url: str, name: str, source: str, *, kind: str | None, unit: str | None
+    ) -> str:
+        state = self.columns.get(canonical(url))
+        if state is None:
+            state = ColumnState(url=url, name=name, source=source, kind=kind, unit=unit)
+            self.columns[canonical(url)] = state
+        return state.url
+
+    def column_url(self, url: str) -> str | None:
+        state = self.columns.get(canonical(url))
+        return state.url if state is not None else None
+
+    def record_list_page(
+        self,
+        column: str,
+        page: str,
+        digest: str | None,
+        items: Iterable[str],
+        newest: date | None,
+    ) -> bool:
+        state = self.columns.get(canonical(column))
+        if state is None:
+            return False
+        if digest is not None and not _add(state.page_hashes, digest):
+            return False
+        state.list_pages.add(page)
+        state.item_urls.update(_digest(item) for item in items)
+        if newest is not None and (state.newest is None or newest > state.newest):
+            state.newest = newest
+        return True
+
+    def mark_children(self, column: str, has_children: bool) -> None:
+        state = self.columns.get(canonical(column))
+        if state is not None:
+            state.has_children = has_children
+
+    def add_parents(self, urls: Iterable[str]) -> None:
+        self.parents.update(urls)
+
+    def column_records(self) -> list[ColumnRecord]:
+        return [
+            state.record()
+            for state in self.columns.values()
+            if column_kept(
+                state.source,
+                len(state.list_pages),
+                len(state.item_urls),
+                state.has_children or canonical(state.url) in self.parents,
+            )
+        ]
+
+
+def _digest(url: str) -> int:
+    """Python's own string hash (SipHash, 64 bits): stable within the crawl's process."""
+    return hash(url)
+
+
+def _add(seen: set[Any], value: Any) -> bool:
+    if value in seen:
+        return False
+    seen.add(value)
+    return True
+
+
+def state_for(settings: Any, scope: CrawlScope) -> CrawlState:
+    """The spider's memory: in Redis when the crawl is a worker of a shared run."""
+    if not settings.get("XUNCHA_FRONTIER_RUN"):
+        return LocalState(scope)
+    from crawler.spiders.shared_state import RedisState  # needs the distributed extra
+
+    return RedisState.from_settings(settings, scope)
