@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,17 @@ def _quiet(log_level: str) -> None:
         logging.getLogger(name).setLevel(log_level)
 
 
+def _frontier_on_disk(settings: Settings, folder: str) -> None:
+    """Requests waiting to be sent are kept in Scrapy's disk queues, not in memory: pages of a
+    portal link pages all over it (相关文章), so the requests known but not yet sent grow with
+    the site. Only the queues: the spider-state extension would replace the spider's own
+    ``state`` on open, and the folder is the crawl's alone, gone when it ends."""
+    settings.set("JOBDIR", folder, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions["scrapy.extensions.spiderstate.SpiderState"] = None
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+
+
 def crawl(request: dict[str, Any]) -> dict[str, Any]:
     _quiet(request.get("log_level", "WARNING"))
     profile = Profile.model_validate(request["profile"])
@@ -65,10 +77,13 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
     settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
     if request.get("progress_interval"):
         settings.set("XUNCHA_PROGRESS_INTERVAL", request["progress_interval"], priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, profile=profile)
-    process.start()
+    with tempfile.TemporaryDirectory(prefix="xuncha-frontier-") as frontier_dir:
+        if not request.get("frontier"):
+            _frontier_on_disk(settings, frontier_dir)
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(PortalSpider)
+        process.crawl(crawler, profile=profile)
+        process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
     return {
