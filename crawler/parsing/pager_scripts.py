@@ -60,6 +60,19 @@ def script_page_count(scripts: list[str]) -> int | None:
     return None
 
 
+def declared_pages(scripts: list[str], url: str) -> tuple[str, int] | None:
+    """What a TRS ``createPageHTML(total, …)`` pager declares: the first page's URL and the
+    number of pages, when more than one. Every list page of the column shows the same call with
+    only its own index changed, so each one names the same pages as the others."""
+    for text in scripts:
+        created = _CREATE_PAGE.search(text)
+        if created:
+            total = int(created.group(1))
+            first = urljoin(url, f"{created.group(3)}.{created.group(4)}")
+            return (first, total) if total > 1 else None
+    return None
+
+
 def pages_from_scripts(scripts: list[str], url: str, max_pages: int) -> list[str]:
     """Pages from TRS ``createPageHTML`` or ``countPage``-style inline pager scripts."""
     for text in scripts:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -46,7 +47,12 @@ from crawler.parsing.dom import (
     text_of,
     tokens,
 )
-from crawler.parsing.pager_scripts import hanweb_pages, pages_from_scripts, script_page_count
+from crawler.parsing.pager_scripts import (
+    declared_pages,
+    hanweb_pages,
+    pages_from_scripts,
+    script_page_count,
+)
 
 DEFAULT_MAX_PAGES = 2000
 MAX_PAGER_TEXT = 300  # a pager bar's text; a longer block is content, not a pager
@@ -301,17 +307,29 @@ def _linked_pages(links: list[_PagerLink], url: str) -> list[str]:
 
 
 def pagination_urls(
-    doc: Element, html_text: str, url: str, *, max_pages: int = DEFAULT_MAX_PAGES
+    doc: Element,
+    html_text: str,
+    url: str,
+    *,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    expand_declared: Callable[[tuple[str, int]], bool] | None = None,
 ) -> list[str]:
     """Absolute URLs of all the other pages of this list, deduplicated, in page order.
 
     ``html_text`` is the raw page: scripts that lxml could not place (broken markup) are read
     from it when the tree has none. ``max_pages`` caps how many pages a pager may claim.
+    ``expand_declared`` is asked, with (first page, count), whether to expand a pager that
+    declares all of its list's pages (TRS ``createPageHTML``): False when another page of the
+    list expanded the same declaration already, and the result is then ``[]``.
     """
     base = base_url(doc, url)
     scripts = _scripts(doc)
     if not scripts and "<script" in (html_text or "").lower():
         scripts = re.findall(r"<script[^>]*>(.*?)</script>", html_text, re.I | re.S)
+    if expand_declared is not None:
+        declared = declared_pages(scripts, url)
+        if declared is not None and not expand_declared(declared):
+            return []
     links = _pager_links(doc, base)
     pages: list[str] | None = None
     if any(link.label is not None or link.role in ("next", "last") for link in links):

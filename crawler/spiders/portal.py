@@ -8,7 +8,8 @@ One pass does everything a run needs:
 3. every page of every column list (pagination of any style), every list item's article;
 4. every link and resource on those pages, each distinct target checked once: pages inside
    the sections are crawled, other pages of the portal fetched once, outside targets checked
-   with HEAD (GET when HEAD is refused or says "error").
+   with HEAD (GET when HEAD is refused or says "error", unless the host's HEAD has proven its
+   "not found" right: `HeadTrust` in crawler/spiders/state.py).
 
 The spider only observes: it yields records (crawler/items.py) and never judges. Judging is
 the job of ``checks/``. What it remembers between responses (targets requested, pages and
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,7 +57,7 @@ from crawler.scope import (
 from crawler.spiders.content import ContentCapture
 from crawler.spiders.incremental import IncrementalCrawl
 from crawler.spiders.records import KEPT_META, RecordBuilder, now
-from crawler.spiders.state import CrawlState, LocalState, state_for
+from crawler.spiders.state import CrawlState, HeadTrust, LocalState, state_for
 from crawler.tls_records import certificate_records, tls_failure_for
 from xuncha.incremental import Prior, load_prior_for
 
@@ -64,6 +66,9 @@ HEAD_REFUSED = {403, 405, 501}
 # frontier then holds a column's pages and a page's worth of articles, not every article of a
 # 100,000-page site at once (what list-pages-first would queue, in memory).
 LEAF_PRIORITY = {"check": 25, "attachment": 25}
+# The GET that settles a HEAD answer goes before the next HEADs: what it says of the host's HEAD
+# (see HeadTrust) is known before most of that host's links are asked.
+SETTLE_PRIORITY = LEAF_PRIORITY["check"] + 1
 NEXT_LIST_PRIORITY = 15
 # A page reached by recursion (not from a column's navigation) is taken as a column list
 # when it shows at least this many dated entries.
@@ -101,6 +106,8 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
         self.unreachable: str | None = None
         self.max_attachment = profile.limits.max_attachment_bytes
         self.prior: Prior | None = None  # the previous complete run, on an incremental night
+        self.head_trust = HeadTrust()
+        self.expanded_pagers: set[tuple[str, str, int]] = set()  # see _first_expansion
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -182,11 +189,14 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
         if response.request.method == "HEAD" and (
             response.status in HEAD_REFUSED or response.status >= 400
         ):
-            # HEAD refused or unreliable: ask again with GET before calling the link broken.
-            request = self._get(target, "check")
-            request.meta["xr_head_status"] = response.status
-            yield request
-            return
+            host = urlsplit(response.url).netloc.lower()
+            if not self.head_trust.is_final(host, response.status):
+                # HEAD refused or unreliable: ask again with GET before calling the link broken.
+                yield self._settle_head(target, host, response.status)
+                return
+            self.crawler.stats.inc_value("xuncha/links/head_trusted")
+        if "xr_head_status" in meta:
+            self.head_trust.learn(meta["xr_head_host"], meta["xr_head_status"], response.status)
         if role == "list" and response.status == 200 and self._had_validators(target):
             self.state.mark_republished(target)  # its validators changed: published again
         if self._is_unchanged(response, target):
@@ -208,6 +218,12 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
                 yield self._page_record(response, target, "attachment", None, None)
             return
         yield from self._parse_page(response, target, role, meta.get("xr_column"))
+
+    def _settle_head(self, target: str, host: str, head_status: int) -> scrapy.Request:
+        """The GET that settles a HEAD answer of ``host``, and teaches what its HEAD is worth."""
+        request = self._get(target, "check", priority=SETTLE_PRIORITY)
+        request.meta.update(xr_head_status=head_status, xr_head_host=host)
+        return request
 
     def _on_start(self, response: Response, target: str) -> Iterator[Any]:
         if response.status >= 400:
@@ -368,9 +384,26 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
             yield from self._entry_request(entry, column_url, republished)
         if not entries:
             self.state.mark_children(column_url, self._has_children(doc, response_url, column_url))
-        for next_url in pagination_urls(doc, text, response_url):
+        expand = partial(self._first_expansion, column_url)
+        for next_url in pagination_urls(doc, text, response_url, expand_declared=expand):
             if self.state.claim_list(next_url):
                 yield self._get(next_url, "list", column=column_url, priority=NEXT_LIST_PRIORITY)
+
+    def _first_expansion(self, column_url: str, declared: tuple[str, int]) -> bool:
+        """Whether to turn a column's declared pager (first page, count) into page URLs here.
+
+        A TRS column of n list pages shows the same pager on each of them, naming all n pages:
+        expanding it on every page is n² URLs, every repeat dropped by `claim_list`. Once per
+        (column, first page, count) is enough; a column that grew mid-crawl declares a new
+        count and is expanded again. Per process: each worker of a distributed run expands a
+        column once itself, the shared claims drop what another worker asked already."""
+        key = (canonical(column_url), *declared)
+        if key in self.expanded_pagers:
+            self.crawler.stats.inc_value("xuncha/lists/pager_reused")
+            return False
+        self.expanded_pagers.add(key)
+        self.crawler.stats.inc_value("xuncha/lists/pager_expanded")
+        return True
 
     def _entry_request(self, entry: Any, column_url: str, republished: bool) -> Iterator[Any]:
         if not is_fetchable(entry.url):

@@ -247,6 +247,44 @@ class LocalState(CrawlState):
         ]
 
 
+# A host's HEAD "not found" is believed without the confirming GET once that many GETs answered
+# as its HEAD did and none contradicted it. Many government servers answer every HEAD 404 or
+# 405 while GET works, so one agreeing answer proves little; three cost three GETs per host,
+# and from then on every broken link of a host whose HEAD is right saves one request.
+HEAD_TRUST_AFTER = 3
+# The HEAD answers that can stand alone: 找不到 (404) and 已删除 (410). 403/405/501 say HEAD is
+# refused, 400 and 5xx are too often a server's HEAD handling failing: those are always asked
+# again with GET.
+TRUSTED_HEAD_STATUSES = frozenset({404, 410})
+_UNRELIABLE = -1
+
+
+class HeadTrust:
+    """Which hosts' HEAD "not found" is final, learnt from the GETs that settle HEAD answers.
+
+    Kept per process, never shared: in a distributed run each worker learns on its own (a few
+    more confirming GETs per host and worker, no round trip to Redis for every link)."""
+
+    def __init__(self, after: int = HEAD_TRUST_AFTER) -> None:
+        self.after = after
+        self.confirmed: dict[str, int] = {}  # host -> agreeing GETs, or _UNRELIABLE
+
+    def is_final(self, host: str, head_status: int) -> bool:
+        """A HEAD answer of ``host`` that needs no GET to confirm it."""
+        return head_status in TRUSTED_HEAD_STATUSES and self.confirmed.get(host, 0) >= self.after
+
+    def learn(self, host: str, head_status: int, get_status: int) -> None:
+        """What the GET asked after a HEAD answer of ``host`` says of its HEAD: the same "not
+        found" confirms it once; a working page makes its HEAD unreliable for the whole run."""
+        held = self.confirmed.get(host, 0)
+        if head_status not in TRUSTED_HEAD_STATUSES or held == _UNRELIABLE:
+            return
+        if get_status < 400:
+            self.confirmed[host] = _UNRELIABLE
+        elif get_status == head_status:
+            self.confirmed[host] = held + 1
+
+
 def _digest(url: str) -> int:
     """Python's own string hash (SipHash, 64 bits): stable within the crawl's process."""
     return hash(url)
