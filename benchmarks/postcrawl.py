@@ -411,10 +411,11 @@ def judge_once(db_url: str, run_id: int, out_dir: Path, cap: int) -> dict[str, A
         with store.session() as session, session.begin():
             run = session.get(Run, run_id)
             profile = Profile.model_validate(run.profile)
-            rows, _ = judge_run(session, run, profile, status=run.status, complete=run.complete,
-                                unreachable=None, as_of=run.as_of, out_dir=out_dir,
-                                lang="zh")  # fmt: skip
-            by_check = Counter(row.check for row in rows)
+            judge_run(session, run, profile, status=run.status, complete=run.complete,
+                      unreachable=None, as_of=run.as_of, out_dir=out_dir, lang="zh")  # fmt: skip
+            by_check = Counter(dict(session.execute(
+                select(Finding.check, func.count()).where(Finding.last_run_id == run_id)
+                .group_by(Finding.check)).all()))  # fmt: skip
     except MemoryError:
         return {"error": f"MemoryError at the {cap / 1024**2:,.0f} MB address-space cap"}
     wall = time.perf_counter() - started

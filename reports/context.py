@@ -159,6 +159,19 @@ class RunReport:
     trend: list[TrendPoint] = field(default_factory=list)
     availability: Availability | None = None
     pruned_on: str | None = None  # the day retention (保留) removed the run's crawl rows
+    incremental: Incremental | None = None  # 增量巡查: what was carried from an earlier run
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """An incremental night (增量巡查): pages kept as `prior_run` saw them — not asked again
+    (their rotation slot had not come) or `revalidated` (the server said 304, or sent the same
+    body) — and working-link results reused within their validity."""
+
+    prior_run: int
+    pages_carried: int
+    revalidated: int
+    link_checks_carried: int
 
 
 @dataclass(frozen=True)

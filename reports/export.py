@@ -4,10 +4,11 @@ versioned interface. Add fields freely; never rename or drop one without bumping
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from checks import messages
 
@@ -87,17 +88,22 @@ def findings_document(
     site_name: str,
     start_url: str,
     run: ExportRun | None,
-    findings: list[Any],
+    findings: Iterable[Any],
     score: dict[str, Any] | None = None,
     lang: str = "zh",
+    *,
+    lazy: bool = False,
 ) -> dict[str, Any]:
+    """The export document. `lazy`: its findings are made as :func:`write_json` writes them,
+    one at a time (a run of tens of thousands of findings); such a document is written once."""
     shared: dict[str, str] = {}
+    made = (finding_document(row, lang, shared) for row in findings)
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "site": {"name": site_name, "start_url": start_url},
         "run": None,
         "score": score,
-        "findings": [finding_document(row, lang, shared) for row in findings],
+        "findings": made if lazy else list(made),
     }
     if run is not None:
         document["run"] = {
@@ -114,10 +120,35 @@ def findings_document(
 
 
 def write_json(document: dict[str, Any], path: Path) -> Path:
-    """Written as it is encoded: tens of thousands of findings never become one string."""
+    """Written as it is encoded, the same text as ``json.dump(…, indent=2)``: tens of thousands
+    of findings never become one string, and those of a lazy document never one list."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     with tmp.open("w", encoding="utf-8") as out:
-        json.dump(document, out, ensure_ascii=False, indent=2)
+        if any(isinstance(value, Iterator) for value in document.values()):
+            _dump_streaming(document, out)
+        else:
+            json.dump(document, out, ensure_ascii=False, indent=2)
     tmp.replace(path)
     return path
+
+
+def _dump_streaming(document: dict[str, Any], out: TextIO) -> None:
+    """`document` with its iterator values written as arrays, an item at a time."""
+    out.write("{")
+    for number, (key, value) in enumerate(document.items()):
+        out.write(f"{',' if number else ''}\n  {_json(key, 2)}: ")
+        if not isinstance(value, Iterator):
+            out.write(_json(value, 2))
+            continue
+        empty = True
+        for item in value:
+            out.write(f"{'[' if empty else ','}\n    {_json(item, 4)}")
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+    out.write("\n}" if document else "}")
+
+
+def _json(value: Any, indent: int) -> str:
+    """`value` as JSON at `indent` spaces of nesting (a string's own line breaks are escaped)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * indent)

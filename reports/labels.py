@@ -39,6 +39,9 @@ LABELS = {
         "person": "责任人",
         "pruned": "本次检测的抓取明细（页面、链接、栏目等）已于 {day} 按保留设置清理；"
         "问题、评分和整改记录完整保留，按栏目统计不再提供。",
+        "incremental": "增量巡查：{pages} 个页面自第 #{run} 次检测以来未变化或未到轮换复核日，"
+        "沿用该次抓取结果（其中 {revalidated} 个已向服务器确认未变）；"
+        "{checks} 个链接的可用结果在有效期内沿用（失效链接每次都重新检测）。",
         # ledger and look-back
         "ledger": "整改台账", "lookback": "回头看", "period": "统计区间",
         "lookback_as_of": "判定日期", "outcome": "整改结果", "total": "合计",
@@ -87,6 +90,10 @@ LABELS = {
         "pruned": "This run's crawl details (pages, links, columns…) were pruned on {day} "
         "under the retention setting; its findings, score and history are kept, the counts by "
         "column are not.",
+        "incremental": "Incremental run: {pages} pages unchanged since run #{run}, or not due "
+        "for their rotation yet, were kept as that run saw them ({revalidated} of them confirmed "
+        "unchanged by the server); {checks} working-link results were reused within their "
+"validity (broken links are re-checked every run).",
         "ledger": "Rectification ledger", "lookback": "Look-back", "period": "Period",
         "lookback_as_of": "Judged on", "outcome": "Outcome", "total": "Total",
         "all_units": "All", "history": "History", "event_at": "When", "event_by": "By",

@@ -13,9 +13,10 @@ re-checked (a person's action by the day it was done):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports.context import LedgerRow
@@ -23,11 +24,11 @@ from reports.html import check_name
 from xuncha.findings_output import finding_title
 from xuncha.report_history import event_day, events_by_finding, fix_date, run_dates
 from xuncha.store import Finding, FindingEvent
-from xuncha.tracking import STATUS_LABELS, select_findings
+from xuncha.tracking import STATUS_LABELS, OrderedFindings, all_sites, finding_filters
 from xuncha.tracking.events import FALSE_POSITIVE, FIXED, OPEN, REOPENED, WAIVED, label
+from xuncha.tracking.queries import SEVERITY_ORDER, STATUS_ORDER
 
 PAGES_SHOWN = 10
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 RECHECK = {
     "fixed": ("{day} 复核已整改", "{day} re-checked: fixed"),
@@ -97,30 +98,58 @@ def ledger_rows(
 ) -> list[LedgerRow]:
     """The ledger of one site (name or start URL) or of all, of the given statuses or all;
     by site, then in the order the findings were first seen."""
-    pairs = select_findings(session, site, statuses)
-    pairs.sort(key=lambda sf: (sf[0].id, sf[1].first_seen, _SEVERITY_ORDER.get(sf[1].severity, 9),
-                               sf[1].check, sf[1].url))  # fmt: skip
-    history = events_by_finding(session, (f.id for _, f in pairs))
-    dates = run_dates(session, (e for events in history.values() for e in events))
-    rows = []
-    for number, (site_row, finding) in enumerate(pairs, start=1):
-        events = history.get(finding.id, [])
-        rows.append(
-            LedgerRow(
-                number=number,
-                site=site_row.name,
-                check_name=check_name(finding.check, lang),
-                description=finding_title(finding, lang),
-                url=finding.url,
-                pages=pages_text(finding, lang),
-                unit=finding.unit or "",
-                person=finding.person or "",
-                first_seen=finding.first_seen,
-                deadline=finding.deadline,
-                status=label(STATUS_LABELS, finding.status, lang),
-                recheck=recheck_text(finding, events, dates, lang),
-                note=note_text(finding, lang),
-                finding_id=finding.fingerprint,
-            )
-        )
-    return rows
+    return list(iter_ledger_rows(session, site, statuses, lang))
+
+
+def iter_ledger_rows(
+    session: Session, site: str | None = None, statuses: Iterable[str] = (), lang: str = "zh"
+) -> Iterator[LedgerRow]:
+    """:func:`ledger_rows` one at a time, the findings and their history read a chunk at a
+    time: the ledger of a site with tens of thousands of findings is written as it is read."""
+    sites = {s.id: s for s in all_sites(session)}
+    number = 0
+    for chunk in OrderedFindings(session, _ledger_order(session, site, statuses)).chunks():
+        history = events_by_finding(session, (f.id for f in chunk))
+        dates = run_dates(session, (e for events in history.values() for e in events))
+        for finding in chunk:
+            number += 1
+            yield _ledger_row(number, sites[finding.site_id].name, finding,
+                              history.get(finding.id, []), dates, lang)  # fmt: skip
+
+
+def _ledger_order(session: Session, site: str | None, statuses: Iterable[str]) -> list[int]:
+    """The ids in the ledger's order: site, day first seen, severity, check, URL, then
+    status (open first) and id."""
+    keys = session.execute(
+        select(Finding.id, Finding.site_id, Finding.first_seen, Finding.severity, Finding.check,
+               Finding.url, Finding.status).where(*finding_filters(session, site, statuses))
+    ).all()  # fmt: skip
+    keys.sort(key=lambda k: (k.site_id, k.first_seen, SEVERITY_ORDER.get(k.severity, 9), k.check,
+                             k.url, STATUS_ORDER.get(k.status, 9), k.id))  # fmt: skip
+    return [key.id for key in keys]
+
+
+def _ledger_row(
+    number: int,
+    site_name: str,
+    finding: Finding,
+    events: Sequence[FindingEvent],
+    dates: dict[int, date],
+    lang: str,
+) -> LedgerRow:
+    return LedgerRow(
+        number=number,
+        site=site_name,
+        check_name=check_name(finding.check, lang),
+        description=finding_title(finding, lang),
+        url=finding.url,
+        pages=pages_text(finding, lang),
+        unit=finding.unit or "",
+        person=finding.person or "",
+        first_seen=finding.first_seen,
+        deadline=finding.deadline,
+        status=label(STATUS_LABELS, finding.status, lang),
+        recheck=recheck_text(finding, events, dates, lang),
+        note=note_text(finding, lang),
+        finding_id=finding.fingerprint,
+    )

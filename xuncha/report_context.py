@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from reports.context import (
     ChangeItem,
     Changes,
     CountRow,
+    Incremental,
     MadeOnRead,
     ReportFinding,
     RunReport,
@@ -30,9 +32,10 @@ from reports.export import finding_document, iso
 from reports.html import check_name
 from xuncha.report_history import DEFAULT_TREND_RUNS, aware, open_trend
 from xuncha.store import Column, Finding, Page, Probe, Run, Site
-from xuncha.tracking import STATUS_LABELS, run_changes
+from xuncha.tracking import STATUS_LABELS, run_changes, run_findings
 from xuncha.tracking.events import label
 from xuncha.tracking.lifecycle import PAGE_CHECKS
+from xuncha.tracking.queries import report_order
 
 # 站点无法访问 (standards.md): the home page probed ≥20 times a day for a week; a veto at ≥5 %
 # failures. The profile's checks.scoring.availability_veto_percent / availability_days (as the
@@ -43,12 +46,6 @@ PROBE_DAYS = 7
 EVIDENCE_TEXT_LIMIT = 300  # one evidence value shown in full up to this many characters
 # How the crawler met a link, not what is wrong with it: left out of the report's evidence.
 EVIDENCE_HIDDEN = frozenset({"method", "tag", "attr"})
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def ordered(rows: list[Finding]) -> list[Finding]:
-    """The report's order: high severity first, then check and URL."""
-    return sorted(rows, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.check, f.url))
 
 
 def build_run_report(
@@ -56,7 +53,7 @@ def build_run_report(
     run: Run,
     lang: str = "zh",
     *,
-    rows: list[Finding] | None = None,
+    rows: Sequence[Finding] | None = None,
     upcoming: list[dict[str, Any]] | None = None,
     trend_runs: int = DEFAULT_TREND_RUNS,
 ) -> RunReport:
@@ -64,17 +61,20 @@ def build_run_report(
     last run it is — exact for a site's latest run); `upcoming` the 法定公开事项 not yet due."""
     site = session.get(Site, run.site_id)
     assert site is not None
-    if rows is None:
-        rows = list(session.scalars(select(Finding).where(Finding.last_run_id == run.id)))
-    rows = ordered(rows)
+    # The run's own findings are read from the store a chunk at a time, as they are counted
+    # and as they are written out; rows a caller hands in are put in the report's order.
+    rows = run_findings(session, run.id) if rows is None else sorted(rows, key=report_order)
     # A pruned run (保留) has no pages left to say which column a finding's page belongs to:
     # it gets no column counts and a notice rather than counts that put everything in "none".
     pruned = run.pruned_at is not None
     columns = {} if pruned else _columns_of_pages(session, run)
     findings = MadeOnRead(rows, partial(_report_finding, lang=lang))
-    by_check = Counter(f.check for f in rows)
-    by_column = Counter(_column_of(row, columns) for row in rows)
-    by_unit = Counter(row.unit for row in rows)
+    by_check, by_column, by_unit, listed = Counter[str](), Counter[str](), Counter[Any](), set()
+    for row in rows:  # one pass: the rows are read, not held
+        by_check[row.check] += 1
+        by_column[_column_of(row, columns)] += 1
+        by_unit[row.unit] += 1
+        listed.add(row.fingerprint)
     return RunReport(
         lang=lang,
         site_name=site.name,
@@ -92,12 +92,28 @@ def build_run_report(
         counts_by_check=[(c, check_name(c, lang), n) for c, n in by_check.most_common()],
         score=run.score,
         not_yet_due=list(upcoming or []),
-        changes=_changes(session, run, {row.fingerprint for row in rows}, lang),
+        changes=_changes(session, run, listed, lang),
         counts_by_column=[] if pruned else _count_rows(by_column),
         counts_by_unit=_count_rows(by_unit),
         trend=open_trend(session, run.site_id, trend_runs, upto=run.id),
         availability=run_availability(session, run),
         pruned_on=aware(run.pruned_at).date().isoformat() if run.pruned_at else None,
+        incremental=_incremental(run),
+    )
+
+
+def _incremental(run: Run) -> Incremental | None:
+    """What an incremental night (增量巡查) carried forward, as the runner recorded it."""
+    stats = run.stats or {}
+    carried = stats.get("incremental")
+    if not isinstance(carried, dict) or carried.get("prior_run") is None:
+        return None
+    revalidated = int(stats.get("xuncha/incremental/unchanged", 0))
+    return Incremental(
+        prior_run=int(carried["prior_run"]),
+        pages_carried=int(carried.get("pages", 0)) + revalidated,
+        revalidated=revalidated,
+        link_checks_carried=int(carried.get("link_checks", 0)),
     )
 
 
@@ -202,9 +218,8 @@ def _changes(session: Session, run: Run, listed: set[str], lang: str) -> Changes
             in_this_run=f.fingerprint in listed,
         )
 
-    def items(findings: list[Finding]) -> MadeOnRead[ChangeItem]:
-        unique = {f.fingerprint: f for f in findings}.values()
-        return MadeOnRead(ordered(list(unique)), item)
+    def items(findings: Sequence[Finding]) -> MadeOnRead[ChangeItem]:
+        return MadeOnRead(findings, item)
 
     return Changes(
         previous_run=previous.id if previous else None,

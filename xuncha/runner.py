@@ -30,13 +30,13 @@ from reports.html import write_run_report
 from reports.ledger import write_ledger
 from xuncha.frontier import crawl_on_frontier, frontier_url
 from xuncha.incremental import carry_forward, previous_run, stored_pages
-from xuncha.ledger import ledger_rows
+from xuncha.ledger import iter_ledger_rows
 from xuncha.profile import Profile
 from xuncha.report_context import build_run_report
 from xuncha.retention import prune_after_run
 from xuncha.snapshot import load_crawl
-from xuncha.store import Finding, Run, Site, Store
-from xuncha.tracking import fingerprint, record_findings
+from xuncha.store import Run, Site, Store
+from xuncha.tracking import fingerprint, record_findings, run_findings
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -241,7 +241,7 @@ def inspect_site(
             run.pages = stored_pages(session, run_id)
     try:
         with store.session() as session, session.begin():
-            rows, outcome = judge_run(
+            raised, outcome = judge_run(
                 session,
                 session.get(Run, run_id),
                 profile,
@@ -267,7 +267,7 @@ def inspect_site(
         message=message,
         pages=outcome[0],
         links_checked=outcome[1],
-        findings=len(rows),
+        findings=raised,
         findings_path=out_dir / "findings.json",
         report_path=out_dir / "report.html",
         seconds=seconds,
@@ -285,51 +285,47 @@ def judge_run(
     as_of: date,
     out_dir: Path,
     lang: str,
-) -> tuple[list[Finding], tuple[int, int]]:
+) -> tuple[int, tuple[int, int]]:
     """The post-crawl phase, in the caller's transaction: load what the crawl stored, run the
     checks, record the findings (整改跟踪), score, and write the outputs. A function of its own
     so the phase can be measured alone on a stored run (benchmarks/postcrawl.py).
 
-    Returns the finding rows this run raised and (pages, links checked)."""
+    Returns how many findings this run raised and (pages, links checked)."""
     data = load_crawl(session, run, profile)
     judged = status == "finished" or bool(unreachable)
     found = run_checks(data, profile, as_of) if judged else []
     upcoming = not_yet_due(data, profile, as_of) if complete else []
-    rows = record_findings(session, run, found, data)
+    raised = record_findings(session, run, found, data)
     # A verdict needs the whole site: a partial crawl gets findings, not a score. What a
     # person waived (依法不予公开) or marked 误报 does not count against the site.
-    dismissed = {r.fingerprint for r in rows if r.status in ("waived", "false_positive")}
-    counted = [f for f in found if fingerprint(f) not in dismissed]
+    dismissed = {fp for fp, state in raised.items() if state in ("waived", "false_positive")}
+    counted = [f for f in found if fingerprint(f) not in dismissed] if dismissed else found
     run.score = (
         score(counted, data, profile.checks.scoring, as_of) if complete or unreachable else None
     )
-    outcome = _write_outputs(session, run, profile, rows, upcoming, out_dir, lang)
-    return rows, outcome
+    del data, found, counted  # the outputs read the recorded findings back from the store
+    return len(raised), _write_outputs(session, run, profile, upcoming, out_dir, lang)
 
 
 def _write_outputs(
-    session: Session,
-    run: Run,
-    profile: Profile,
-    rows: list[Finding],
-    upcoming: list[dict],
-    out_dir: Path,
-    lang: str,
+    session: Session, run: Run, profile: Profile, upcoming: list[dict], out_dir: Path, lang: str
 ) -> tuple[int, int]:
-    export_run = ExportRun.of(run)
-    ordered = sorted(rows, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.check, f.url))
+    """findings.json, report.html and ledger.xlsx, each written as its findings are read."""
     document = findings_document(
-        profile.display_name, profile.start_urls[0], export_run, ordered, run.score, lang
+        profile.display_name,
+        profile.start_urls[0],
+        ExportRun.of(run),
+        run_findings(session, run.id),
+        run.score,
+        lang,
+        lazy=True,
     )
     # Recurring statutory items not due yet (年报, 预决算…): not findings, but the next deadlines.
     document["not_yet_due"] = upcoming
     write_json(document, out_dir / "findings.json")
-    report = build_run_report(session, run, lang, rows=ordered, upcoming=upcoming)
+    report = build_run_report(session, run, lang, upcoming=upcoming)
     write_run_report(report, out_dir / "report.html")
     # 整改台账: every finding of the site whatever its status, with its re-check outcome.
     site_key = session.get(Site, run.site_id).key  # type: ignore[union-attr]
-    write_ledger(ledger_rows(session, site_key, lang=lang), lang, out_dir / "ledger.xlsx")
+    write_ledger(iter_ledger_rows(session, site_key, lang=lang), lang, out_dir / "ledger.xlsx")
     return run.pages, run.links_checked
-
-
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from xuncha.profile import Profile
 from xuncha.runner import inspect_site
@@ -248,6 +249,17 @@ def test_an_unchanged_night_asks_only_what_it_must(nights):
         assert runs[1].stats["incremental"]["prior_run"] == runs[0].id
         carried = session.query(Page).filter(Page.run_id == runs[1].id).count()
         assert carried == first[0].pages
+    # The report says what was kept, and from which run.
+    stats = runs[1].stats
+    kept = stats["incremental"]["pages"] + stats["xuncha/incremental/unchanged"]
+    assert kept == first[0].pages  # the start page too: it answered 304
+    assert stats["incremental"]["link_checks"] >= 1
+    report = lxml_html.parse(str(second[0].report_path)).getroot()
+    assert report.get_element_by_id("run-incremental").text_content().startswith(
+        f"增量巡查：{kept} 个页面自第 #{runs[0].id} 次检测以来未变化"
+    )
+    first_report = lxml_html.parse(str(first[0].report_path)).getroot()
+    assert first_report.xpath('//*[@id="run-incremental"]') == []
 
 
 def test_a_cms_edit_is_fetched_and_checked_the_same_night(nights):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from lxml import html as lxml_html
 from report_world import ALL, DISCLOSURE, OFFICE, TREND, build
+from sqlalchemy.orm import Session
 
 from reports.html import render_run_report
 from xuncha.report_context import build_run_report
@@ -22,12 +23,19 @@ def story(db_url):
     store = Store(db_url)
     world, runs = build(store)
     yield store, world, runs
+    for session in _OPEN:  # a report reads its findings through its session until rendered
+        session.close()
+    _OPEN.clear()
     store.dispose()
 
 
+_OPEN: list[Session] = []
+
+
 def _report(store, run_id, lang="zh", **kwargs):  # type: ignore[no-untyped-def]
-    with store.session() as session:
-        return build_run_report(session, session.get(Run, run_id), lang, **kwargs)
+    session = store.session()
+    _OPEN.append(session)
+    return build_run_report(session, session.get(Run, run_id), lang, **kwargs)
 
 
 def _ids(*names: str) -> list[str]:

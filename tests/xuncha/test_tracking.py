@@ -32,10 +32,12 @@ from tracking_world import (
 from xuncha import tracking
 from xuncha.errors import ProfileError
 from xuncha.profile import load_profile
-from xuncha.store import Store
+from xuncha.store import Finding, Store
 from xuncha.tracking import (
     add_working_days,
     fingerprint,
+    lifecycle,
+    queries,
     rechecked,
     responsible_unit,
 )
@@ -315,3 +317,28 @@ def test_availability_finding_is_rechecked_only_over_enough_probes():
     probed = CrawlData("站", ("https://a.gov.cn/",), ("a.gov.cn",), now, availability=week)
     assert rechecked(finding, bare) is False
     assert rechecked(finding, probed) is True
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 1000])
+def test_findings_are_recorded_and_read_back_a_chunk_at_a_time(world, store, monkeypatch, chunk):
+    """However many findings a run raises, the session holds one chunk of rows at a time: the
+    outcome (statuses, events, the report's order) is the same for every chunk size."""
+    monkeypatch.setattr(lifecycle, "RECORD_CHUNK", chunk)
+    monkeypatch.setattr(queries, "LOAD_CHUNK", chunk)
+    many = [
+        finding("wrong_link", "private_address", f"http://10.0.0.{n}/", page=ARTICLE,
+                key=f"private_address|http://10.0.0.{n}/", severity=("low", "high")[n % 2])
+        for n in range(10)
+    ]  # fmt: skip
+    world.run([*many, many[3]])  # one defect raised twice is one finding
+    assert list(world.raised) == [fingerprint(f) for f in many] and world.held == []
+    second = world.run(many[4:], crawl(pages=(page(ARTICLE),)))  # the first four are gone
+    assert world.raised == dict.fromkeys(map(fingerprint, many[4:]), "open") and world.held == []
+    with store.session() as s:
+        order = [(f.severity, f.url) for f in tracking.run_findings(s, second)]
+        held = [o for o in s.identity_map.values() if isinstance(o, Finding)]
+    high_first = sorted(((f.severity, f.url) for f in many[4:]), key=lambda k: (k[0] != "high", k))
+    assert order == high_first
+    assert held == []
+    assert [world.row(f).status for f in many[:4]] == ["fixed"] * 4
+    assert [e.action for e in world.events(many[0])] == ["opened", "fixed"]

@@ -129,7 +129,11 @@ class World:
             )
             s.add(run)
             s.flush()
-            record_findings(s, run, found, data)
+            self.raised = record_findings(s, run, found, data)
+            # What the session still holds of the findings once they are recorded: nothing.
+            self.held = [
+                o for o in s.identity_map.values() if isinstance(o, Finding | FindingEvent)
+            ]
             return run.id
 
     def row(self, item: CheckFinding) -> Finding:

@@ -37,10 +37,13 @@ from xuncha.tracking.manual import (
     waive,
 )
 from xuncha.tracking.queries import (
+    OrderedFindings,
     RunChanges,
     all_sites,
+    finding_filters,
     latest_run,
     run_changes,
+    run_findings,
     select_findings,
 )
 from xuncha.tracking.recheck import rechecked
@@ -52,6 +55,7 @@ __all__ = [
     "STATUSES",
     "STATUS_LABELS",
     "FindingError",
+    "OrderedFindings",
     "RunChanges",
     "add_working_days",
     "all_sites",
@@ -62,6 +66,7 @@ __all__ = [
     "false_positive",
     "find_finding",
     "find_site",
+    "finding_filters",
     "fingerprint",
     "history",
     "is_complete",
@@ -72,6 +77,7 @@ __all__ = [
     "reopen",
     "responsible_unit",
     "run_changes",
+    "run_findings",
     "select_findings",
     "waive",
 ]

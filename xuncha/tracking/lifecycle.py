@@ -30,7 +30,7 @@ from checks import messages
 from checks.model import CrawlData
 from checks.model import Finding as CheckFinding
 from xuncha.profile import Tracking
-from xuncha.store import Finding, Run
+from xuncha.store import Finding, FindingEvent, Run
 from xuncha.tracking.events import (
     ACTIVE,
     FALSE_POSITIVE,
@@ -114,46 +114,92 @@ def _norm(url: str) -> str:
     return url.rstrip("/")
 
 
+RECORD_CHUNK = 1_000  # findings applied, written and let go of at a time
+IN_CHUNK = 500  # values of one IN (…): under every database's bind-parameter limit
+
+
 def record_findings(
     session: Session, run: Run, found: list[CheckFinding], data: CrawlData
-) -> list[Finding]:
-    """Apply one run to its site's findings (see the module docstring); return the rows of
-    the findings this run raised, in the order found."""
-    existing = {
-        f.fingerprint: f
-        for f in session.scalars(select(Finding).where(Finding.site_id == run.site_id))
-    }
+) -> dict[str, str]:
+    """Apply one run to its site's findings (see the module docstring); return {fingerprint:
+    status} of the findings this run raised, in the order found.
+
+    A chunk of findings at a time is applied, written and let go of by the session: a site
+    with tens of thousands of findings never has them all as rows in memory."""
+    unique: dict[str, CheckFinding] = {}
+    for item in found:
+        unique.setdefault(fingerprint(item), item)  # one defect raised twice is one finding
     deadline = add_working_days(run.as_of, deadline_working_days(run))
     units = UnitMap(data)
     # One object per distinct title and detail: tens of thousands of broken links share a
     # few dozen wordings ("链接失效（404）"), and every row keeps its own otherwise.
     wordings: dict[str, str] = {}
-    rows: dict[str, Finding] = {}
-    for item in found:
-        fp = fingerprint(item)
-        if fp in rows:
-            continue  # one defect raised twice in a run is still one finding
-        row = existing.get(fp)
-        unit = units.unit_for(item)
-        if row is None:
-            row = _open(session, run, item, fp, unit, deadline)
-            existing[fp] = row
-        else:
-            _seen_again(session, run, row, item, unit)
-        _observe(row, run, item, wordings)
-        rows[fp] = row
+    raised: dict[str, str] = {}
+    fingerprints = list(unique)
+    for start in range(0, len(fingerprints), RECORD_CHUNK):
+        chunk = fingerprints[start : start + RECORD_CHUNK]
+        existing = _site_findings(session, run.site_id, chunk)
+        opened = []
+        for fp in chunk:
+            item, row = unique[fp], existing.get(fp)
+            unit = units.unit_for(item)
+            if row is None:
+                row = _new_row(run, item, fp, unit, deadline)
+                session.add(row)
+                opened.append(row)
+            else:
+                _seen_again(session, run, row, item, unit)
+            _observe(row, run, item, wordings)
+        session.flush()  # the new rows get their ids
+        for row in opened:
+            add_event(session, row, "opened", new_status=OPEN, run_id=run.id)
+        raised.update((fp, existing[fp].status if fp in existing else OPEN) for fp in chunk)
+        _let_go(session, [*existing.values(), *opened])
     if is_complete(run):
-        coverage = Coverage(data)
-        for row in existing.values():
-            if row.status in ACTIVE and row.fingerprint not in rows and coverage.rechecked(row):
+        _close_fixed(session, run, raised, Coverage(data))
+    return raised
+
+
+def _site_findings(session: Session, site_id: int, fingerprints: list[str]) -> dict[str, Finding]:
+    rows: dict[str, Finding] = {}
+    for start in range(0, len(fingerprints), IN_CHUNK):
+        chunk = fingerprints[start : start + IN_CHUNK]
+        query = select(Finding).where(Finding.site_id == site_id, Finding.fingerprint.in_(chunk))
+        rows.update((row.fingerprint, row) for row in session.scalars(query))
+    return rows
+
+
+def _close_fixed(session: Session, run: Run, raised: dict[str, str], coverage: Coverage) -> None:
+    """``fixed``: the open findings this complete run did not raise and did re-check."""
+    after = 0
+    while True:
+        query = (
+            select(Finding)
+            .where(Finding.site_id == run.site_id, Finding.status.in_(ACTIVE), Finding.id > after)
+            .order_by(Finding.id)
+            .limit(RECORD_CHUNK)
+        )
+        rows = list(session.scalars(query))
+        for row in rows:
+            if row.fingerprint not in raised and coverage.rechecked(row):
                 add_event(session, row, "fixed", new_status=FIXED, run_id=run.id)
-    return list(rows.values())
+        if len(rows) < RECORD_CHUNK:
+            _let_go(session, rows)
+            return
+        after = rows[-1].id
+        _let_go(session, rows)
 
 
-def _open(
-    session: Session, run: Run, item: CheckFinding, fp: str, unit: str | None, deadline: date
-) -> Finding:
-    row = Finding(
+def _let_go(session: Session, rows: list[Finding]) -> None:
+    """Write what the rows and their new events hold, then drop them from the session."""
+    events = [obj for obj in session.new if isinstance(obj, FindingEvent)]
+    session.flush()
+    for obj in (*rows, *events):
+        session.expunge(obj)
+
+
+def _new_row(run: Run, item: CheckFinding, fp: str, unit: str | None, deadline: date) -> Finding:
+    return Finding(
         site_id=run.site_id,
         fingerprint=fp,
         check=item.check,
@@ -171,10 +217,6 @@ def _open(
         unit=unit,
         unit_by_hand=False,
     )
-    session.add(row)
-    session.flush()
-    add_event(session, row, "opened", new_status=OPEN, run_id=run.id)
-    return row
 
 
 def _seen_again(
