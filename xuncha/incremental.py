@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+from xuncha.snapshot import SharedStrings
 from xuncha.store import (
     Column,
     Finding,
@@ -64,7 +65,7 @@ class PriorPage:
     etag: str | None
     last_modified: str | None
     fetched_at: datetime
-    content_hash: str | None
+    body: int | None  # a 64-bit digest of the page's content hash (`_digest`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class Prior:
     revisit: timedelta
     ttl: timedelta
     pages: dict[str, PriorPage] = field(default_factory=dict)
-    entries: dict[str, tuple[str, date | None]] = field(default_factory=dict)
+    entries: dict[str, int] = field(default_factory=dict)  # URL -> digest of (title, date)
     checks: dict[str, PriorCheck] = field(default_factory=dict)
     columns: list[dict[str, Any]] = field(default_factory=list)
     watched: set[str] = field(default_factory=set)  # pages of findings not closed for good
@@ -101,7 +102,7 @@ class Prior:
 
     def same_body(self, url: str, content_hash: str) -> bool:
         page = self.pages.get(url)
-        return page is not None and page.content_hash == content_hash
+        return page is not None and page.body == _digest(content_hash)
 
     def check_fresh(self, target: str) -> bool:
         """A link target whose last result stands: a success, not the subject of a finding
@@ -115,8 +116,7 @@ class Prior:
         )
 
     def entry_changed(self, url: str, title: str, list_date: date | None) -> bool:
-        before = self.entries.get(url)
-        return before is None or before != (title, list_date)
+        return self.entries.get(url) != _entry_digest(title, list_date)
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional-request headers for a page of the last run (none for a new one)."""
@@ -147,9 +147,19 @@ class Prior:
         ]
 
 
+def _digest(text: str) -> int:
+    """64 bits of `text`: what the prior run's view keeps of a body hash or a list entry (on a
+    100,000-page site every byte kept per page is 100 kB of the crawl's memory)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _entry_digest(title: str | None, list_date: date | None) -> int:
+    return _digest(f"{title}\x00{list_date.isoformat() if list_date else ''}")
+
+
 def _fraction(key: str) -> float:
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    return _digest(key) / 2**64
 
 
 def _due(key: str, since: datetime, period: timedelta, now: datetime) -> bool:
@@ -205,15 +215,19 @@ def load_prior(
                Page.fetched_at, Page.content_hash, Page.status)
         .where(Page.run_id == prior_run_id)
     )  # fmt: skip
+    # One string object per URL and per role across pages, entries, results and watched pages:
+    # the database hands out a new one for every row that names it.
+    one = SharedStrings()
     for url, role, column_url, etag, last_modified, fetched_at, digest, status in rows:
         if status is not None and status < 400:
-            prior.pages[url] = PriorPage(role, column_url, etag, last_modified, fetched_at, digest)
+            prior.pages[one(url)] = PriorPage(one(role), one(column_url), etag, last_modified,
+                                              fetched_at, digest and _digest(digest))  # fmt: skip
     for url, title, list_date in session.execute(
         select(ListItem.url, ListItem.title, ListItem.list_date).where(
             ListItem.run_id == prior_run_id
         )
     ):
-        prior.entries[url] = (title, list_date)
+        prior.entries[one(url)] = _entry_digest(title, list_date)
     for target, status, error, method, checked_at, probe in session.execute(
         select(LinkCheck.target, LinkCheck.status, LinkCheck.error, LinkCheck.method,
                LinkCheck.checked_at, LinkCheck.probe)
@@ -222,8 +236,8 @@ def load_prior(
         if probe:
             continue  # the soft-404 baseline is drawn afresh every run
         ok = error is None and status is not None and status < 400
-        prior.checks[target] = PriorCheck(ok, method, checked_at)
-    prior.watched = watched_pages(session, prior_run_id, as_of or now.date())
+        prior.checks[one(target)] = PriorCheck(ok, one(method), checked_at)
+    prior.watched = {one(url) for url in watched_pages(session, prior_run_id, as_of or now.date())}
     prior.columns = [
         {"url": c.url, "name": c.name, "source": c.source, "kind": c.kind, "unit": c.unit}
         for c in session.scalars(

@@ -69,7 +69,7 @@ def _batches(session: Session, query: AnySelect, key: Any, after: int = 0) -> It
         after = rows[-1][0]
 
 
-class _Shared:
+class SharedStrings:
     """One string object per distinct value (a page URL, a column URL, a role): a URL read
     back for every list item and every link that names it is kept once."""
 
@@ -87,7 +87,7 @@ class StoredLinks:
 
     Page URLs come back as the very objects the run's `PageView`s hold."""
 
-    def __init__(self, session: Session, run_id: int, shared: _Shared) -> None:
+    def __init__(self, session: Session, run_id: int, shared: SharedStrings) -> None:
         self.session, self.run_id, self.shared = session, run_id, shared
         self._span: tuple[int, int] | None = None
 
@@ -231,7 +231,7 @@ _PAGE_COLUMNS = (Page.id, Page.url, Page.final_url, Page.role, Page.status, Page
 
 
 def _pages(session: Session, run_id: int, item_column: dict[str, str],
-           shared: _Shared) -> tuple[PageView, ...]:  # fmt: skip
+           shared: SharedStrings) -> tuple[PageView, ...]:  # fmt: skip
     """A page first reached by a plain link inside a section (say, a 最新公开 block) is still
     the article of the column that lists it."""
     query = select(*_PAGE_COLUMNS).where(Page.run_id == run_id)
@@ -248,7 +248,7 @@ def _pages(session: Session, run_id: int, item_column: dict[str, str],
     return tuple(pages)
 
 
-def _list_items(session: Session, run_id: int, shared: _Shared) -> tuple[ListItemView, ...]:
+def _list_items(session: Session, run_id: int, shared: SharedStrings) -> tuple[ListItemView, ...]:
     query = select(ListItem.id, ListItem.column_url, ListItem.url, ListItem.title,
                    ListItem.list_date).where(ListItem.run_id == run_id)  # fmt: skip
     return tuple(
@@ -279,7 +279,7 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
     (an empty crawl would read as a site with nothing on it)."""
     ensure_not_pruned(run)
     run_id = run.id
-    shared = _Shared()
+    shared = SharedStrings()
     items = _list_items(session, run_id, shared)
     item_column = {item.url: item.column_url for item in items}
     pages = _pages(session, run_id, item_column, shared)

@@ -121,7 +121,13 @@ def test_load_prior_keeps_pages_entries_and_results(store, two_runs):
     with store.session() as session:
         prior = load_prior(session, first, now=NOW, revisit_days=7, ttl_days=7)
     assert set(prior.pages) == {HOME, LIST, A1, A2, A3}
-    assert prior.entries[A1] == ("通知一", date(2026, 11, 20))
+    assert not prior.entry_changed(A1, "通知一", date(2026, 11, 20))
+    assert prior.entry_changed(A1, "通知一（更正）", date(2026, 11, 20))
+    assert prior.entry_changed(A1, "通知一", date(2026, 11, 21))
+    assert prior.entry_changed(A1, "通知一", None) and prior.entry_changed(HOME, "首页", None)
+    assert prior.same_body(A1, "a1.html") and not prior.same_body(A1, "a1.htm")
+    # One object per URL however many tables name it.
+    assert next(u for u in prior.pages if u == A1) is next(u for u in prior.entries if u == A1)
     assert {t: c.ok for t, c in prior.checks.items()}[GONE] is False
     assert prior.validators(A1) == {"If-None-Match": '"a1.html"'}
     assert prior.recheck() == [(GONE, "GET")]  # pages are not re-checked as targets
