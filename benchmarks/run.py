@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ class Result:
     cpu_s: float | None = None
     cpu_s_per_1000_requests: float | None = None
     peak_rss_mb: float | None = None
+    crawl_peak_rss_mb: float | None = None  # Xuncha: its crawl process alone
     requests: int | None = None
     pages: int | None = None
     bytes: int | None = None
@@ -184,8 +186,18 @@ def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, time
                    "--as-of", spec.as_of.isoformat(), "-q"]  # fmt: skip
         _measure(result, command, folder, work / "access.log", timeout)
         _judge_broken(result, folder / out / "findings.json", expected)
+        result.crawl_peak_rss_mb = _crawl_peak(folder / "xuncha.db")
         results.append(result)
     return results
+
+
+def _crawl_peak(db: Path) -> float | None:
+    """The crawl process's peak RSS, as the latest run's stats hold it (the tool's own peak is
+    the larger of the crawl and of the checks and reports that follow it)."""
+    with sqlite3.connect(db) as connection:
+        row = connection.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    stats = json.loads(row[0]) if row and row[0] else {}
+    return stats.get("xuncha/crawl_peak_rss_mb")
 
 
 def _judge_broken(result: Result, findings: Path, expected: set[str]) -> None:
@@ -240,13 +252,14 @@ def _table(results: list[Result], manifest: PortalManifest) -> str:
     def cell(value: object) -> str:
         return "n/a" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
 
-    head = ("tool", "wall s", "CPU s", "CPU s/1k req", "peak RSS MB", "requests", "pages",
-            "MB sent", "broken found", "exit", "note")  # fmt: skip
+    head = ("tool", "wall s", "CPU s", "CPU s/1k req", "peak RSS MB", "crawl peak MB", "requests",
+            "pages", "MB sent", "broken found", "exit", "note")  # fmt: skip
     rows = [head]
     for r in results:
         sent = None if r.bytes is None else round(r.bytes / 1e6, 1)
         rows.append(tuple(cell(v) for v in (r.tool, r.wall_s, r.cpu_s, r.cpu_s_per_1000_requests,
-                                             r.peak_rss_mb, r.requests, r.pages, sent,
+                                             r.peak_rss_mb, r.crawl_peak_rss_mb, r.requests,
+                                             r.pages, sent,
                                              r.broken_found, r.exit_code, r.note)))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import sys
 import tempfile
 import warnings
@@ -96,6 +97,9 @@ def crawl(request: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     request = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     result = crawl(request)
+    # The crawl process's own high-water mark (Linux: KiB), kept with the run's stats.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["stats"]["xuncha/crawl_peak_rss_mb"] = round(peak, 1)
     Path(request["result_path"]).write_text(
         json.dumps(result, ensure_ascii=False), encoding="utf-8"
     )
