@@ -194,8 +194,15 @@ def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, time
 def _crawl_peak(db: Path) -> float | None:
     """The crawl process's peak RSS, as the latest run's stats hold it (the tool's own peak is
     the larger of the crawl and of the checks and reports that follow it)."""
-    with sqlite3.connect(db) as connection:
+    if not db.exists():
+        return None
+    connection = sqlite3.connect(db)
+    try:
         row = connection.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
     stats = json.loads(row[0]) if row and row[0] else {}
     return stats.get("xuncha/crawl_peak_rss_mb")
 

@@ -93,7 +93,7 @@ LABELS = {
         "incremental": "Incremental run: {pages} pages unchanged since run #{run}, or not due "
         "for their rotation yet, were kept as that run saw them ({revalidated} of them confirmed "
         "unchanged by the server); {checks} working-link results were reused within their "
-"validity (broken links are re-checked every run).",
+        "validity (broken links are re-checked every run).",
         "ledger": "Rectification ledger", "lookback": "Look-back", "period": "Period",
         "lookback_as_of": "Judged on", "outcome": "Outcome", "total": "Total",
         "all_units": "All", "history": "History", "event_at": "When", "event_by": "By",

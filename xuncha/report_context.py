@@ -1,8 +1,8 @@
 """Building the run report's context (检测报告) from the store: the caller's half of
 "reports render, they do not compute".
 
-Used by ``xuncha run`` right after a run (with the rows it raised and the statutory items not
-yet due) and by ``xuncha report`` for each site's latest run (rows read back from the store).
+Used by ``xuncha run`` right after a run (with the statutory items not yet due) and by
+``xuncha report`` for each site's latest run; both read the run's findings back from the store.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from xuncha.store import Column, Finding, Page, Probe, Run, Site
 from xuncha.tracking import STATUS_LABELS, run_changes, run_findings
 from xuncha.tracking.events import label
 from xuncha.tracking.lifecycle import PAGE_CHECKS
-from xuncha.tracking.queries import report_order
 
 # 站点无法访问 (standards.md): the home page probed ≥20 times a day for a week; a veto at ≥5 %
 # failures. The profile's checks.scoring.availability_veto_percent / availability_days (as the
@@ -53,17 +52,17 @@ def build_run_report(
     run: Run,
     lang: str = "zh",
     *,
-    rows: Sequence[Finding] | None = None,
     upcoming: list[dict[str, Any]] | None = None,
     trend_runs: int = DEFAULT_TREND_RUNS,
 ) -> RunReport:
-    """The run report of `run`. `rows` are the findings the run raised (default: those whose
-    last run it is — exact for a site's latest run); `upcoming` the 法定公开事项 not yet due."""
+    """The run report of `run`: its findings are those whose last run it is (exact for a site's
+    latest run); `upcoming` the 法定公开事项 not yet due.
+
+    The findings (and what changed since the last run) are read through `session` as the
+    report is rendered, a chunk at a time: the session must stay open until then."""
     site = session.get(Site, run.site_id)
     assert site is not None
-    # The run's own findings are read from the store a chunk at a time, as they are counted
-    # and as they are written out; rows a caller hands in are put in the report's order.
-    rows = run_findings(session, run.id) if rows is None else sorted(rows, key=report_order)
+    rows = run_findings(session, run)
     # A pruned run (保留) has no pages left to say which column a finding's page belongs to:
     # it gets no column counts and a notice rather than counts that put everything in "none".
     pruned = run.pruned_at is not None

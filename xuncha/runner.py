@@ -37,6 +37,7 @@ from xuncha.retention import prune_after_run
 from xuncha.snapshot import load_crawl
 from xuncha.store import Run, Site, Store
 from xuncha.tracking import fingerprint, record_findings, run_findings
+from xuncha.tracking.events import MANUAL
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -298,7 +299,7 @@ def judge_run(
     raised = record_findings(session, run, found, data)
     # A verdict needs the whole site: a partial crawl gets findings, not a score. What a
     # person waived (依法不予公开) or marked 误报 does not count against the site.
-    dismissed = {fp for fp, state in raised.items() if state in ("waived", "false_positive")}
+    dismissed = {fp for fp, state in raised.items() if state in MANUAL}
     counted = [f for f in found if fingerprint(f) not in dismissed] if dismissed else found
     run.score = (
         score(counted, data, profile.checks.scoring, as_of) if complete or unreachable else None
@@ -315,7 +316,7 @@ def _write_outputs(
         profile.display_name,
         profile.start_urls[0],
         ExportRun.of(run),
-        run_findings(session, run.id),
+        run_findings(session, run),
         run.score,
         lang,
         lazy=True,

@@ -186,10 +186,12 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
         role = meta["xr_role"]
         target = meta["xr_target"]
         self.state.sync()
+        if response.request.method == "HEAD":
+            host = urlsplit(response.url).netloc.lower()
+            self.head_trust.saw(host, response.status)
         if response.request.method == "HEAD" and (
             response.status in HEAD_REFUSED or response.status >= 400
         ):
-            host = urlsplit(response.url).netloc.lower()
             if not self.head_trust.is_final(host, response.status):
                 # HEAD refused or unreliable: ask again with GET before calling the link broken.
                 yield self._settle_head(target, host, response.status)
@@ -384,12 +386,19 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
             yield from self._entry_request(entry, column_url, republished)
         if not entries:
             self.state.mark_children(column_url, self._has_children(doc, response_url, column_url))
-        expand = partial(self._first_expansion, column_url)
-        for next_url in pagination_urls(doc, text, response_url, expand_declared=expand):
+        asked: list[tuple[str, str, int]] = []
+        expand = partial(self._first_expansion, column_url, asked)
+        next_urls = pagination_urls(doc, text, response_url, expand_declared=expand)
+        if asked and not next_urls:
+            # The expansion gave nothing here: the column's other list pages try again.
+            self.expanded_pagers.discard(asked[0])
+        for next_url in next_urls:
             if self.state.claim_list(next_url):
                 yield self._get(next_url, "list", column=column_url, priority=NEXT_LIST_PRIORITY)
 
-    def _first_expansion(self, column_url: str, declared: tuple[str, int]) -> bool:
+    def _first_expansion(
+        self, column_url: str, asked: list[tuple[str, str, int]], declared: tuple[str, int]
+    ) -> bool:
         """Whether to turn a column's declared pager (first page, count) into page URLs here.
 
         A TRS column of n list pages shows the same pager on each of them, naming all n pages:
@@ -402,6 +411,7 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
             self.crawler.stats.inc_value("xuncha/lists/pager_reused")
             return False
         self.expanded_pagers.add(key)
+        asked.append(key)
         self.crawler.stats.inc_value("xuncha/lists/pager_expanded")
         return True
 

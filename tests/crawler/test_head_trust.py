@@ -1,10 +1,12 @@
-"""A host's HEAD "not found" stands alone once three GETs confirmed it, and never on a host
-whose HEAD lies or is refused — counted from the server's side of a real crawl.
+"""A host's HEAD "not found" stands alone once three GETs confirmed it and its HEAD has also
+said "found", and never on a host whose HEAD lies, says 404 to everything or is refused —
+counted from the server's side of a real crawl.
 
-One loopback server plays the portal (127.0.0.1, a home page linking every target) and five
+One loopback server plays the portal (127.0.0.1, a home page linking every target) and six
 outside hosts (names mapped to 127.0.0.1 by the profile's ``network.hosts``), each answering
-HEAD and GET its own way. The crawl runs one request at a time, so a host's answers come in
-order and the figures are exact.
+HEAD and GET its own way, with one working link and ten dead-looking ones each. The crawl runs
+one request at a time (the last link of the page first), so a host's answers come in order and
+the figures are exact: each host's working link is asked before its dead ones.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from crawler.spiders.state import HEAD_TRUST_AFTER
+from crawler.spiders.state import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
 from xuncha.profile import Profile
 from xuncha.runner import inspect_site
 from xuncha.store import LinkCheck, Run, Store
@@ -29,16 +31,19 @@ TARGETS = 10  # broken-looking links per outside host
 
 @dataclass(frozen=True)
 class Host:
-    head: int  # what every HEAD gets
-    gets: tuple[int, ...]  # the host's n-th GET gets gets[n] (the last one repeats)
+    head: int  # what every HEAD of a dead-looking link gets
+    gets: tuple[int, ...]  # the host's n-th GET of one gets gets[n] (the last one repeats)
+    head_ok: int = 200  # what the HEAD of the host's working link gets (its GET: 200)
 
 
 HOSTS = {
     "agree.example.org": Host(404, (404,)),  # HEAD tells the truth: trusted after three
     "gone.example.org": Host(410, (410,)),
     "lying.example.org": Host(404, (200,)),  # HEAD 404, the page works
-    "refuse.example.org": Host(405, (404,)),  # HEAD refused: never trusted
+    "refuse.example.org": Host(405, (404,), head_ok=405),  # HEAD refused: never trusted
     "fickle.example.org": Host(404, (404, 404, 200, 404)),  # two agree, the third lies
+    # HEAD says 404 to everything: its three dead links agree, its working link does not.
+    "blanket.example.org": Host(404, (404,), head_ok=404),
 }
 TRUSTED = TARGETS - HEAD_TRUST_AFTER
 # (host, GETs it gets, the broken targets recorded: how many by (method, status))
@@ -46,11 +51,12 @@ CASES = [
     ("agree.example.org", HEAD_TRUST_AFTER, {("GET", 404): 3, ("HEAD", 404): TRUSTED}),
     ("gone.example.org", HEAD_TRUST_AFTER, {("GET", 410): 3, ("HEAD", 410): TRUSTED}),
     ("lying.example.org", TARGETS, {}),
-    ("refuse.example.org", TARGETS, {("GET", 404): TARGETS}),
+    ("refuse.example.org", TARGETS + 1, {("GET", 404): TARGETS}),
     ("fickle.example.org", TARGETS, {("GET", 404): TARGETS - 1}),
+    ("blanket.example.org", TARGETS + 1, {("GET", 404): TARGETS}),
 ]
 IDS = ["head-and-get-agree-404", "head-and-get-agree-410", "head-lies", "head-refused-405",
-       "head-contradicted-once"]  # fmt: skip
+       "head-contradicted-once", "head-404-to-everything"]  # fmt: skip
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -66,7 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "").rsplit(":", 1)[0]
         with self.server.lock:
             self.server.log.append((host, method, self.path))
-            nth = sum(1 for h, m, _ in self.server.log if (h, m) == (host, "GET")) - 1
+            nth = sum(1 for h, m, p in self.server.log
+                      if (h, m) == (host, "GET") and p.startswith("/missing/")) - 1  # fmt: skip
         status, body = self._reply(host, method, nth)
         data = body.encode("utf-8")
         self.send_response(status)
@@ -83,7 +90,10 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour is None:
             return 404, "<html><body>404</body></html>"
         gets = behaviour.gets
-        status = behaviour.head if method == "HEAD" else gets[min(nth, len(gets) - 1)]
+        if self.path.startswith("/ok/"):
+            status = behaviour.head_ok if method == "HEAD" else 200
+        else:
+            status = behaviour.head if method == "HEAD" else gets[min(nth, len(gets) - 1)]
         return status, f"<html><head><title>{status}</title></head><body>{status}</body></html>"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -98,10 +108,11 @@ class _Lab(ThreadingHTTPServer):
         self.log: list[tuple[str, str, str]] = []  # (host, method, path)
         self.lock = threading.Lock()
         port = self.server_address[1]
+        # The crawl asks the last link first: each host's working link comes after its others.
         links = "".join(
-            f'<li><a href="http://{host}:{port}/missing/{n}.html">链接{n}</a></li>'
+            f'<li><a href="http://{host}:{port}/{path}.html">链接</a></li>'
             for host in HOSTS
-            for n in range(TARGETS)
+            for path in [*(f"missing/{n}" for n in range(TARGETS)), "ok/0"]
         )
         self.home = (
             '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范县人民政府</title>'
@@ -141,13 +152,47 @@ def crawled(tmp_path_factory):
 @pytest.mark.parametrize(("host", "gets", "broken"), CASES, ids=IDS)
 def test_get_is_asked_until_the_host_has_proven_its_head(crawled, host, gets, broken):
     requests, recorded, _ = crawled
-    assert requests[(host, "HEAD")] == TARGETS
+    assert requests[(host, "HEAD")] == TARGETS + 1
     assert requests[(host, "GET")] == gets
     checks = [(method, status) for target, method, status in recorded if f"//{host}:" in target]
-    assert len(checks) == TARGETS  # every target recorded once, whichever way it was settled
+    assert len(checks) == TARGETS + 1  # every target recorded once, however it was settled
     assert Counter(c for c in checks if c[1] >= 400) == Counter(broken)
 
 
 def test_trusted_answers_are_counted(crawled):
     _, _, stats = crawled
     assert stats["xuncha/links/head_trusted"] == 2 * TRUSTED
+
+
+# (what the host says, in order: ("head", status) or ("get", head status, get status)), and
+# whether its next HEAD 404 is taken without a GET
+SPOT = HEAD_SPOT_CHECK_EVERY
+TRUST_CASES = [
+    ([("head", 200), *[("get", 404, 404)] * 3], True),
+    ([*[("get", 404, 404)] * 3], False),  # never said "found": maybe 404 to everything
+    ([*[("get", 404, 404)] * 3, ("head", 200)], True),  # said "found" later: from then on
+    ([("head", 200), *[("get", 404, 404)] * 2], False),
+    ([("head", 200), ("get", 404, 200), *[("get", 404, 404)] * 5], False),
+    ([("head", 200), *[("get", 404, 404)] * 3, ("get", 404, 200)], False),  # spot check lied
+    ([("head", 405), *[("get", 405, 404)] * 5], False),
+]
+
+
+@pytest.mark.parametrize(("answers", "final"), TRUST_CASES)
+def test_head_trust_is_earned(answers, final):
+    trust = HeadTrust()
+    for kind, *statuses in answers:
+        if kind == "head":
+            trust.saw("h", statuses[0])
+        else:
+            trust.learn("h", *statuses)
+    assert trust.is_final("h", 404) is final
+
+
+def test_a_trusted_host_still_gets_a_spot_check():
+    trust = HeadTrust()
+    trust.saw("h", 200)
+    for _ in range(HEAD_TRUST_AFTER):
+        trust.learn("h", 404, 404)
+    taken = [trust.is_final("h", 404) for _ in range(3 * SPOT)]
+    assert taken.count(False) == 3 and taken[SPOT - 1] is False

@@ -255,8 +255,10 @@ def test_an_unchanged_night_asks_only_what_it_must(nights):
     assert kept == first[0].pages  # the start page too: it answered 304
     assert stats["incremental"]["link_checks"] >= 1
     report = lxml_html.parse(str(second[0].report_path)).getroot()
-    assert report.get_element_by_id("run-incremental").text_content().startswith(
-        f"增量巡查：{kept} 个页面自第 #{runs[0].id} 次检测以来未变化"
+    assert (
+        report.get_element_by_id("run-incremental")
+        .text_content()
+        .startswith(f"增量巡查：{kept} 个页面自第 #{runs[0].id} 次检测以来未变化")
     )
     first_report = lxml_html.parse(str(first[0].report_path)).getroot()
     assert first_report.xpath('//*[@id="run-incremental"]') == []

@@ -32,7 +32,7 @@ from tracking_world import (
 from xuncha import tracking
 from xuncha.errors import ProfileError
 from xuncha.profile import load_profile
-from xuncha.store import Finding, Store
+from xuncha.store import Finding, Run, Store
 from xuncha.tracking import (
     add_working_days,
     fingerprint,
@@ -335,7 +335,7 @@ def test_findings_are_recorded_and_read_back_a_chunk_at_a_time(world, store, mon
     second = world.run(many[4:], crawl(pages=(page(ARTICLE),)))  # the first four are gone
     assert world.raised == dict.fromkeys(map(fingerprint, many[4:]), "open") and world.held == []
     with store.session() as s:
-        order = [(f.severity, f.url) for f in tracking.run_findings(s, second)]
+        order = [(f.severity, f.url) for f in tracking.run_findings(s, s.get(Run, second))]
         held = [o for o in s.identity_map.values() if isinstance(o, Finding)]
     high_first = sorted(((f.severity, f.url) for f in many[4:]), key=lambda k: (k[0] != "high", k))
     assert order == high_first

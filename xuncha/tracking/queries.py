@@ -99,10 +99,12 @@ _CHANGES = ("opened", "fixed", "reopened")
 _ORDER_COLUMNS = (Finding.id, Finding.severity, Finding.check, Finding.url)
 
 
-def run_findings(session: Session, run_id: int) -> OrderedFindings:
-    """The findings whose latest run is `run_id` (for a site's latest run: exactly those it
+def run_findings(session: Session, run: Run) -> OrderedFindings:
+    """The findings whose latest run is `run` (for a site's latest run: exactly those it
     raised), in the report's order."""
-    keys = session.execute(select(*_ORDER_COLUMNS).where(Finding.last_run_id == run_id)).all()
+    keys = session.execute(
+        select(*_ORDER_COLUMNS).where(Finding.site_id == run.site_id, Finding.last_run_id == run.id)
+    ).all()
     return in_report_order(session, keys)
 
 
