@@ -239,6 +239,8 @@ def _placeholder_subtype(link: LinkView) -> str | None:
         or raw.startswith("\\\\")
     ):
         return "windows_path"
+    if lowered.startswith(("http:", "https:")) and _malformed(link.target):
+        return "malformed_url"
     if link.tag not in ("a", "area") or not _promises_content(link.text):
         return None
     if lowered.startswith("javascript:"):
@@ -248,6 +250,17 @@ def _placeholder_subtype(link: LinkView) -> str | None:
     if raw == "#":
         return "hash_href"
     return None
+
+
+def _malformed(url: str) -> bool:
+    """An http(s) address no browser opens: no host, or a port that is not a number 0–65535
+    (``http://www.example.gov.cn:80abc.html``, a colon typed for a slash)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        return True
+    return not parts.hostname
 
 
 def _wrong(link: LinkView, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
@@ -294,4 +307,5 @@ def wrong_links(data: CrawlData, profile: object, as_of: object) -> list[Finding
     return findings
 
 
-_WRITTEN = {"javascript_placeholder", "empty_href", "hash_href", "file_url", "windows_path"}
+_WRITTEN = {"javascript_placeholder", "empty_href", "hash_href", "file_url", "windows_path",
+            "malformed_url"}  # fmt: skip

@@ -33,6 +33,10 @@ _TITLES: dict[str, dict[str, tuple[str, str]]] = {
         "hash_href": ("“{link_text}”链接地址为“#”", "'{link_text}' points to '#'"),
         "file_url": ("链接指向本地文件（file:）", "Link points to a local file (file:)"),
         "windows_path": ("链接为本机Windows路径", "Link is a Windows file path"),
+        "malformed_url": (
+            "链接地址格式错误，无法打开",
+            "Link address is malformed and cannot open",
+        ),
         "private_address": ("链接指向内网地址", "Link points to a private-network address"),
         "intranet_host": ("链接指向内网主机", "Link points to an intranet host"),
         "link_local_address": ("链接指向链路本地地址", "Link points to a link-local address"),

@@ -65,7 +65,13 @@ class CrawlScope:
         return sorted(self._prefixes)
 
     def in_site(self, url: str) -> bool:
-        host = urlsplit(url).hostname
+        """On one of the portal's domains, and an address that can be fetched at all (a port
+        that is not a number makes a link 错链, not a page of the site)."""
+        try:
+            parts = urlsplit(url)
+            host, _ = parts.hostname, parts.port
+        except ValueError:
+            return False
         if not host:
             return False
         return registrable_domain(host) in self.domains

@@ -47,6 +47,9 @@ CONCURRENT_ITEMS = 1
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # Scrapy's AutoThrottle, with 304 Not Modified counted like 200 (crawler/throttle.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.ConditionalAutoThrottle": 0,
     "crawler.progress.ProgressReporter": 500,
 }
 

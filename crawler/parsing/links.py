@@ -141,12 +141,14 @@ class ExtractedLink:
 
 
 def is_fetchable(url: str) -> bool:
-    """True for an absolute http(s) URL with a host: the only targets the crawler requests."""
+    """True for an absolute http(s) URL with a host and a port that is a number: the only
+    targets the crawler requests (``http://host:80abc.html``, a typo on a page, is not one)."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number 0–65535)
     except ValueError:
         return False
-    return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.netloc)
+    return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.hostname)
 
 
 def extract_links(

@@ -369,6 +369,10 @@ def test_query_is_encoded_in_the_page_encoding():
         ("", False),
         ("#top", False),
         ("/relative/a.html", False),
+        ("http://www.gov.cn:8080/a.html", True),
+        ("http://127.0.0.2:8099gone_12.html", False),  # a colon typed for a slash
+        ("http://www.gov.cn:99999/", False),
+        ("http://[fe80::1/", False),
     ],
 )
 def test_is_fetchable(url: str, fetchable: bool):
