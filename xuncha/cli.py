@@ -59,20 +59,23 @@ def _progress_mode() -> str:
 
 
 def _summary(outcome, lang: str) -> str:  # type: ignore[no-untyped-def]
+    prior = getattr(outcome, "prior_run", None)
     if lang == "en":
+        kept = f" (incremental: unchanged pages kept from run #{prior})" if prior else ""
         return (
             f"run #{outcome.run_id} {outcome.status}: {outcome.pages} pages, "
             f"{outcome.links_checked} links checked, {outcome.findings} findings "
-            f"in {outcome.seconds:.0f} s\nreport: {outcome.report_path}\n"
+            f"in {outcome.seconds:.0f} s{kept}\nreport: {outcome.report_path}\n"
             f"findings: {outcome.findings_path}"
         )
+    kept = f"（增量巡查：未变化的页面沿用检测 #{prior}）" if prior else ""
     status = {"finished": "完成", "failed": "失败", "interrupted": "中断"}.get(
         outcome.status, outcome.status
     )
     return (
         f"检测 #{outcome.run_id} {status}：抓取页面 {outcome.pages} 个，检查链接 "
         f"{outcome.links_checked} 个，发现问题 {outcome.findings} 个，"
-        f"用时 {outcome.seconds:.0f} 秒\n"
+        f"用时 {outcome.seconds:.0f} 秒{kept}\n"
         f"检测报告：{outcome.report_path}\n问题清单：{outcome.findings_path}"
     )
 

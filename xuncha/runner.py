@@ -56,6 +56,7 @@ class RunOutcome:
     findings_path: Path
     report_path: Path
     seconds: float
+    prior_run: int | None = None  # 增量巡查: the run whose unchanged pages this one kept
 
     @property
     def exit_code(self) -> int:
@@ -272,6 +273,7 @@ def inspect_site(
         findings_path=out_dir / "findings.json",
         report_path=out_dir / "report.html",
         seconds=seconds,
+        prior_run=prior_run_id if status == "finished" else None,
     )
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from xuncha.cli import _summary
 from xuncha.profile import Profile
 from xuncha.runner import inspect_site
 from xuncha.store import Page, Run, Store
@@ -249,7 +250,9 @@ def test_an_unchanged_night_asks_only_what_it_must(nights):
         assert runs[1].stats["incremental"]["prior_run"] == runs[0].id
         carried = session.query(Page).filter(Page.run_id == runs[1].id).count()
         assert carried == first[0].pages
-    # The report says what was kept, and from which run.
+    # The report and the summary say what was kept, and from which run.
+    assert (first[0].prior_run, second[0].prior_run) == (None, runs[0].id)
+    assert f"增量巡查：未变化的页面沿用检测 #{runs[0].id}" in _summary(second[0], "zh")
     stats = runs[1].stats
     kept = stats["incremental"]["pages"] + stats["xuncha/incremental/unchanged"]
     assert kept == first[0].pages  # the start page too: it answered 304
