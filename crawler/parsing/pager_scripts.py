@@ -40,15 +40,23 @@ _LOOP_FROM = re.compile(r"for\s*\(\s*(?:var\s+|let\s+)?\w+\s*=\s*([01])\s*;")
 _MINUS_ONE = re.compile(r"\(\s*\w+\s*-\s*1\s*\)")
 
 
+def _create_page_call(scripts: list[str]) -> re.Match[str] | None:
+    """The first TRS ``createPageHTML(total, current, name, ext)`` call of the scripts."""
+    for text in scripts:
+        created = _CREATE_PAGE.search(text)
+        if created:
+            return created
+    return None
+
+
 def script_page_count(scripts: list[str]) -> int | None:
     """How many pages a pager script declares: ``createPageHTML``'s first argument, a page-count
     variable (``countPage``, ``totalPage``, ``pageCount``…), or a record count (``countnum``,
     ``recordCount``, ``totalRecord``…) over a page size (``pageSize``, ``perPage``, ``prepage``).
     """
-    for text in scripts:
-        created = _CREATE_PAGE.search(text)
-        if created:
-            return int(created.group(1))
+    created = _create_page_call(scripts)
+    if created:
+        return int(created.group(1))
     for text in scripts:
         count = _PAGE_COUNT_VAR.search(text)
         if count:
@@ -64,22 +72,18 @@ def declared_pages(scripts: list[str], url: str) -> tuple[str, int] | None:
     """What a TRS ``createPageHTML(total, …)`` pager declares: the first page's URL and the
     number of pages, when more than one. Every list page of the column shows the same call with
     only its own index changed, so each one names the same pages as the others."""
-    for text in scripts:
-        created = _CREATE_PAGE.search(text)
-        if created:
-            total = int(created.group(1))
-            first = urljoin(url, f"{created.group(3)}.{created.group(4)}")
-            return (first, total) if total > 1 else None
-    return None
+    created = _create_page_call(scripts)
+    if created is None or int(created.group(1)) <= 1:
+        return None
+    return urljoin(url, f"{created.group(3)}.{created.group(4)}"), int(created.group(1))
 
 
 def pages_from_scripts(scripts: list[str], url: str, max_pages: int) -> list[str]:
     """Pages from TRS ``createPageHTML`` or ``countPage``-style inline pager scripts."""
-    for text in scripts:
-        created = _CREATE_PAGE.search(text)
-        if created:
-            total, current = int(created.group(1)), int(created.group(2))
-            return _static_pages(url, created.group(3), created.group(4), total, current, max_pages)
+    created = _create_page_call(scripts)
+    if created:
+        total, current = int(created.group(1)), int(created.group(2))
+        return _static_pages(url, created.group(3), created.group(4), total, current, max_pages)
     for text in scripts:
         count = script_page_count([text])
         if not count or not (_PAGE_COUNT_VAR.search(text) or _RECORD_COUNT_VAR.search(text)):

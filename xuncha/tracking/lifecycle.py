@@ -40,6 +40,7 @@ from xuncha.tracking.events import (
     add_event,
 )
 from xuncha.tracking.identity import evidence_changes, evidence_digest, fingerprint
+from xuncha.tracking.queries import LOAD_CHUNK
 from xuncha.tracking.recheck import Coverage
 
 
@@ -115,7 +116,6 @@ def _norm(url: str) -> str:
 
 
 RECORD_CHUNK = 1_000  # findings applied, written and let go of at a time
-IN_CHUNK = 500  # values of one IN (…): under every database's bind-parameter limit
 
 
 def record_findings(
@@ -162,8 +162,8 @@ def record_findings(
 
 def _site_findings(session: Session, site_id: int, fingerprints: list[str]) -> dict[str, Finding]:
     rows: dict[str, Finding] = {}
-    for start in range(0, len(fingerprints), IN_CHUNK):
-        chunk = fingerprints[start : start + IN_CHUNK]
+    for start in range(0, len(fingerprints), LOAD_CHUNK):
+        chunk = fingerprints[start : start + LOAD_CHUNK]
         query = select(Finding).where(Finding.site_id == site_id, Finding.fingerprint.in_(chunk))
         rows.update((row.fingerprint, row) for row in session.scalars(query))
     return rows
