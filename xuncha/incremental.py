@@ -28,6 +28,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import and_, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
@@ -117,6 +118,14 @@ class Prior:
 
     def entry_changed(self, url: str, title: str, list_date: date | None) -> bool:
         return self.entries.get(url) != _entry_digest(title, list_date)
+
+    def head_found(self) -> set[str]:
+        """Hosts (``host[:port]``, lower case) whose HEAD answered a working link last run."""
+        return {
+            urlsplit(target).netloc.lower()
+            for target, check in self.checks.items()
+            if check.ok and check.method == "HEAD"
+        }
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional-request headers for a page of the last run (none for a new one)."""

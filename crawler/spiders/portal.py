@@ -119,6 +119,8 @@ class PortalSpider(RecordBuilder, ContentCapture, IncrementalCrawl, scrapy.Spide
 
     async def start(self) -> AsyncIterator[Any]:
         self.prior = load_prior_for(self.crawler.settings, self.profile)
+        if self.prior is not None:
+            self.head_trust.remember(self.prior.head_found())
         if not self.state.seeds:
             return  # a worker joining a run: the seeding worker scheduled all of this
         seeds = [(url, "start", 100) for url in self.profile.start_urls]

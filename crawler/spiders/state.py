@@ -280,6 +280,11 @@ class HeadTrust:
         self.found: set[str] = set()  # hosts whose HEAD has said < 400
         self.trusted: dict[str, int] = {}  # host -> answers taken without a GET
 
+    def remember(self, hosts: Iterable[str]) -> None:
+        """Hosts whose HEAD said "found" in the previous run (an incremental night re-checks
+        failures mostly, so its own HEADs rarely get to say it)."""
+        self.found.update(hosts)
+
     def saw(self, host: str, head_status: int) -> None:
         """A HEAD answer of ``host``."""
         if head_status < 400:

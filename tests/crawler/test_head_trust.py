@@ -196,3 +196,12 @@ def test_a_trusted_host_still_gets_a_spot_check():
         trust.learn("h", 404, 404)
     taken = [trust.is_final("h", 404) for _ in range(3 * SPOT)]
     assert taken.count(False) == 3 and taken[SPOT - 1] is False
+
+
+def test_a_host_whose_head_worked_last_run_needs_only_its_confirmations():
+    trust = HeadTrust()
+    trust.remember({"h"})
+    for _ in range(HEAD_TRUST_AFTER):
+        assert not trust.is_final("h", 404)
+        trust.learn("h", 404, 404)
+    assert trust.is_final("h", 404) and not trust.is_final("other", 404)

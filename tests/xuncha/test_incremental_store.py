@@ -232,3 +232,10 @@ def test_the_rotation_spreads_over_the_second_half_of_the_period():
     due = sum(not prior.check_fresh(target) for target in prior.checks)
     assert 330 <= due <= 530
     assert _prior(checks={IMAGE: (True, 3.4)}).check_fresh(IMAGE)
+
+
+def test_hosts_whose_head_answered_a_working_link_last_run():
+    prior = _prior(checks={"http://a.gov.cn/x.html": (True, 1), "http://B.gov.cn:8080/y": (True, 1),
+                           "http://c.gov.cn/z.pdf": (False, 1)})  # fmt: skip
+    prior.checks["http://d.gov.cn/w"] = PriorCheck(True, "GET", NOW)  # GET says nothing of HEAD
+    assert prior.head_found() == {"a.gov.cn", "b.gov.cn:8080"}
