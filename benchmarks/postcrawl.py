@@ -35,7 +35,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import portal  # noqa: E402
 from portal import COLUMNS, PHRASES  # noqa: E402
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
@@ -79,18 +79,12 @@ IDENTITY = {"site_code": "1234000001", "site_code_source": "footer", "icp": None
             "public_security": None, "conac": False, "jiucuo": False, "sponsor": None}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Article:
-    number: int
-    column: int
-    day: date
+class Article(portal.Article):
+    """An article of the benchmark portal (benchmarks/portal.py), at its address on HOST."""
 
     @property
     def url(self) -> str:
-        slug = COLUMNS[self.column][0]
-        return (
-            f"{HOST}/zwgk/{slug}/{self.day:%Y%m}/t{self.day:%Y%m%d}_{self.number + 4_000_000}.html"
-        )
+        return HOST + self.path
 
     @property
     def title(self) -> str:

@@ -112,3 +112,13 @@ def db_url(request, tmp_path):
     with engine.connect() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture
+def store(db_url):
+    """A store on `db_url`, disposed after the test (a module may define its own, filled)."""
+    from xuncha.store import Store
+
+    store = Store(db_url)
+    yield store
+    store.dispose()

@@ -30,7 +30,6 @@ from xuncha.store import (
     Run,
     Site,
     SiteSearch,
-    Store,
 )
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -58,13 +57,6 @@ def _link(run_id: int, page: str, target: str) -> LinkOccurrence:
 def _check(run_id: int, target: str, status: int, at: datetime = NOW) -> LinkCheck:
     return LinkCheck(run_id=run_id, target=target, method="GET", status=status, checked_at=at,
                      redirects=[])  # fmt: skip
-
-
-@pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture

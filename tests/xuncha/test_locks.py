@@ -40,13 +40,6 @@ def dead_pid(live_pid):
     return pid
 
 
-@pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.dispose()
-
-
 def _site(store: Store, run_status: str | None) -> tuple[int, int | None]:
     with store.session() as s, s.begin():
         site = Site(key="http://127.0.0.1:9", name="某县人民政府", start_url="http://127.0.0.1:9/")

@@ -147,13 +147,6 @@ def _site_history(store: Store) -> list[tuple]:
     return [tuple(runs), tuple(findings), tuple(events)]
 
 
-@pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.dispose()
-
-
 @pytest.mark.parametrize(
     ("nights", "keep", "pruned"),
     [

@@ -32,7 +32,7 @@ from tracking_world import (
 from xuncha import tracking
 from xuncha.errors import ProfileError
 from xuncha.profile import load_profile
-from xuncha.store import Finding, Run, Store
+from xuncha.store import Finding, Run
 from xuncha.tracking import (
     add_working_days,
     fingerprint,
@@ -41,13 +41,6 @@ from xuncha.tracking import (
     rechecked,
     responsible_unit,
 )
-
-
-@pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ from xuncha.tracking import FindingError, fingerprint
 
 
 @pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
 def world(store):
     return World(store)
 
