@@ -68,21 +68,24 @@ return {1, state, redis.call('HGET', KEYS[4], 'reason') or ''}
 """
 )
 
+
 # Strike off workers whose heartbeat expired, recording them as lost.
 # KEYS: run, workers, lost; ARGV: owned, ids. Returns {struck off by this call}.
-_STRIKE = (
-    _OWNED_RUN_GONE
-    + """
+def _strike_off(first: int, lost: str) -> str:
+    """Lua: move the worker ids ``ARGV[first…]`` still in ``KEYS[2]`` (the workers) to ``lost``,
+    counting them in ``struck``."""
+    return f"""
 local struck = 0
-for i = 2, #ARGV do
+for i = {first}, #ARGV do
   if redis.call('SREM', KEYS[2], ARGV[i]) == 1 then
-    redis.call('SADD', KEYS[3], ARGV[i])
+    redis.call('SADD', {lost}, ARGV[i])
     struck = struck + 1
   end
 end
-return {struck}
 """
-)
+
+
+_STRIKE = _OWNED_RUN_GONE + _strike_off(2, "KEYS[3]") + "return {struck}\n"
 
 # Leave the run with this worker's result, stopping the run for all if the reason says so and
 # striking off the dead. Without an owner, the last worker out of an empty or stopped frontier
@@ -98,13 +101,9 @@ redis.call('SREM', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[8], ARGV[2], ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[7], 'reason', ARGV[4]) end
-local struck = 0
-for i = 5, #ARGV do
-  if redis.call('SREM', KEYS[2], ARGV[i]) == 1 then
-    redis.call('SADD', KEYS[9], ARGV[i])
-    struck = struck + 1
-  end
-end
+"""
+    + _strike_off(5, "KEYS[9]")
+    + """
 local over = redis.call('EXISTS', KEYS[4]) == 0 or redis.call('EXISTS', KEYS[7]) == 1
 if ARGV[1] ~= '1' and over and redis.call('SCARD', KEYS[2]) == 0 then
   redis.call('DEL', KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
