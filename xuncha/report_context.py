@@ -68,12 +68,11 @@ def build_run_report(
     pruned = run.pruned_at is not None
     columns = {} if pruned else _columns_of_pages(session, run)
     findings = MadeOnRead(rows, partial(_report_finding, lang=lang))
-    by_check, by_column, by_unit, listed = Counter[str](), Counter[str](), Counter[Any](), set()
+    by_check, by_column, by_unit = Counter[str](), Counter[str](), Counter[Any]()
     for row in rows:  # one pass: the rows are read, not held
         by_check[row.check] += 1
         by_column[_column_of(row, columns)] += 1
         by_unit[row.unit] += 1
-        listed.add(row.fingerprint)
     return RunReport(
         lang=lang,
         site_name=site.name,
@@ -91,7 +90,7 @@ def build_run_report(
         counts_by_check=[(c, check_name(c, lang), n) for c, n in by_check.most_common()],
         score=run.score,
         not_yet_due=list(upcoming or []),
-        changes=_changes(session, run, listed, lang),
+        changes=_changes(session, run, lang),
         counts_by_column=[] if pruned else _count_rows(by_column),
         counts_by_unit=_count_rows(by_unit),
         trend=open_trend(session, run.site_id, trend_runs, upto=run.id),
@@ -199,7 +198,7 @@ def _count_rows(counter: Counter[str | None]) -> list[CountRow]:
     return rows
 
 
-def _changes(session: Session, run: Run, listed: set[str], lang: str) -> Changes:
+def _changes(session: Session, run: Run, lang: str) -> Changes:
     previous = session.scalar(
         select(Run)
         .where(Run.site_id == run.site_id, Run.id < run.id, Run.status != "running")
@@ -214,7 +213,7 @@ def _changes(session: Session, run: Run, listed: set[str], lang: str) -> Changes
             check_name=check_name(f.check, lang),
             title=messages.title(f.check, f.subtype, f.evidence or {}, lang),
             url=f.url,
-            in_this_run=f.fingerprint in listed,
+            in_this_run=f.last_run_id == run.id,  # listed in this report
         )
 
     def items(findings: Sequence[Finding]) -> MadeOnRead[ChangeItem]:
