@@ -3,7 +3,7 @@
 `xuncha run` crawls in a child process; everything after the crawl runs in the parent, which
 must stay within a fixed memory budget however many pages the run saw. This script writes a
 realistic run of `--pages` articles straight into a store (no crawl, no network), then runs the
-phase exactly as the runner does (``xuncha.runner.judge_run``) in a fresh process and prints its
+phase exactly as the runner does (``xuncha.run.inspection.judge_run``) in a fresh process and prints its
 wall time, peak RSS and number of findings. A script that prints figures, not a test.
 
     .venv/bin/python benchmarks/postcrawl.py --pages 20000
@@ -396,7 +396,7 @@ def _rss_mb() -> float:
 def judge_once(db_url: str, run_id: int, out_dir: Path, cap: int) -> dict[str, Any]:
     """In this process: the phase as ``xuncha run`` runs it after the crawl, measured."""
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    from xuncha.runner import judge_run
+    from xuncha.run.inspection import judge_run
 
     store = Store(db_url, migrate=False)
     before = _rss_mb()

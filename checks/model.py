@@ -3,7 +3,7 @@
 A big run holds millions of link occurrences and a text per page, more than a process should
 hold at once, so `CrawlData.links`, `link_checks` and `texts` are typed by what the checks do
 with them — iterate again and again, look up — not as tuples and dicts. Tuples and dicts are
-what tests build; the store hands readers that fetch in batches (xuncha/snapshot.py).
+what tests build; the store hands readers that fetch in batches (xuncha/store/snapshot.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Rows(Protocol[T_co]):
 @dataclass(frozen=True, slots=True)
 class PageView:
     """A fetched page. `meta` holds the page's meta tags (SiteName, ColumnName, PubDate…) and:
-    `breadcrumb` (list of str); `identity` (dict of crawler.parsing.identity.SiteIdentity
+    `breadcrumb` (list of str); `identity` (dict of crawler.parsing.site_marks.SiteIdentity
     fields) on the home page and a sample of inner pages; `newest_item` (ISO date of the newest
     dated entry shown) on the home page."""
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from checks import (
     columns,
-    identity,
     links,
     mandatory,
     misplaced,
     mixed_content,
     privacy,
     site,
+    site_identity,
     wording,
 )
 from checks.model import CrawlData, Finding
@@ -91,7 +91,7 @@ REGISTRY: dict[str, CheckInfo] = {
             "缺少规定元数据，站内搜索缺失或不可用",
             "A missing footer element or meta tag required of government sites, or a missing or "
             "broken site search",
-            identity.site_identity,
+            site_identity.site_identity,
         ),
         CheckInfo(
             "privacy_leak",

@@ -46,14 +46,14 @@ def settings_for(
 
 
 def distribute(settings: Settings, frontier: dict[str, Any]) -> None:
-    """Make the crawl a worker of a run on a shared Redis frontier (crawler/distributed.py).
+    """Make the crawl a worker of a run on a shared Redis frontier (crawler/distributed/frontier.py).
 
     ``frontier`` is the crawl request's: ``redis_url``, ``run_key``, ``namespace`` and
     ``seed`` (true for the run's own crawl, false for a joining worker). The page limit
-    becomes the run's, counted over every worker (crawler/spiders/shared_state.py).
+    becomes the run's, counted over every worker (crawler/distributed/state.py).
     """
-    from crawler.distributed import enable_frontier  # needs the distributed extra
-    from crawler.spiders.shared_state import SharedPageLimit
+    from crawler.distributed.frontier import enable_frontier  # needs the distributed extra
+    from crawler.distributed.state import SharedPageLimit
 
     enable_frontier(
         settings,

@@ -35,10 +35,10 @@ def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
 def _quiet(log_level: str) -> None:
     """Keep the console for what a webmaster needs: a link given up on is a finding, not an
     error of the run, and the TLS inspector's setting is deprecated upstream but still the only
-    way into the handshake (see crawler/tls.py)."""
+    way into the handshake (see crawler/network/tls.py)."""
     warnings.filterwarnings("ignore", message=".*DOWNLOADER_CLIENTCONTEXTFACTORY.*")
     if log_level != "INFO":
-        logging.getLogger("crawler.middlewares.retry").setLevel(logging.CRITICAL)
+        logging.getLogger("crawler.network.retry").setLevel(logging.CRITICAL)
     # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG line
     # (one per request and per item) is still built before being dropped: filter at the source.
     for name in ("scrapy", "crawler", "twisted", "py.warnings"):

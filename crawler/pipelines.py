@@ -24,7 +24,7 @@ from crawler.items import (
     RecordBatch,
     SearchRecord,
 )
-from xuncha.incremental import carry_pages
+from xuncha.run.incremental import carry_pages
 from xuncha.store import (
     Certificate,
     Column,

@@ -1,7 +1,7 @@
 """Scrapy settings of the Xuncha crawler: the static part. Per-run values (from the site
 profile) are layered on top by :func:`crawler.configure.settings_for`."""
 
-from crawler.middlewares import NETWORK_SETTINGS
+from crawler.network import NETWORK_SETTINGS
 
 BOT_NAME = "xuncha"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -32,7 +32,7 @@ DOWNLOAD_WARNSIZE = 0
 
 # --- Components ------------------------------------------------------------------------------
 # The network layer (address policy, static hosts, TLS inspection, Retry-After): see
-# crawler/middlewares/__init__.py for why each sits where it does.
+# crawler/network/__init__.py for why each sits where it does.
 DOWNLOADER_MIDDLEWARES = dict(NETWORK_SETTINGS["DOWNLOADER_MIDDLEWARES"])
 TWISTED_DNS_RESOLVER = NETWORK_SETTINGS["TWISTED_DNS_RESOLVER"]
 DOWNLOADER_CLIENTCONTEXTFACTORY = NETWORK_SETTINGS["DOWNLOADER_CLIENTCONTEXTFACTORY"]
@@ -47,10 +47,10 @@ CONCURRENT_ITEMS = 1
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    # Scrapy's AutoThrottle, with 304 Not Modified counted like 200 (crawler/throttle.py).
+    # Scrapy's AutoThrottle, with 304 Not Modified counted like 200 (crawler/extensions/throttle.py).
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.throttle.ConditionalAutoThrottle": 0,
-    "crawler.progress.ProgressReporter": 500,
+    "crawler.extensions.throttle.ConditionalAutoThrottle": 0,
+    "crawler.extensions.progress.ProgressReporter": 500,
 }
 
 # --- Housekeeping -----------------------------------------------------------------------------

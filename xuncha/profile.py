@@ -103,13 +103,13 @@ KEEP_RUNS_MIN = 2
 
 class Retention(_Section):
     """保留: how many of the site's newest runs keep their crawl rows (pages, links, texts…);
-    older runs keep their row, score and findings (xuncha/retention.py)."""
+    older runs keep their row, score and findings (xuncha/store/retention.py)."""
 
     runs: int = Field(KEEP_RUNS_DEFAULT, ge=KEEP_RUNS_MIN)
 
 
 class Incremental(_Section):
-    """增量巡查: what a night after a complete run fetches again (xuncha/incremental.py)."""
+    """增量巡查: what a night after a complete run fetches again (xuncha/run/incremental.py)."""
 
     enabled: bool = True
     # Every page is fetched again at least this often, spread over the period.

@@ -25,7 +25,7 @@ from xuncha.errors import XunchaError
 from xuncha.profile import Profile
 from xuncha.report_context import build_run_report
 from xuncha.report_history import DEFAULT_TREND_RUNS, open_trend
-from xuncha.snapshot import load_crawl
+from xuncha.store.snapshot import load_crawl
 from xuncha.store import Finding, Run, Site
 from xuncha.tracking import ACTIVE, all_sites, find_site
 

@@ -17,10 +17,10 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.items import PageTextRecord, SearchRecord
-from crawler.outcomes import classify_failure
+from crawler.network.outcomes import classify_failure
 from crawler.parsing.document import parse_html, visible_text
 from crawler.parsing.encoding import decode_body
-from crawler.parsing.identity import extract_identity
+from crawler.parsing.site_marks import extract_identity
 from crawler.parsing.links import extract_links
 from crawler.parsing.listing import extract_list_items, list_blocks
 from crawler.parsing.search import find_search_form
@@ -118,7 +118,7 @@ class ContentCapture:
         self.state.claim_page(target)  # type: ignore[attr-defined]
         yield self._page_record(response, target, "attachment", column, None)  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("xuncha/pages/attachment")  # type: ignore[attr-defined]
-        from crawler.extract import extract_text
+        from crawler.parsing.attachments import extract_text
 
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         # Text extraction (PDF above all) is CPU work: keep it off the reactor thread.

@@ -9,11 +9,11 @@ One pass does everything a run needs:
 4. every link and resource on those pages, each distinct target checked once: pages inside
    the sections are crawled, other pages of the portal fetched once, outside targets checked
    with HEAD (GET when HEAD is refused or says "error", unless the host's HEAD has proven its
-   "not found" right: `HeadTrust` in crawler/spiders/state.py).
+   "not found" right: `HeadTrust` in crawler/state/local.py).
 
 The spider only observes: it yields records (crawler/items.py) and never judges. Judging is
 the job of ``checks/``. What it remembers between responses (targets requested, pages and
-checks recorded, columns' totals) is its `state` (crawler/spiders/state.py): plain sets in one
+checks recorded, columns' totals) is its `state` (crawler/state/local.py): plain sets in one
 process, Redis when several workers crawl one run.
 """
 
@@ -32,8 +32,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import LinkCheckRecord, LinkRecord, ListItemRecord, RecordBatch
-from crawler.outcomes import classify_failure
-from crawler.parsing.columns import (
+from crawler.network.outcomes import classify_failure
+from crawler.parsing.navigation import (
     column_name,
     column_parents,
     discover_columns,
@@ -55,11 +55,11 @@ from crawler.scope import (
     section_prefix,
 )
 from crawler.spiders.content import ContentCapture
-from crawler.spiders.incremental import IncrementalCrawl
-from crawler.spiders.records import KEPT_META, RecordBuilder, now
-from crawler.spiders.state import CrawlState, HeadTrust, LocalState, state_for
-from crawler.tls_records import certificate_records, tls_failure_for
-from xuncha.incremental import Prior, load_prior_for
+from crawler.spiders.revisits import IncrementalCrawl
+from crawler.spiders.recorder import KEPT_META, RecordBuilder, now
+from crawler.state.local import CrawlState, HeadTrust, LocalState, state_for
+from crawler.network.certificates import certificate_records, tls_failure_for
+from xuncha.run.incremental import Prior, load_prior_for
 
 HEAD_REFUSED = {403, 405, 501}
 # Leaves first, then the articles of the list pages read so far, then further list pages: the

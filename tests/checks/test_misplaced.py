@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from checks import messages
 from checks.misplaced import MisplacedRule, misplaced_content, shipped_rules
 from checks.model import ColumnView, CrawlData, ListItemView
-from crawler.parsing.columns import column_name
+from crawler.parsing.navigation import column_name
 from crawler.parsing.document import parse_html
 from crawler.parsing.listing import extract_list_items
 from xuncha.profile import profile_for_url

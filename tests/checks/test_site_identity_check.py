@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks import messages
-from checks.identity import site_identity
+from checks.site_identity import site_identity
 from checks.model import CrawlData, PageView, SearchView
 from crawler.parsing.document import parse_html
-from crawler.parsing.identity import extract_identity
+from crawler.parsing.site_marks import extract_identity
 from xuncha.profile import profile_for_url
 
 ROOT = "https://jtj.example.gov.cn/"

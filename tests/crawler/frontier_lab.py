@@ -160,7 +160,7 @@ def _crawl(config: dict[str, Any]) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from crawler.distributed import enable_frontier
+    from crawler.distributed.frontier import enable_frontier
 
     fetched: list[str] = []
 

@@ -177,9 +177,9 @@ def _crawl(config: dict[str, Any]) -> dict[str, Any]:
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.middlewares import NETWORK_SETTINGS
-    from crawler.resolver import NameNotResolved
-    from crawler.tls import TlsInspector, tls_failure
+    from crawler.network import NETWORK_SETTINGS
+    from crawler.network.resolver import NameNotResolved
+    from crawler.network.tls import TlsInspector, tls_failure
 
     outcomes: dict[str, dict[str, Any]] = {}
 

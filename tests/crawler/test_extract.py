@@ -13,8 +13,8 @@ from office_files import biff8_workbook, cjk_pdf, identity_pdf, ole_file
 
 from checks.model import CrawlData, LinkView, PageView
 from checks.privacy import find_numbers, privacy_leak
-from crawler import extract
-from crawler.extract import ExtractedText, cell_text, detect_format, extract_text
+from crawler.parsing import attachments as extract
+from crawler.parsing.attachments import ExtractedText, cell_text, detect_format, extract_text
 from xuncha.demo.files import docx_document, pdf_document, xls_placeholder
 from xuncha.profile import profile_for_url
 

@@ -20,9 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from crawler.spiders.state import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
+from crawler.state.local import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import LinkCheck, Run, Store
 
 AS_OF = date(2026, 11, 26)

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from crawler.netpolicy import (
+from crawler.network.policy import (
     AddressPolicy,
     AddressVerdict,
     address_category,

@@ -20,7 +20,7 @@ from netlab import Reply, serve
 from crawler.parsing.document import parse_html
 from crawler.parsing.pagination import pagination_urls
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Run, Store
 
 AS_OF = date(2026, 11, 26)

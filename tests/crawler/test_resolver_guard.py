@@ -17,8 +17,8 @@ from scrapy.exceptions import CannotResolveHostError
 from scrapy.utils.datatypes import LocalCache
 from twisted.python.failure import Failure
 
-from crawler.middlewares.netguard import connection_host
-from crawler.resolver import (
+from crawler.network.guard import connection_host
+from crawler.network.resolver import (
     BlockedAddressError,
     HostLookup,
     NameNotResolved,
@@ -208,7 +208,7 @@ def test_reactor_resolver_refuses_even_without_the_guard(
         "XUNCHA_START_URLS": [site.url("/", host="jtj.example.gov.cn")],
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+            "crawler.network.retry.RetryAfterMiddleware": 550,
         },
     }
     probes = {

@@ -23,9 +23,9 @@ from scrapy.exceptions import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.middlewares.netguard import BlockedAddress
-from crawler.middlewares.retry import classify_failure, retry_after_seconds
-from crawler.resolver import NameNotResolved
+from crawler.network.guard import BlockedAddress
+from crawler.network.retry import classify_failure, retry_after_seconds
+from crawler.network.resolver import NameNotResolved
 
 RETRY_AFTER_MAX = 2.0
 

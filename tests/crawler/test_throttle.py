@@ -10,7 +10,7 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as crawl_settings
-from crawler.throttle import ConditionalAutoThrottle
+from crawler.extensions.throttle import ConditionalAutoThrottle
 
 START = crawl_settings.AUTOTHROTTLE_START_DELAY
 FAST = 0.01  # a server answering in 10 ms
@@ -44,4 +44,4 @@ def test_scrapy_alone_keeps_the_start_delay_on_304():
 
 def test_the_crawl_uses_it():
     assert crawl_settings.EXTENSIONS["scrapy.extensions.throttle.AutoThrottle"] is None
-    assert "crawler.throttle.ConditionalAutoThrottle" in crawl_settings.EXTENSIONS
+    assert "crawler.extensions.throttle.ConditionalAutoThrottle" in crawl_settings.EXTENSIONS

@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from netlab import Reply, run_crawl, serve
 from OpenSSL import crypto
 
-from crawler.tls import CertificateReport, TlsInspector
+from crawler.network.tls import CertificateReport, TlsInspector
 
 NOW = dt.datetime.now(dt.UTC)
 ROUTES = {"/": [Reply(200)]}

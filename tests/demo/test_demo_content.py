@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 from demo_client import JTJ, XXGK, fetch_page, page_encoding, page_text
 
-from xuncha.demo.columns import COLUMNS, articles_of, column
+from xuncha.demo.catalog import COLUMNS, articles_of, column
 from xuncha.demo.expected import NEGATIVES, PLANTED
 
 CONTENT = [p for p in PLANTED if p.issue == 3]

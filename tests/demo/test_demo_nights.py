@@ -28,7 +28,7 @@ from test_demo_portal import COLUMN_KINDS, KIND_WINDOWS, WARN_WITHIN_DAYS
 
 from xuncha.demo import DEMO_AS_OF, DEMO_NIGHTS, DemoPortal
 from xuncha.demo.answer_key import page_path
-from xuncha.demo.columns import COLUMNS, column
+from xuncha.demo.catalog import COLUMNS, column
 from xuncha.demo.editions import Edition
 from xuncha.demo.expected import PLANTED
 from xuncha.demo.nights import (

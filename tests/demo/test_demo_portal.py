@@ -28,7 +28,7 @@ from demo_client import (
 )
 
 from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile, list_pages
-from xuncha.demo.columns import COLUMNS, LIST_STYLES, articles_of, list_page_paths
+from xuncha.demo.catalog import COLUMNS, LIST_STYLES, articles_of, list_page_paths
 from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED
 from xuncha.demo.profile import REQUEST_TIMEOUT
 

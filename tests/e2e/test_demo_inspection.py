@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile
 from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Store
 
 

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from xuncha.cli import cli
 from xuncha.demo import DEMO_NIGHTS, DemoPortal, article_paths, demo_profile
 from xuncha.demo.nights import NIGHTS, lifecycle_expectations, planted_for
-from xuncha.incremental import SAMPLED_PAGES, WATCH_MAX_PAGES
+from xuncha.run.incremental import SAMPLED_PAGES, WATCH_MAX_PAGES
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Store
 
 

@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 
 from xuncha.cli import _summary
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Page, Run, Store
 
 AS_OF = date(2026, 11, 26)

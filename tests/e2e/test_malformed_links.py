@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Run, Store
 
 MALFORMED = ["http://127.0.0.1:8099gone_12.html", "http://127.0.0.1:99999/a.html"]

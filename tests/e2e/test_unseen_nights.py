@@ -34,7 +34,7 @@ from unseen_portal import (
 from reports.html import check_name
 from xuncha.cli import cli
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Column, Page, Store
 
 FindingKey = tuple[str, str, str]

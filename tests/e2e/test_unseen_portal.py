@@ -39,7 +39,7 @@ from unseen_portal import (
 )
 
 from xuncha.profile import Profile, profile_for_url
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Column, ListItem, Page, Store
 
 EXPECTED = CONTENT_EXPECTED

@@ -17,7 +17,7 @@ from hostile_portal import PAYLOADS, SITE_NAME, hostile_portal, pages, profile_d
 from openpyxl import load_workbook
 
 from xuncha.profile import Profile
-from xuncha.runner import inspect_site
+from xuncha.run.inspection import inspect_site
 from xuncha.store import Store
 
 NIGHTS = (date(2026, 11, 20), date(2026, 11, 23))

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from xuncha.incremental import (
+from xuncha.run.incremental import (
     Prior,
     PriorCheck,
     PriorPage,

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from xuncha.errors import RunLockedError
-from xuncha.locks import KILLED_MESSAGE, acquire, holding, pid_alive, release, this_host
+from xuncha.run.lock import KILLED_MESSAGE, acquire, holding, pid_alive, release, this_host
 from xuncha.store import Run, RunLock, Site, Store
 
 LABEL = "某县人民政府 (http://127.0.0.1:9/)"

@@ -35,7 +35,7 @@ STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
 def test_lines(stream_type, quiet, expected):
     stream = stream_type()
     with cron_log(quiet=quiet, stream=stream):
-        log = logging.getLogger("xuncha.nightly")
+        log = logging.getLogger("xuncha.run.night")
         log.info("甲: inspecting")
         log.warning("乙: 3 open")
         log.error("丙: failed %s", "first\nsecond")  # one record is one line, always

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from xuncha import tracking
 from xuncha.cli import cli
-from xuncha.nightly import SiteResult, summary_lines, worst_exit
+from xuncha.run.night import SiteResult, summary_lines, worst_exit
 from xuncha.store import Finding, Run, RunLock, Store
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING|ERROR) \S.*$")

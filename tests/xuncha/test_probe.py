@@ -15,8 +15,8 @@ from nightly_sites import serve
 from sqlalchemy import select
 
 from xuncha.cli import cli
-from xuncha.nightly import site_id_for
-from xuncha.probe import probe_home, record_probe
+from xuncha.run.night import site_id_for
+from xuncha.run.probe import probe_home, record_probe
 from xuncha.profile import Profile
 from xuncha.store import Probe, Site, Store
 

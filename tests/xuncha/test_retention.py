@@ -16,12 +16,12 @@ from nightly_sites import serve
 from sqlalchemy import func, select
 
 from reports.html import render_run_report
-from xuncha import retention
+from xuncha.store import retention
 from xuncha.cli import cli, main
 from xuncha.errors import ProfileError, StoreError
 from xuncha.profile import Profile, load_profile
 from xuncha.report_context import build_run_report
-from xuncha.retention import (
+from xuncha.store.retention import (
     CRAWL_TABLES,
     RunPrunedError,
     prune_site,
@@ -29,7 +29,7 @@ from xuncha.retention import (
     site_keep,
 )
 from xuncha.site_index import upcoming_items
-from xuncha.snapshot import load_crawl
+from xuncha.store.snapshot import load_crawl
 from xuncha.store import (
     Base,
     Certificate,

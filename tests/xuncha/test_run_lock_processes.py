@@ -14,7 +14,7 @@ import pytest
 from nightly_sites import serve
 from sqlalchemy import func, select
 
-from xuncha.locks import KILLED_MESSAGE, this_host
+from xuncha.run.lock import KILLED_MESSAGE, this_host
 from xuncha.store import Run, RunLock, Store
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING|ERROR) \S")

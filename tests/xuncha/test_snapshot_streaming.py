@@ -1,7 +1,7 @@
 """A stored run read in batches gives the checks exactly what the same rows give as tuples.
 
 `load_crawl` leaves links, link checks and texts in the store and reads them in batches each
-time a check goes through them (xuncha/snapshot.py). The world here is one run of a few
+time a check goes through them (xuncha/store/snapshot.py). The world here is one run of a few
 thousand links whose rows are interleaved with another run's (so every read must keep to its
 run), read with batches far smaller than the run, on SQLite and PostgreSQL; the findings must
 be those of a `CrawlData` built from the very same rows as plain tuples and dicts.
@@ -20,9 +20,9 @@ from sqlalchemy import insert, select
 
 from checks.model import CheckView, CrawlData, LinkView, PageView, links_to
 from checks.registry import run_checks
-from xuncha import snapshot
+from xuncha.store import snapshot
 from xuncha.profile import ColumnSpec, Profile
-from xuncha.snapshot import load_crawl
+from xuncha.store.snapshot import load_crawl
 from xuncha.store import Column, LinkCheck, LinkOccurrence, Page, PageText, Run, Site, Store
 from xuncha.tracking.recheck import Coverage
 

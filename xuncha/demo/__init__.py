@@ -19,7 +19,7 @@ planted content), ``placements`` (attachments, planted links and resources per a
 
 from __future__ import annotations
 
-from xuncha.demo.columns import DEMO_AS_OF
+from xuncha.demo.catalog import DEMO_AS_OF
 from xuncha.demo.editions import DEMO_NIGHTS
 from xuncha.demo.profile import demo_profile
 from xuncha.demo.server import DemoPortal, RecordedRequest

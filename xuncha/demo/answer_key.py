@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from xuncha.demo.columns import article, column
+from xuncha.demo.catalog import article, column
 
 XXGK = "https://xxgk.example.gov.cn:{https_port}"
 JTJ = "https://jtj.example.gov.cn:{https_port}"

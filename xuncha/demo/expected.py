@@ -12,7 +12,7 @@ planted the entry: issue 2's link defects are listed here, issue 3's content def
 checks, resource URL for mixed content, site root for site-wide ones).
 
 These lists are written by hand, independently of where :mod:`xuncha.demo.placements`,
-:mod:`xuncha.demo.texts` and :mod:`xuncha.demo.columns` put things;
+:mod:`xuncha.demo.texts` and :mod:`xuncha.demo.catalog` put things;
 ``tests/demo/test_demo_portal.py`` checks that they agree.
 """
 

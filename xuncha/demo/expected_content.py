@@ -7,7 +7,7 @@ column), the page (or attachment) for page checks (``privacy_leak``, ``wording_e
 (``site_identity``). A :class:`Negative` without ``page`` holds when no finding at all names
 its URL — a fresh column, a page with a masked number.
 
-Written by hand from the issue, not from :mod:`xuncha.demo.columns`, :mod:`xuncha.demo.texts`
+Written by hand from the issue, not from :mod:`xuncha.demo.catalog`, :mod:`xuncha.demo.texts`
 or :mod:`xuncha.demo.placements`; ``tests/demo/test_demo_portal.py`` checks that they agree.
 """
 

@@ -1,6 +1,6 @@
 """What a demo 栏目 and its items (信息) are: :class:`ColumnSpec`, :class:`Article`, their dates.
 
-The table of columns lives in :mod:`xuncha.demo.columns`; everything here is derived from a
+The table of columns lives in :mod:`xuncha.demo.catalog`; everything here is derived from a
 spec and :data:`DEMO_AS_OF`, deterministically, so a column is planted by data alone.
 """
 

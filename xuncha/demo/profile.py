@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from xuncha.demo.columns import DEMO_AS_OF
+from xuncha.demo.catalog import DEMO_AS_OF
 from xuncha.demo.render import JTJ_HOST, PARTNER_HOST, SITE, XXGK_HOST
 from xuncha.demo.site import CLOSED_HOST, OA_HOST, SELFSIGNED_HOST, SLOW_HOST
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from xuncha.demo.columns import COLUMNS, Article, ColumnSpec
+from xuncha.demo.catalog import COLUMNS, Article, ColumnSpec
 from xuncha.demo.placements import Embed
 from xuncha.demo.texts import body_of
 

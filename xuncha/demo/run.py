@@ -13,7 +13,7 @@ from xuncha.store import Store
 def run_demo(out_dir: Path, *, db_url: str | None = None, lang: str = "zh", progress: str = "log"):  # type: ignore[no-untyped-def]
     from xuncha.demo import DEMO_AS_OF, demo_profile
     from xuncha.demo.server import DemoPortal
-    from xuncha.runner import inspect_site
+    from xuncha.run.inspection import inspect_site
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ from posixpath import splitext
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from xuncha.demo import files
-from xuncha.demo.columns import COLUMNS, Article, column, list_page_paths
+from xuncha.demo.catalog import COLUMNS, Article, column, list_page_paths
 from xuncha.demo.editions import Edition
 from xuncha.demo.placements import BUS_WIDGET_PATH, LINE_MAP_PATH
 from xuncha.demo.render import (

@@ -60,7 +60,7 @@ class Run(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # 保留: when retention deleted this run's crawl rows (xuncha/retention.py). The row, its
+    # 保留: when retention deleted this run's crawl rows (xuncha/store/retention.py). The row, its
     # score and stats stay for the history and the trend; readers of crawl rows say so.
     pruned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     site: Mapped[Site] = relationship(back_populates="runs")

@@ -16,7 +16,7 @@ from xuncha.tracking.events import (
     STATUS_LABELS,
     STATUSES,
 )
-from xuncha.tracking.identity import PREFIXES, evidence_digest, fingerprint
+from xuncha.tracking.fingerprint import PREFIXES, evidence_digest, fingerprint
 from xuncha.tracking.lifecycle import (
     add_working_days,
     deadline_working_days,

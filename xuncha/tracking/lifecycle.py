@@ -39,7 +39,7 @@ from xuncha.tracking.events import (
     REOPENED,
     add_event,
 )
-from xuncha.tracking.identity import evidence_changes, evidence_digest, fingerprint
+from xuncha.tracking.fingerprint import evidence_changes, evidence_digest, fingerprint
 from xuncha.tracking.queries import LOAD_CHUNK
 from xuncha.tracking.recheck import Coverage
 

@@ -23,7 +23,7 @@ from xuncha.tracking.events import (
     WAIVED,
     add_event,
 )
-from xuncha.tracking.identity import evidence_digest
+from xuncha.tracking.fingerprint import evidence_digest
 
 
 class FindingError(XunchaError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.parsing.columns import NavLink, column_name, discover_columns, discover_sections
+from crawler.parsing.navigation import NavLink, column_name, discover_columns, discover_sections
 from crawler.parsing.document import parse_html
 
 HOST = "http://www.example.gov.cn"

@@ -9,7 +9,7 @@ import pytest
 
 from crawler.parsing.document import parse_html
 from crawler.parsing.encoding import decode_body
-from crawler.parsing.identity import SiteIdentity, extract_identity
+from crawler.parsing.site_marks import SiteIdentity, extract_identity
 
 URL = "http://www.example.gov.cn/"
 CONAC_WRITE = (

@@ -10,7 +10,7 @@ One try is a GET of the first start URL, redirects followed, with a deadline of 
 seconds for the whole of it — lookup, connection, TLS, every hop and the body. It obeys the
 crawler's network rules: names resolve through the profile's ``network.hosts`` first (like
 /etc/hosts), ``.invalid`` names never resolve, and every address must pass the
-:class:`~crawler.netpolicy.AddressPolicy` (the start URL's own network counts as allowed), so
+:class:`~crawler.network.policy.AddressPolicy` (the start URL's own network counts as allowed), so
 a redirect into the intranet is a failed try with the error ``blocked``, never a connection.
 The connection goes to the address that was judged (no second lookup), and environment
 proxies are ignored: a proxy would make the judged address meaningless. Certificates are
@@ -35,8 +35,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.netpolicy import AddressPolicy, IPAddress, literal_ip
-from crawler.resolver import is_reserved_invalid, normalize_host
+from crawler.network.policy import AddressPolicy, IPAddress, literal_ip
+from crawler.network.resolver import is_reserved_invalid, normalize_host
 from xuncha.profile import Profile
 from xuncha.store import Probe, Store
 
@@ -84,7 +84,7 @@ def _system_lookup(host: str) -> tuple[IPAddress, ...]:
 
 def resolve(host: str, hosts: dict[str, str], deadline: _Deadline) -> tuple[IPAddress, ...]:
     """Literal → the profile's hosts map → ``.invalid`` refused → the system resolver, bounded
-    by the deadline (the same order as the crawler's gate, crawler/resolver.py)."""
+    by the deadline (the same order as the crawler's gate, crawler/network/resolver.py)."""
     name = normalize_host(host)
     ip = literal_ip(name)
     if ip is not None:

@@ -28,7 +28,7 @@ from checks.model import (
     PageView,
     SearchView,
 )
-from xuncha.retention import ensure_not_pruned
+from xuncha.store.retention import ensure_not_pruned
 from xuncha.store import (
     Certificate,
     Column,

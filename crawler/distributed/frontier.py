@@ -7,10 +7,10 @@ worker pops it. What a shared frontier needs beyond that is here:
 
 * :func:`frontier_settings` / :func:`enable_frontier` — the Scrapy settings of one run, every
   Redis key named after the run so that two runs never share a frontier;
-* ``FrontierScheduler``, ``FrontierDupeFilter`` (crawler/frontier_queue.py) — scrapy-redis's
+* ``FrontierScheduler``, ``FrontierDupeFilter`` (crawler/distributed/scheduler.py) — scrapy-redis's
   own, adapted to Scrapy ≥ 2.14 (their docstrings say what and why);
 * :class:`FrontierSeeding` — only the seeding process schedules what ``start()`` yields;
-* ``FrontierCoordinator`` (crawler/frontier_coordinator.py) — the run ends when the frontier
+* ``FrontierCoordinator`` (crawler/distributed/coordinator.py) — the run ends when the frontier
   is empty and every live worker has been idle for a grace period; a worker whose heartbeat
   expired stops counting; a worker that ends for a reason of the whole run (site
   unreachable, page limit, store error, the seeding worker stopped) stops every other one.
@@ -27,7 +27,7 @@ Redis layout of run ``R`` in namespace ``N`` (default ``xuncha``), all under
     results       hash         worker id -> JSON ``{reason, seed, stats}``, written as it leaves
     lost          set          workers struck off without a goodbye (heartbeat expired)
     run           hash         an owned run only: what a joining worker needs (its owner's)
-    state:*       various      the spider's shared memory (crawler/spiders/shared_state.py)
+    state:*       various      the spider's shared memory (crawler/distributed/state.py)
 
 A run without an owner (no ``run`` key) is removed by the last worker to leave an empty or
 stopped frontier. An *owned* run (``xuncha run --redis``, which sets ``run`` and keeps it
@@ -91,7 +91,7 @@ class FrontierKeys:
         return f"{self.prefix}:worker:{worker_id}"
 
     def state(self, name: str) -> str:
-        """A key of the spider's shared memory (crawler/spiders/shared_state.py)."""
+        """A key of the spider's shared memory (crawler/distributed/state.py)."""
         return f"{self.prefix}:state:{name}"
 
 
@@ -118,8 +118,8 @@ def frontier_settings(
     """
     keys = FrontierKeys.of(run_key, namespace)
     return {
-        "SCHEDULER": "crawler.frontier_queue.FrontierScheduler",
-        "DUPEFILTER_CLASS": "crawler.frontier_queue.FrontierDupeFilter",
+        "SCHEDULER": "crawler.distributed.scheduler.FrontierScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.scheduler.FrontierDupeFilter",
         # By priority, as Scrapy's own scheduler: start and sections before lists and articles.
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
@@ -153,7 +153,7 @@ def enable_frontier(
 ) -> None:
     """Layer :func:`frontier_settings` over ``settings`` (command-line priority) and add the
     coordinator extension and the seeding middleware to what is already configured."""
-    from crawler.frontier_coordinator import FrontierCoordinator  # it imports this module
+    from crawler.distributed.coordinator import FrontierCoordinator  # it imports this module
 
     frontier = frontier_settings(redis_url, run_key, seed=seed, namespace=namespace, owned=owned)
     settings.update(frontier, priority="cmdline")

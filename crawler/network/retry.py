@@ -1,7 +1,7 @@
 """Retry what may succeed later, after the wait the server asked for (重试与 Retry-After).
 
 Takes the place of Scrapy's ``RetryMiddleware`` (disable that one; see
-``crawler.middlewares.NETWORK_SETTINGS``) and keeps its settings: ``RETRY_ENABLED``,
+``crawler.network.NETWORK_SETTINGS``) and keeps its settings: ``RETRY_ENABLED``,
 ``RETRY_TIMES`` (the profile's ``timeouts.retries``), ``RETRY_HTTP_CODES`` (5xx that are
 transient, 408 and 429 by default), ``RETRY_PRIORITY_ADJUST``, and the ``dont_retry`` /
 ``max_retry_times`` request meta keys.
@@ -45,9 +45,9 @@ from scrapy.exceptions import (
 from scrapy.utils.asyncio import sleep
 from twisted.internet import error as tx_error
 
-from crawler.middlewares.netguard import BlockedAddress
-from crawler.resolver import BlockedAddressError, NameNotResolved
-from crawler.tls import tls_failure
+from crawler.network.guard import BlockedAddress
+from crawler.network.resolver import BlockedAddressError, NameNotResolved
+from crawler.network.tls import tls_failure
 
 if TYPE_CHECKING:
     from scrapy import Request

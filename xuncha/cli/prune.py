@@ -5,7 +5,7 @@
 Deletes the crawl rows of every site's (or one site's) runs beyond retention — each site's
 own ``retention.runs`` unless ``--keep`` is given — and prints one summary line in Chinese,
 then one line per site that lost rows. Runs, findings and their history stay (see
-xuncha/retention.py). Errors (unknown site, database) are one line, exit status 2.
+xuncha/store/retention.py). Errors (unknown site, database) are one line, exit status 2.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter
 import click
 
 from xuncha.profile import KEEP_RUNS_MIN
-from xuncha.retention import CRAWL_TABLES, SitePruned, prune_site
+from xuncha.store.retention import CRAWL_TABLES, SitePruned, prune_site
 from xuncha.store import Site, Store, default_db_url
 from xuncha.tracking import all_sites, find_site
 

@@ -2,13 +2,13 @@
 
 The guard resolves the host each request will connect to — the proxy's host when
 ``request.meta["proxy"]`` is set, else the URL's host — through the same gate and cache as
-the reactor resolver (:mod:`crawler.resolver`), without blocking the reactor, and:
+the reactor resolver (:mod:`crawler.network.resolver`), without blocking the reactor, and:
 
 * lets the request through when every address is allowed;
 * raises :class:`BlockedAddress` (an ``IgnoreRequest``) when one is not: no connection is
   attempted, ``xuncha/net/blocked`` and ``xuncha/net/blocked/<category>`` are counted, and the
   request's errback receives the failure (``failure.value.category``, ``.host``, ``.ip``);
-* lets :class:`~crawler.resolver.NameNotResolved` (a ``CannotResolveHostError``) reach the
+* lets :class:`~crawler.network.resolver.NameNotResolved` (a ``CannotResolveHostError``) reach the
   errback when the name does not resolve, counting ``xuncha/net/dns_failed``.
 
 Redirects are caught because ``RedirectMiddleware`` returns new requests to the scheduler,
@@ -25,7 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.resolver import BlockedAddressError, NameNotResolved, NetworkGate, gate_from_settings
+from crawler.network.resolver import BlockedAddressError, NameNotResolved, NetworkGate, gate_from_settings
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -7,7 +7,7 @@ reads what each did, and removes the run's keys whatever happened. `xuncha worke
 the announcements, joins a run with a crawl of its own, and leaves when the run ends.
 
 The crawl side of the protocol — the shared frontier, heartbeats, the end of a run — is in
-crawler/distributed.py; the spider's shared memory in crawler/spiders/shared_state.py. Keys
+crawler/distributed/frontier.py; the spider's shared memory in crawler/distributed/state.py. Keys
 are namespaced by ``XUNCHA_REDIS_PREFIX`` (default ``xuncha``): groups of workers sharing one
 Redis without sharing runs take one each.
 """
@@ -38,7 +38,7 @@ ANNOUNCE_TTL = 60  # seconds an announcement outlives its owner (a killed `xunch
 KEEPALIVE = 10.0  # seconds between the owner's refreshes of it
 LEAVE_WAIT = 300.0  # seconds the owner waits for live workers to leave once its crawl ended
 POLL = 0.2
-# Close reasons of a joining worker that cost the run nothing (see crawler/distributed.py).
+# Close reasons of a joining worker that cost the run nothing (see crawler/distributed/frontier.py).
 HARMLESS = ("finished", "frontier_not_seeded", "frontier_gone")
 
 
@@ -54,7 +54,7 @@ def on_frontier(redis_url: str | None) -> Iterator[None]:
     """Inside the block every run is crawled on the shared Redis frontier at ``redis_url``
     (``xuncha run --redis``), with whatever ``xuncha worker`` joins it; None: in one process.
     (A context rather than an argument: the runs of ``xuncha run --all`` are started through
-    xuncha/nightly.py, which need not know how a crawl is spread.)"""
+    xuncha/run/night.py, which need not know how a crawl is spread.)"""
     token = _REDIS_URL.set(redis_url)
     try:
         yield
@@ -112,13 +112,13 @@ def check_shared_database(db_url: str) -> None:
 
 
 def _keys(run_key: str, prefix: str) -> Any:
-    from crawler.distributed import FrontierKeys  # needs the distributed extra
+    from crawler.distributed.frontier import FrontierKeys  # needs the distributed extra
 
     return FrontierKeys.of(run_key, prefix)
 
 
 def _runs_key(prefix: str) -> str:
-    from crawler.distributed import runs_key
+    from crawler.distributed.frontier import runs_key
 
     return runs_key(prefix)
 
@@ -187,7 +187,7 @@ def _keep_alive(server: Any, key: str, stop: threading.Event) -> None:
 
 def remove_run(server: Any, keys: Any, prefix: str, run_key: str) -> None:
     """Every key of the run. The ``run`` key goes first: from then on a straggling worker
-    writes nothing (the crawl side: crawler/distributed.py)."""
+    writes nothing (the crawl side: crawler/distributed/frontier.py)."""
     server.srem(_runs_key(prefix), run_key)
     server.delete(keys.run)
     batch = []

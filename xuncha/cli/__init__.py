@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 a run has findings at or above ``--fail-on``; 2 an error (bad profile,
 site locked by another run, unreachable site, failed or interrupted crawl, database) — see
-xuncha/nightly.py. User errors print one line — what failed and what to do — never a
+xuncha/run/night.py. User errors print one line — what failed and what to do — never a
 traceback; under cron every log line is timestamped (xuncha/logs.py).
 """
 
@@ -20,15 +20,15 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from xuncha.cli_findings import findings
-from xuncha.cli_probe import probe
-from xuncha.cli_reports import register as register_reports
-from xuncha.cli_store import prune
-from xuncha.cli_worker import worker
+from xuncha.cli.findings import findings
+from xuncha.cli.probe import probe
+from xuncha.cli.reports import register as register_reports
+from xuncha.cli.prune import prune
+from xuncha.cli.worker import worker
 from xuncha.errors import XunchaError
-from xuncha.frontier import on_frontier
+from xuncha.run.frontier import on_frontier
 from xuncha.logs import cron_log, is_terminal
-from xuncha.nightly import (
+from xuncha.run.night import (
     EXIT_ERROR,
     EXIT_OK,
     FAIL_ON,
@@ -185,7 +185,7 @@ def run(url, profile_path, all_dir, db, as_of, out_dir, concurrency, scope, lang
 
 def _check_frontier(redis_url: str, db: str | None) -> None:
     """Before anything runs: a reachable Redis and a database other workers can reach."""
-    from xuncha.frontier import check_shared_database, connect
+    from xuncha.run.frontier import check_shared_database, connect
 
     check_shared_database(db or default_db_url())
     connect(redis_url).close()

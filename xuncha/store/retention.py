@@ -154,7 +154,7 @@ def _delete_crawl_rows(store: Store, run_id: int) -> Counter[str]:
 
 
 def prune_after_run(store: Store, run_id: int, keep: int) -> SitePruned | None:
-    """Retention at the end of a run (xuncha/runner.py): prune the run's site, keeping `keep`
+    """Retention at the end of a run (xuncha/run/inspection.py): prune the run's site, keeping `keep`
     runs. The run is over and its outputs written, so a database error here is logged, not
     raised: the next run or ``xuncha prune`` finishes the job."""
     try:

@@ -9,14 +9,14 @@ Every name the crawler connects to goes through one gate, in this order:
 4. the system resolver (``getaddrinfo``) in the reactor's thread pool, bounded by
    ``DNS_TIMEOUT``, its answers (and its permanent failures) cached for the whole process.
 
-Then every address of the answer is judged by the :class:`~crawler.netpolicy.AddressPolicy`
+Then every address of the answer is judged by the :class:`~crawler.network.policy.AddressPolicy`
 built from ``XUNCHA_ALLOWED_NETWORKS`` and the networks of ``XUNCHA_START_URLS``; one blocked
 address fails the whole name, since the connection could go to any of them.
 
 Two components use the gate and share its cache, which pins each name to the answer that
 was judged (no DNS-rebinding window between the check and the connection):
 
-* :class:`~crawler.middlewares.netguard.AddressGuardMiddleware` asks it before a request is
+* :class:`~crawler.network.guard.AddressGuardMiddleware` asks it before a request is
   downloaded, and turns refusals into errors the spider's errback can read;
 * :class:`XunchaResolver`, installed on the reactor through ``TWISTED_DNS_RESOLVER`` (the
   2.19 name of ``DNS_RESOLVER``, which still works but is deprecated), answers the download
@@ -56,7 +56,7 @@ from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IRes
 from twisted.internet.threads import deferToThreadPool
 from zope.interface import implementer
 
-from crawler.netpolicy import AddressPolicy, IPAddress, literal_ip
+from crawler.network.policy import AddressPolicy, IPAddress, literal_ip
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

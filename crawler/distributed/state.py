@@ -1,8 +1,8 @@
 """PortalSpider's memory in Redis, shared by the workers of one run (分布式巡查).
 
-The same contract as :class:`~crawler.spiders.state.LocalState`, every test-and-set atomic in
+The same contract as :class:`~crawler.state.local.LocalState`, every test-and-set atomic in
 Redis (a command or a Lua script), so two workers never both win a claim. Keys live under the
-run's prefix (``N:frontier:R:state:``, see crawler/distributed.py) and go with the run::
+run's prefix (``N:frontier:R:state:``, see crawler/distributed/frontier.py) and go with the run::
 
     requested        hash   target URL -> role it was requested for
     lists            set    canonical URLs of the list pages requested
@@ -35,10 +35,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.distributed import FrontierKeys, frontier_keys, text
+from crawler.distributed.frontier import FrontierKeys, frontier_keys, text
 from crawler.items import ColumnRecord
 from crawler.scope import CrawlScope, canonical
-from crawler.spiders.state import ANY, CrawlState, column_kept
+from crawler.state.local import ANY, CrawlState, column_kept
 
 # KEYS: requested, lists; ARGV: url, role, keep ('*': any claim stands; else roles joined by
 # ','), canonical URL to add to lists or ''. Returns {1 if claimed else 0, role now held}.

@@ -19,12 +19,12 @@ import click
 
 from xuncha.errors import XunchaError
 from xuncha.logs import cron_log
-from xuncha.nightly import EXIT_ERROR, EXIT_OK, profile_files, site_id_for
-from xuncha.probe import DEFAULT_TIMEOUT, ProbeResult, probe_home, record_probe
+from xuncha.run.night import EXIT_ERROR, EXIT_OK, profile_files, site_id_for
+from xuncha.run.probe import DEFAULT_TIMEOUT, ProbeResult, probe_home, record_probe
 from xuncha.profile import Profile, load_profile, profile_for_url
 from xuncha.store import Store, default_db_url
 
-logger = logging.getLogger("xuncha.probe")
+logger = logging.getLogger("xuncha.run.probe")
 
 DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
 

@@ -1,6 +1,6 @@
 """scrapy-redis's scheduler and dupe filter, adapted to the pinned Scrapy (2.19).
 
-The shared frontier of a distributed run (crawler/distributed.py) is scrapy-redis's: its
+The shared frontier of a distributed run (crawler/distributed/frontier.py) is scrapy-redis's: its
 scheduler keeps the pending requests in a Redis sorted set, its dupe filter the fingerprints in
 a Redis set. Both are used unchanged but for what current Scrapy deprecates or what would reset
 the run for the other workers; each class's docstring says which.

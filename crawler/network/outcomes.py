@@ -19,9 +19,9 @@ from scrapy.exceptions import (
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 
-from crawler.middlewares.netguard import BlockedAddress
-from crawler.resolver import BlockedAddressError
-from crawler.tls import tls_failure
+from crawler.network.guard import BlockedAddress
+from crawler.network.resolver import BlockedAddressError
+from crawler.network.tls import tls_failure
 
 _DNS = (CannotResolveHostError, net_error.DNSLookupError)
 _TIMEOUT = (DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError)

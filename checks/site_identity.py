@@ -1,7 +1,7 @@
 """网站标识 (`site_identity`): what 《政府网站发展指引》 (国办发〔2017〕47号) requires of pages.
 
 Footer elements — 网站标识码, ICP备案编号, 公安机关备案号, 党政机关网站开办者标识, "我为政府网站
-找错" and 主办单位 — are read by the crawler (crawler.parsing.identity) on the home page and a
+找错" and 主办单位 — are read by the crawler (crawler.parsing.site_marks) on the home page and a
 sample of inner pages (`checks.identity.sample_pages`); each missing element is one finding
 listing the pages without it. Article pages must carry the meta tags SiteName, SiteDomain,
 SiteIDCode, ColumnName, ArticleTitle and PubDate. The 站内搜索 must exist and answer.

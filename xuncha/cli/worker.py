@@ -21,7 +21,7 @@ from typing import Any
 import click
 from sqlalchemy.engine import make_url
 
-from xuncha.frontier import (
+from xuncha.run.frontier import (
     OpenRun,
     check_shared_database,
     connect,
@@ -75,7 +75,7 @@ def _work_on(
 ) -> tuple[int, bool]:
     """Crawl ``run`` with the others: (exit code, whether this worker was stopped — SIGTERM or
     Ctrl-C reach the crawl, which leaves the run, and the worker must not wait for another)."""
-    from xuncha.runner import _crawl_in_child  # the runner owns how a crawl child is run
+    from xuncha.run.inspection import _crawl_in_child  # the runner owns how a crawl child is run
 
     problem = _not_ours(run, store)
     if problem:

@@ -57,7 +57,7 @@ from service_identity.cryptography import (
 from twisted.internet._sslverify import ClientTLSOptions
 from twisted.python.failure import Failure
 
-from crawler.netpolicy import literal_ip
+from crawler.network.policy import literal_ip
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -26,13 +26,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from xuncha.errors import ProfileError, RunLockedError, XunchaError
-from xuncha.locks import DEFAULT_STALE_AFTER, holding
+from xuncha.run.lock import DEFAULT_STALE_AFTER, holding
 from xuncha.profile import Profile, load_profile
 from xuncha.store import Finding, Run, Store
 from xuncha.tracking.events import ACTIVE
 
 if TYPE_CHECKING:
-    from xuncha.runner import RunOutcome
+    from xuncha.run.inspection import RunOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def site_label(profile: Profile) -> str:
 
 def site_id_for(store: Store, profile: Profile) -> int:
     """The id of the profile's site row — the row inspect_site uses — created if new."""
-    from xuncha.runner import _site  # the runner owns how a profile maps to its site row
+    from xuncha.run.inspection import _site  # the runner owns how a profile maps to its site row
 
     for _ in range(2):
         try:
@@ -108,8 +108,8 @@ def run_locked(
     **inspect_options: Any,
 ) -> RunOutcome:
     """``inspect_site(profile, store, **inspect_options)`` under the site's run lock (see
-    xuncha.locks); RunLockedError when another run holds it."""
-    from xuncha.runner import inspect_site
+    xuncha.run.lock); RunLockedError when another run holds it."""
+    from xuncha.run.inspection import inspect_site
 
     site_id = site_id_for(store, profile)
     with holding(store, site_id, site_label=site_label(profile), stale_after=stale_after):

@@ -1,8 +1,8 @@
 """What PortalSpider remembers between responses, behind one small interface.
 
 A crawl in one process keeps it in plain sets and dicts (:class:`LocalState`). A run crawled
-by several workers on a shared frontier (crawler/distributed.py) keeps it in Redis
-(:class:`~crawler.spiders.shared_state.RedisState`), so that every worker sees what the
+by several workers on a shared frontier (crawler/distributed/frontier.py) keeps it in Redis
+(:class:`~crawler.distributed.state.RedisState`), so that every worker sees what the
 others claimed: a target is requested once per role, a page and a check recorded once, a
 column's totals gathered from every worker's list pages.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.items import ColumnRecord
 from crawler.scope import CrawlScope, canonical
-from crawler.spiders.records import ColumnState
+from crawler.spiders.recorder import ColumnState
 
 ANY: None = None  # claim(..., keep=ANY): any earlier claim of the target stands
 
@@ -327,6 +327,6 @@ def state_for(settings: Any, scope: CrawlScope) -> CrawlState:
     """The spider's memory: in Redis when the crawl is a worker of a shared run."""
     if not settings.get("XUNCHA_FRONTIER_RUN"):
         return LocalState(scope)
-    from crawler.spiders.shared_state import RedisState  # needs the distributed extra
+    from crawler.distributed.state import RedisState  # needs the distributed extra
 
     return RedisState.from_settings(settings, scope)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
-from xuncha.snapshot import SharedStrings
+from xuncha.store.snapshot import SharedStrings
 from xuncha.store import (
     Column,
     Finding,

@@ -8,7 +8,7 @@
   the address the connection really goes to, and before ``DownloaderStats`` (850), so a
   refused request is never counted as sent. Requests made by ``RedirectMiddleware`` go back
   through the scheduler and so through the guard again;
-* the reactor resolver and the TLS context factory (see ``crawler.resolver``, ``crawler.tls``).
+* the reactor resolver and the TLS context factory (see ``crawler.network.resolver``, ``crawler.network.tls``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from typing import Any
 NETWORK_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # robots.txt checked for every waiting request, not only the first (see robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,
+    "crawler.network.robots.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
-    "crawler.middlewares.netguard.AddressGuardMiddleware": 760,
+    "crawler.network.retry.RetryAfterMiddleware": 550,
+    "crawler.network.guard.AddressGuardMiddleware": 760,
 }
 
 NETWORK_SETTINGS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": NETWORK_DOWNLOADER_MIDDLEWARES,
-    "TWISTED_DNS_RESOLVER": "crawler.resolver.XunchaResolver",
-    "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.tls.InspectingContextFactory",
+    "TWISTED_DNS_RESOLVER": "crawler.network.resolver.XunchaResolver",
+    "DOWNLOADER_CLIENTCONTEXTFACTORY": "crawler.network.tls.InspectingContextFactory",
 }

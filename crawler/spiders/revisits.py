@@ -1,6 +1,6 @@
 """增量巡查 in the spider: what a night after a complete run asks again, and what it carries.
 
-A mixin of PortalSpider. The previous run's view (`Prior`, xuncha/incremental.py) decides which
+A mixin of PortalSpider. The previous run's view (`Prior`, xuncha/run/incremental.py) decides which
 pages and targets are still fresh; a page answered 304, or with the very body the last run
 parsed, is not parsed but carried forward (its rows are copied by the store pipeline).
 """
@@ -16,12 +16,12 @@ from scrapy.http import Response
 
 from crawler.items import CarryRecord
 from crawler.parsing.links import is_fetchable
-from crawler.spiders.state import CrawlState
-from xuncha.incremental import Prior, list_entries_for
+from crawler.state.local import CrawlState
+from xuncha.run.incremental import Prior, list_entries_for
 
 
 class IncrementalCrawl:
-    """Mixin: expects `prior`, `state` (crawler/spiders/state.py), `crawler`, `_get`, `_head`
+    """Mixin: expects `prior`, `state` (crawler/state/local.py), `crawler`, `_get`, `_head`
     and `_column` on the spider."""
 
     prior: Prior | None

@@ -28,20 +28,20 @@ from checks.scoring import score
 from reports.export import ExportRun, findings_document, write_json
 from reports.html import write_run_report
 from reports.ledger import write_ledger
-from xuncha.frontier import crawl_on_frontier, frontier_url
-from xuncha.incremental import carry_forward, previous_run, stored_pages
+from xuncha.run.frontier import crawl_on_frontier, frontier_url
+from xuncha.run.incremental import carry_forward, previous_run, stored_pages
 from xuncha.ledger import iter_ledger_rows
 from xuncha.profile import Profile
 from xuncha.report_context import build_run_report
-from xuncha.retention import prune_after_run
-from xuncha.snapshot import load_crawl
+from xuncha.store.retention import prune_after_run
+from xuncha.store.snapshot import load_crawl
 from xuncha.store import Run, Site, Store
 from xuncha.tracking import fingerprint, record_findings, run_findings
 from xuncha.tracking.events import MANUAL
 
 EXIT_OK = 0
 EXIT_ERROR = 2
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _crawl_in_child(request: dict, progress: str, verbose: bool) -> dict:
 
 def _crawl(request: dict, progress: str, verbose: bool) -> dict:
     """The crawl child, alone or as the seeding worker of a run shared with `xuncha worker`
-    processes (分布式巡查, under `xuncha run --redis`: xuncha/frontier.py)."""
+    processes (分布式巡查, under `xuncha run --redis`: xuncha/run/frontier.py)."""
     redis_url = frontier_url()
     if redis_url is None:
         return _crawl_in_child(request, progress, verbose)
@@ -193,7 +193,7 @@ def inspect_site(
     """Inspect one site and write ``findings.json`` and ``report.html`` into `out_dir`.
 
     After a complete run of the same site the crawl is incremental unless `full` is asked for
-    or the profile turns it off (xuncha/incremental.py)."""
+    or the profile turns it off (xuncha/run/incremental.py)."""
     started = datetime.now(UTC)
     with store.session() as session, session.begin():
         site = _site(session, profile)
