@@ -3,8 +3,8 @@
 `xuncha run` crawls in a child process; everything after the crawl runs in the parent, which
 must stay within a fixed memory budget however many pages the run saw. This script writes a
 realistic run of `--pages` articles straight into a store (no crawl, no network), then runs the
-phase exactly as the runner does (``xuncha.run.inspection.judge_run``) in a fresh process and prints its
-wall time, peak RSS and number of findings. A script that prints figures, not a test.
+phase exactly as the runner does (``xuncha.run.inspection.judge_run``) in a fresh process and
+prints its wall time, peak RSS and number of findings. A script that prints figures, not a test.
 
     .venv/bin/python benchmarks/postcrawl.py --pages 20000
     .venv/bin/python benchmarks/postcrawl.py --pages 100000 --db postgresql+psycopg://…/bench
@@ -397,6 +397,7 @@ def judge_once(db_url: str, run_id: int, out_dir: Path, cap: int) -> dict[str, A
     """In this process: the phase as ``xuncha run`` runs it after the crawl, measured."""
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     from xuncha.run.inspection import judge_run
+    from xuncha.run.outcome import CrawlEnd
 
     store = Store(db_url, migrate=False)
     before = _rss_mb()
@@ -405,8 +406,9 @@ def judge_once(db_url: str, run_id: int, out_dir: Path, cap: int) -> dict[str, A
         with store.session() as session, session.begin():
             run = session.get(Run, run_id)
             profile = Profile.model_validate(run.profile)
-            judge_run(session, run, profile, status=run.status, complete=run.complete,
-                      unreachable=None, as_of=run.as_of, out_dir=out_dir, lang="zh")  # fmt: skip
+            end = CrawlEnd(status=run.status, message=None, complete=run.complete)
+            judge_run(session, run, profile, end, unreachable=None, as_of=run.as_of,
+                      out_dir=out_dir, lang="zh")  # fmt: skip
             by_check = Counter(dict(session.execute(
                 select(Finding.check, func.count()).where(Finding.last_run_id == run_id)
                 .group_by(Finding.check)).all()))  # fmt: skip

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checks import messages
-from checks.config import DEFAULT_WINDOWS, KINDS, FreshnessConfig
+from checks.config import DEFAULT_WINDOWS, KINDS, CheckSettings, FreshnessConfig
 from checks.model import ColumnView, CrawlData, Finding, PageView
 
 # Kinds whose staleness counts toward 栏目不更新 veto line (1); the others toward line (2).
@@ -232,7 +232,7 @@ def _home_findings(
     return findings
 
 
-def stale_column(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+def stale_column(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """栏目不更新 / 首页不更新: one finding per column older than its kind's window (or about
     to be, or with no dated item at all), and per home page older than ``home_days``.
 
@@ -240,7 +240,7 @@ def stale_column(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
     not judged. Severity: high for 动态/通知公告/政策文件/政策解读 (veto line (1)), medium for
     maintained columns (line (2)), low for "about to go stale".
     """
-    config: FreshnessConfig = profile.checks.freshness
+    config = settings.checks.freshness
     dates = _Dates(data)
     findings = []
     for column in data.columns:
@@ -253,7 +253,7 @@ def stale_column(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
     return findings + _home_findings(data, dates, config, as_of)
 
 
-def blank_column(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+def blank_column(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """空白栏目: one finding per column whose list holds no item (an empty list, "暂无信息")."""
     findings = []
     for column in data.columns:

@@ -7,6 +7,7 @@ everywhere in a profile.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -128,3 +129,15 @@ class ChecksConfig(_Config):
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+
+
+class CheckSettings(_Config):
+    """Everything the checks read of a site profile: its ``checks:`` section, the two lines of
+    its ``tls:`` section that decide a certificate finding, and the folder a profile's own rule
+    packs (``checks.mandatory.packs``: a ``.yaml`` path) are read from. The site profile builds
+    it (``Profile.check_settings``); tests build it directly."""
+
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    tls_verify: bool = True
+    tls_expiry_warning_days: int = Field(30, ge=0)
+    rules_dir: Path | None = None

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from checks.model import CheckView, CrawlData, Finding, LinkView, links_to
+from checks.config import CheckSettings
+from checks.model import CheckView, CrawlData, Finding, Link, links_to
 
 # Texts that promise the visitor a document or more content (下载, 附件, 详见 …): an empty,
 # "#" or javascript: href behind them is a 错链. Texts such as 打印本页 / 关闭窗口 / 返回顶部
@@ -50,15 +52,15 @@ class Occurrences:
     kind are the evidence), every page once in order, whether a page or attachment link is
     among them — rather than every link: a template link sits on every page of the site."""
 
-    first: LinkView
+    first: Link
     pages: dict[str, None]
     to_content: bool
 
     @classmethod
-    def of(cls, link: LinkView) -> Occurrences:
+    def of(cls, link: Link) -> Occurrences:
         return cls(link, {link.page: None}, link.kind in _CONTENT_KINDS)
 
-    def add(self, link: LinkView) -> None:
+    def add(self, link: Link) -> None:
         self.pages[link.page] = None
         self.to_content = self.to_content or link.kind in _CONTENT_KINDS
 
@@ -71,7 +73,7 @@ _CONTENT_KINDS = frozenset({"page", "attachment"})
 K = TypeVar("K", bound=Hashable)
 
 
-def group_links(pairs: Iterable[tuple[K, LinkView]]) -> dict[K, Occurrences]:
+def group_links(pairs: Iterable[tuple[K, Link]]) -> dict[K, Occurrences]:
     """(key, link) pairs grouped by key, in the order each key first appears."""
     grouped: dict[K, Occurrences] = {}
     for key, link in pairs:
@@ -178,7 +180,7 @@ def _failing(data: CrawlData) -> dict[str, _Failure]:
     return failing
 
 
-def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def broken_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """断链: one finding per target that did not load, listing every page it appears on.
 
     The failing checks are found first; only the links to them are read then."""
@@ -191,7 +193,7 @@ def broken_links(data: CrawlData, profile: object, as_of: object) -> list[Findin
     named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
     for url, text in named:
         if url in failing and url not in occurrences:
-            occurrences[url] = Occurrences.of(LinkView(url, url, url, "a", "href", "page", text))
+            occurrences[url] = Occurrences.of(Link(url, url, url, "a", "href", "page", text))
     for target, links in occurrences.items():
         failure = failing[target]
         pages = tuple(links.pages)
@@ -226,7 +228,7 @@ def _promises_content(text: str) -> bool:
     return any(word in lowered for word in PROMISING_WORDS)
 
 
-def _placeholder_subtype(link: LinkView) -> str | None:
+def _placeholder_subtype(link: Link) -> str | None:
     raw = link.raw.strip()
     lowered = raw.lower()
     if lowered.startswith("file:"):
@@ -263,7 +265,7 @@ def _malformed(url: str) -> bool:
     return not parts.hostname
 
 
-def _wrong(link: LinkView, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
+def _wrong(link: Link, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
     """(subtype, url) of a wrong link, or None."""
     subtype = _placeholder_subtype(link)
     if subtype is None:
@@ -278,7 +280,7 @@ def _wrong(link: LinkView, blocked: dict[str, CheckView]) -> tuple[str, str] | N
     return subtype, link.raw if subtype in _WRITTEN else link.target
 
 
-def wrong_links(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def wrong_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """错链: placeholders behind promising texts, local paths, private-network addresses."""
     blocked = {t: c for t, c in data.link_checks.items() if c.error == "blocked"}
     grouped = group_links(

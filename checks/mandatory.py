@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 from checks import messages
 from checks.columns import normalize
-from checks.config import MandatoryConfig
+from checks.config import CheckSettings, MandatoryConfig
+from checks.errors import CheckConfigError
 from checks.model import ColumnView, CrawlData, Finding, PageView
 from checks.rules import Rule, rules_for
-from xuncha.errors import ProfileError
 
 # A year as titles write it: 2025年, 2025年度, 2025 年 (not 索引号 digits: a 年 must follow).
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -97,7 +97,7 @@ def _due_date(config: MandatoryConfig, due: str, year: int) -> date:
             day = 28
         return date(year, month, day)
     except ValueError:
-        raise ProfileError(f"checks.mandatory.{due}_due: not a MM-DD date ({text!r})") from None
+        raise CheckConfigError(f"checks.mandatory.{due}_due: not a MM-DD date ({text!r})") from None
 
 
 def cycles(rule: Rule, config: MandatoryConfig, as_of: date) -> tuple[Cycle, Cycle]:
@@ -173,14 +173,14 @@ def _finding(
 _ABSENT = {"column": "column_absent", "item": "item_absent", "column_or_item": "absent"}
 
 
-def missing_mandatory(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+def missing_mandatory(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """法定主动公开内容: one finding per rule whose column or item is absent (`column_absent`,
     `item_absent`, `absent`), and per recurring item whose latest due cycle is unpublished
     (`overdue`, keyed ``rule|year``). Items not yet due are never findings."""
-    config: MandatoryConfig = profile.checks.mandatory
+    config = settings.checks.mandatory
     items = published_items(data)
     findings = []
-    for rule in rules_for(profile):
+    for rule in rules_for(settings):
         if rule.recurs:
             cycle, _ = cycles(rule, config, as_of)
             matching = [item for item in items if rule.matches(item.title)]
@@ -199,13 +199,13 @@ def missing_mandatory(data: CrawlData, profile: Any, as_of: date) -> list[Findin
     return findings
 
 
-def not_yet_due(data: CrawlData, profile: Any, as_of: date) -> list[dict[str, Any]]:
+def not_yet_due(data: CrawlData, settings: CheckSettings, as_of: date) -> list[dict[str, Any]]:
     """Recurring items whose next cycle is not due yet and not published yet (for the report's
     "upcoming deadlines"): rule, item, year, due, days_left, basis, unit."""
-    config: MandatoryConfig = profile.checks.mandatory
+    config = settings.checks.mandatory
     items = published_items(data)
     upcoming = []
-    for rule in rules_for(profile):
+    for rule in rules_for(settings):
         if not rule.recurs:
             continue
         _, cycle = cycles(rule, config, as_of)

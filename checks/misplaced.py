@@ -10,6 +10,7 @@ announcing that the 部门决算 was published is ordinary news.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -18,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from checks import messages
+from checks.config import CheckSettings
 from checks.model import ColumnView, CrawlData, Finding, ListItemView
 
 _TRUNCATED = ("...", "…", "..")
@@ -67,7 +69,7 @@ def shipped_rules() -> tuple[MisplacedRule, ...]:
     return tuple(MisplacedRule.model_validate(rule) for rule in yaml.safe_load(text)["rules"])
 
 
-def misplaced_content(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def misplaced_content(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """内容混杂: one finding per (column, item) that a rule flags, saying which rule and why."""
     rules = shipped_rules()
     columns = {column.url: column for column in data.columns}

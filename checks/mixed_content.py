@@ -29,10 +29,12 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from checks import messages
-from checks.model import CrawlData, Finding, LinkView
+from checks.config import CheckSettings
+from checks.model import CrawlData, Finding, Link
 
 ACTIVE = "active"
 PASSIVE = "passive"
@@ -68,7 +70,7 @@ _FONT_EXTENSIONS = frozenset({".woff", ".woff2", ".ttf", ".otf", ".eot"})
 _TRUSTWORTHY_HOSTS = ("localhost",)
 
 
-def resource_type(link: LinkView) -> str | None:
+def resource_type(link: Link) -> str | None:
     """The resource type a browser would fetch for this occurrence, or None for a navigation.
 
     A ``<link>`` or CSS ``url()`` says nothing of what it loads but its extension: an image is
@@ -135,7 +137,7 @@ def _secure_pages(data: CrawlData) -> set[str]:
     }
 
 
-def mixed_content(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def mixed_content(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """混合内容: one finding per ``http:`` resource, listing every ``https:`` page loading it.
 
     When pages load one URL in different ways, the worst occurrence decides: a blockable one
@@ -166,11 +168,11 @@ class _Loads:
     """How the pages load one resource: the first way, the first blockable way, and every
     page once, in order (not every link: a template resource sits on every page)."""
 
-    first: tuple[LinkView, str]
-    active: tuple[LinkView, str] | None = None
+    first: tuple[Link, str]
+    active: tuple[Link, str] | None = None
     pages: dict[str, None] = field(default_factory=dict)
 
-    def add(self, link: LinkView, kind: str) -> None:
+    def add(self, link: Link, kind: str) -> None:
         self.pages[link.page] = None
         if self.active is None and mode_of(kind) == ACTIVE:
             self.active = (link, kind)

@@ -61,7 +61,13 @@ class ListItemView:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkView:
+class Link:
+    """One link or resource as written on one page: the crawler records it (one per
+    occurrence), the store keeps it (table ``links``), the checks read it. The one link type
+    across the stages; the parser's :class:`~crawler.parsing.links.ExtractedLink` is what a
+    document holds before the spider knows which page (URL) it was reached as, and the store's
+    ``LinkOccurrence`` is its row."""
+
     page: str
     target: str
     raw: str
@@ -136,7 +142,7 @@ class CrawlData:
     columns: tuple[ColumnView, ...] = ()
     list_items: tuple[ListItemView, ...] = ()
     # Every link of every page: iterate it (each pass reads it again), or ask `links_to`.
-    links: Rows[LinkView] = ()
+    links: Rows[Link] = ()
     # Target URL -> its check. Iterating values() reads every check once, in crawl order.
     link_checks: Mapping[str, CheckView] = field(default_factory=dict)
     certificates: tuple[CertificateView, ...] = ()
@@ -164,11 +170,11 @@ class Finding:
     unit: str | None = None
 
 
-def links_to(links: Rows[LinkView], targets: Collection[str]) -> Iterator[LinkView]:
+def links_to(links: Rows[Link], targets: Collection[str]) -> Iterator[Link]:
     """The occurrences of `targets` among `links`, in crawl order. A source that can find
     them by target (the store's reader: ``to_targets``) is asked to; any other is scanned."""
     find = getattr(links, "to_targets", None)
     if find is not None:
-        found: Iterator[LinkView] = find(targets)
+        found: Iterator[Link] = find(targets)
         return found
     return (link for link in links if link.target in targets)

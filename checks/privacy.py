@@ -38,6 +38,7 @@ from datetime import date
 from typing import Any
 
 from checks import messages
+from checks.config import CheckSettings
 from checks.model import ColumnView, CrawlData, Finding, PageView, links_to
 
 CHECK = "privacy_leak"
@@ -270,9 +271,9 @@ def _finding(url: str, kind: str, numbers: list[str], place: _Place) -> Finding:
     )
 
 
-def privacy_leak(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+def privacy_leak(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """个人信息泄露: one finding per page or attachment and kind of unmasked personal number."""
-    config = profile.checks.privacy
+    config = settings.checks.privacy
     allowed = {re.sub(r"\D", "", number) for number in config.allowed}
     # Texts are read once, in whatever order the store gives them; only those with a number
     # are kept, and in URL order (the order of the findings).

@@ -1,7 +1,7 @@
 """Every check, with its stable id and a one-line description (中文 / English).
 
 The ids are the `check` values of the findings export (docs/findings-export.md); a check is
-a pure function ``(CrawlData, Profile, as_of) -> list[Finding]``.
+a pure function ``(CrawlData, CheckSettings, as_of) -> list[Finding]``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from checks import (
     columns,
@@ -22,9 +21,10 @@ from checks import (
     site_identity,
     wording,
 )
+from checks.config import CheckSettings
 from checks.model import CrawlData, Finding
 
-CheckFunction = Callable[[CrawlData, Any, date], list[Finding]]
+CheckFunction = Callable[[CrawlData, CheckSettings, date], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,18 @@ REGISTRY: dict[str, CheckInfo] = {
 }
 
 
-def run_checks(data: CrawlData, profile: Any, as_of: date) -> list[Finding]:
+# Checks whose defect sits on a page (or is linked from one): the page's column owns it, for
+# the responsible unit (整改跟踪) and for the report's counts by column.
+PAGE_CHECKS = frozenset(
+    {"broken_link", "wrong_link", "mixed_content", "privacy_leak", "wording_error"}
+)
+
+
+def run_checks(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """All registered checks, in registry order. A failed run is only judged unreachable."""
     if data.unreachable:
-        return REGISTRY["site_unreachable"].run(data, profile, as_of)
+        return REGISTRY["site_unreachable"].run(data, settings, as_of)
     findings: list[Finding] = []
     for info in REGISTRY.values():
-        findings.extend(info.run(data, profile, as_of))
+        findings.extend(info.run(data, settings, as_of))
     return findings

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from checks.config import ScoringConfig
+from checks.config import CheckSettings, ScoringConfig
 from checks.model import CertificateView, CrawlData, Finding
 
 # standards §1: the home page is probed at least 20 times a day (for the evidence's "fewer
@@ -39,17 +40,16 @@ def _root(cert: CertificateView) -> str:
     return f"https://{cert.host}{port}/"
 
 
-def tls_certificates(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def tls_certificates(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """证书问题: one finding per certificate of the portal that a browser would warn about,
     however many of the portal's hosts present it (a wildcard certificate is one problem).
 
     Expiry is measured at the moment of the crawl (`checked_at`), not at `as_of`: a
     certificate's validity is an observation of the present, unlike a column's freshness.
     """
-    tls = getattr(profile, "tls", None)
-    if not getattr(tls, "verify", True):
+    if not settings.tls_verify:
         return []
-    warning_days = getattr(tls, "expiry_warning_days", 30)
+    warning_days = settings.tls_expiry_warning_days
     start_hosts = {urlsplit(url).hostname for url in data.start_urls}
     groups: dict[tuple[object, ...], list[tuple[CertificateView, str, str]]] = {}
     for cert in data.certificates:
@@ -88,25 +88,53 @@ def tls_certificates(data: CrawlData, profile: object, as_of: object) -> list[Fi
     return findings
 
 
-def _scoring(profile: object) -> ScoringConfig:
-    scoring = getattr(getattr(profile, "checks", None), "scoring", None)
-    return scoring if isinstance(scoring, ScoringConfig) else ScoringConfig()
-
-
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 1)
+
+
+@dataclass(frozen=True)
+class AvailabilityJudgement:
+    """站点无法访问 over the home-page probes of a window: the one rule the check, the store
+    (which windows to judge) and the run report all apply."""
+
+    tries: int
+    failures: int
+    percent: float | None  # None without a try
+    judged: bool  # enough tries to judge (``availability_min_tries``)
+    crossed: bool  # judged, and at or over the veto line
+    standard_tries: int  # what the standard asks for in the window (20 a day)
+
+    @property
+    def fewer_than_standard(self) -> bool:
+        return self.tries < self.standard_tries
+
+
+def judge_availability(tries: int, failures: int, config: ScoringConfig) -> AvailabilityJudgement:
+    """The probes' verdict: crossed at ≥ ``availability_veto_percent`` failures, judged only
+    from ``availability_min_tries`` tries on (fewer is the probe cron stopping, no verdict)."""
+    percent = 100.0 * failures / tries if tries else None
+    judged = tries >= max(1, config.availability_min_tries)
+    return AvailabilityJudgement(
+        tries=tries,
+        failures=failures,
+        percent=percent,
+        judged=judged,
+        crossed=judged and percent is not None and percent >= config.availability_veto_percent,
+        standard_tries=STANDARD_TRIES_PER_DAY * config.availability_days,
+    )
 
 
 def _availability(data: CrawlData, config: ScoringConfig) -> Finding | None:
     """The week's probes at or over the veto line, once there are enough tries to judge."""
     week = data.availability
-    if week is None or week.tries < config.availability_min_tries:
+    if week is None:
         return None
-    percent = 100.0 * week.failures / week.tries
-    if percent < config.availability_veto_percent:
+    verdict = judge_availability(week.tries, week.failures, config)
+    if not verdict.crossed or verdict.percent is None:
         return None
+    percent = verdict.percent
     url = data.start_urls[0]
-    standard = STANDARD_TRIES_PER_DAY * config.availability_days
+    standard = verdict.standard_tries
     evidence: dict[str, object] = {
         "tries": week.tries,
         "failures": week.failures,
@@ -132,7 +160,7 @@ def _availability(data: CrawlData, config: ScoringConfig) -> Finding | None:
     )
 
 
-def site_unreachable(data: CrawlData, profile: object, as_of: object) -> list[Finding]:
+def site_unreachable(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """站点无法访问: the start URL could not be loaded by this run (`start_url`), or the
     home-page probes of the days before the run failed at or over the veto line
     (`availability`: ≥ 5 % of the tries, judged from `availability_min_tries` tries on)."""
@@ -151,7 +179,7 @@ def site_unreachable(data: CrawlData, profile: object, as_of: object) -> list[Fi
                 evidence={"error": data.unreachable},
             )
         )
-    week = _availability(data, _scoring(profile))
+    week = _availability(data, settings.checks.scoring)
     if week is not None:
         findings.append(week)
     return findings

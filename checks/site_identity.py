@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from checks import messages
+from checks.config import CheckSettings
 from checks.model import CrawlData, Finding, PageView, SearchView
 
 # Element -> severity when missing. 主办单位 is low: footers write it in too many shapes
@@ -51,9 +53,9 @@ def sampled_pages(data: CrawlData, sample: int) -> list[tuple[PageView, dict[str
     return home + inner[:sample]
 
 
-def site_identity(data: CrawlData, profile: Any, as_of: object) -> list[Finding]:
+def site_identity(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """网站标识: missing footer elements, invalid 网站标识码, missing meta tags, site search."""
-    config = profile.checks.identity
+    config = settings.checks.identity
     root = site_root(data)
     sampled = sampled_pages(data, config.sample_pages)
     return [

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 
 from checks import messages
-from checks.config import WordingRule
+from checks.config import CheckSettings, WordingRule
 from checks.model import CrawlData, Finding
 
 CONTEXT = 30  # characters of context around a match, the match included
@@ -76,9 +77,9 @@ def context_of(text: str, start: int, length: int) -> str:
     return text[max(0, start - pad) : start + length + pad]
 
 
-def wording_errors(data: CrawlData, profile: Any, as_of: object) -> list[Finding]:
+def wording_errors(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """错敏词: one finding per page and rule, with the first occurrence's context and a count."""
-    rules = active_rules(profile.checks.wording)
+    rules = active_rules(settings.checks.wording)
     columns = {column.url: column for column in data.columns}
     texts = _texts_with_hits(data, rules)
     findings = []

@@ -1,5 +1,7 @@
-"""Per-run Scrapy settings, derived from a site profile (and, for a worker of a distributed
-run, from the run's shared frontier)."""
+"""The Scrapy settings of one crawl: the project's (crawler/settings.py), what the site profile
+decides (politeness, timeouts, limits, the network gate), and what the run asks (its store,
+its previous run, how it reports progress, and, for a distributed run, its seat on the shared
+frontier)."""
 
 from __future__ import annotations
 
@@ -7,25 +9,15 @@ from typing import Any
 
 from scrapy.settings import Settings
 
+from crawler.job import CrawlRequest
 from xuncha.profile import Profile
 
 
-def settings_for(
-    profile: Profile,
-    *,
-    db_url: str,
-    run_id: int,
-    concurrency: int | None,
-    log_level: str,
-    prior_run_id: int | None = None,
-    as_of: str | None = None,
-) -> dict[str, Any]:
+def profile_settings(profile: Profile) -> dict[str, Any]:
+    """What a site profile decides. ``scrapy crawl portal -a profile=FILE`` gets these from
+    the spider (at spider priority); a run sets them on the command line's."""
     politeness = profile.politeness
-    settings: dict[str, Any] = {
-        "XUNCHA_DB_URL": db_url,
-        "XUNCHA_RUN_ID": run_id,
-        "XUNCHA_PRIOR_RUN": prior_run_id or 0,
-        "XUNCHA_AS_OF": as_of,
+    return {
         "XUNCHA_HOSTS": dict(profile.network.hosts),
         "XUNCHA_ALLOWED_NETWORKS": list(profile.network.allow),
         "XUNCHA_START_URLS": list(profile.start_urls),
@@ -38,32 +30,35 @@ def settings_for(
         "DOWNLOAD_TIMEOUT": profile.timeouts.request,
         "RETRY_TIMES": profile.timeouts.retries,
         "CLOSESPIDER_PAGECOUNT": profile.limits.max_pages,
-        "LOG_LEVEL": log_level,
     }
-    if concurrency:
-        settings["CONCURRENT_REQUESTS"] = concurrency
+
+
+def run_settings(request: CrawlRequest) -> dict[str, Any]:
+    """What the run asks: where its records go and what it reads of the previous run."""
+    settings: dict[str, Any] = {
+        "XUNCHA_DB_URL": request.db_url,
+        "XUNCHA_RUN_ID": request.run_id,
+        "XUNCHA_PRIOR_RUN": request.prior_run_id or 0,
+        "XUNCHA_AS_OF": request.as_of.isoformat() if request.as_of else None,
+        "LOG_LEVEL": request.log_level,
+        "XUNCHA_PROGRESS": request.progress,
+    }
+    if request.concurrency:
+        settings["CONCURRENT_REQUESTS"] = request.concurrency
+    if request.progress_interval:
+        settings["XUNCHA_PROGRESS_INTERVAL"] = request.progress_interval
     return settings
 
 
-def distribute(settings: Settings, frontier: dict[str, Any]) -> None:
-    """Make the crawl a worker of a run on a shared Redis frontier (crawler/distributed/frontier.py).
+def settings_for(request: CrawlRequest, profile: Profile) -> Settings:
+    """The settings of the crawl ``request`` asks for."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(profile_settings(profile), priority="cmdline")
+    settings.update(run_settings(request), priority="cmdline")
+    if request.frontier is not None:
+        # A worker of a distributed run: only then is the distributed extra needed.
+        from crawler.distributed.frontier import join_frontier
 
-    ``frontier`` is the crawl request's: ``redis_url``, ``run_key``, ``namespace`` and
-    ``seed`` (true for the run's own crawl, false for a joining worker). The page limit
-    becomes the run's, counted over every worker (crawler/distributed/state.py).
-    """
-    from crawler.distributed.frontier import enable_frontier  # needs the distributed extra
-    from crawler.distributed.state import SharedPageLimit
-
-    enable_frontier(
-        settings,
-        frontier["redis_url"],
-        frontier["run_key"],
-        seed=frontier["seed"],
-        namespace=frontier["namespace"],
-        owned=True,
-    )
-    limit = settings.getint("CLOSESPIDER_PAGECOUNT")
-    settings.set("XUNCHA_FRONTIER_MAX_PAGES", limit, priority="cmdline")
-    settings.set("CLOSESPIDER_PAGECOUNT", 0, priority="cmdline")
-    settings.set_in_component_priority_dict("EXTENSIONS", SharedPageLimit, 0)
+        join_frontier(settings, request.frontier)
+    return settings

@@ -2,15 +2,14 @@
 
 Twisted's reactor cannot be restarted, and a province inspects hundreds of sites in one
 night, so every crawl gets a fresh process. The request file names the profile, database,
-run and settings — and, for a worker of a distributed run, its shared frontier (``frontier``:
-Redis URL, run key, namespace, seeding or joining); the process writes its outcome (close
-reason, stats, unreachable message) to the result file named in the request, then exits 0 —
-or non-zero if it could not crawl.
+run and settings — and, for a worker of a distributed run, its seat on the shared frontier —
+as a :class:`~crawler.job.CrawlRequest`; the process writes its
+:class:`~crawler.job.CrawlResult` (close reason, stats, unreachable message) to the result
+file named in the request, then exits 0 — or non-zero if it could not crawl.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import resource
 import sys
@@ -22,7 +21,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.configure import distribute, settings_for
+from crawler.configure import settings_for
+from crawler.job import CrawlRequest, CrawlResult
 from crawler.spiders.portal import PortalSpider
 from xuncha.profile import Profile
 
@@ -60,53 +60,32 @@ def _frontier_on_disk(settings: Settings, folder: str) -> None:
     settings.set("EXTENSIONS", extensions, priority="cmdline")
 
 
-def crawl(request: dict[str, Any]) -> dict[str, Any]:
-    _quiet(request.get("log_level", "WARNING"))
-    profile = Profile.model_validate(request["profile"])
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.update(
-        settings_for(
-            profile,
-            db_url=request["db_url"],
-            run_id=request["run_id"],
-            prior_run_id=request.get("prior_run_id"),
-            as_of=request.get("as_of"),
-            concurrency=request.get("concurrency"),
-            log_level=request.get("log_level", "WARNING"),
-        ),
-        priority="cmdline",
-    )
-    if request.get("frontier"):
-        distribute(settings, request["frontier"])  # a worker of a distributed run
-    settings.set("XUNCHA_PROGRESS", request.get("progress", "log"), priority="cmdline")
-    if request.get("progress_interval"):
-        settings.set("XUNCHA_PROGRESS_INTERVAL", request["progress_interval"], priority="cmdline")
+def crawl(request: CrawlRequest) -> CrawlResult:
+    _quiet(request.log_level)
+    profile = Profile.model_validate(request.profile)
+    settings = settings_for(request, profile)
     with tempfile.TemporaryDirectory(prefix="xuncha-frontier-") as frontier_dir:
-        if not request.get("frontier"):
+        if request.frontier is None:
             _frontier_on_disk(settings, frontier_dir)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PortalSpider)
         process.crawl(crawler, profile=profile)
         process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
-    return {
-        "reason": stats.get("finish_reason", "unknown"),
-        "unreachable": getattr(spider, "unreachable", None),
-        "stats": _jsonable(stats),
-    }
+    return CrawlResult(
+        reason=str(stats.get("finish_reason", "unknown")),
+        unreachable=getattr(crawler.spider, "unreachable", None),
+        stats=_jsonable(stats),
+    )
 
 
 def main(argv: list[str]) -> int:
-    request = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    request = CrawlRequest.read(Path(argv[1]))
     result = crawl(request)
     # The crawl process's own high-water mark (Linux: KiB), kept with the run's stats.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["stats"]["xuncha/crawl_peak_rss_mb"] = round(peak, 1)
-    Path(request["result_path"]).write_text(
-        json.dumps(result, ensure_ascii=False), encoding="utf-8"
-    )
+    result.stats["xuncha/crawl_peak_rss_mb"] = round(peak, 1)
+    Path(request.result_path).write_text(result.to_json(), encoding="utf-8")
     return 0
 
 

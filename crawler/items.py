@@ -1,4 +1,5 @@
-"""What the spider yields: plain records the store pipeline writes, one class per table."""
+"""What the spider yields: plain records the store pipeline writes, one class per table (a
+link on a page is :class:`checks.model.Link`, the type every stage reads it as)."""
 
 from __future__ import annotations
 
@@ -28,19 +29,6 @@ class PageRecord:
     pub_date: date | None = None
     date_source: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class LinkRecord:
-    """One link or resource as written on one page."""
-
-    page: str
-    target: str
-    raw: str
-    tag: str
-    attr: str
-    kind: str
-    text: str
 
 
 @dataclass(slots=True)

@@ -47,7 +47,8 @@ CONCURRENT_ITEMS = 1
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    # Scrapy's AutoThrottle, with 304 Not Modified counted like 200 (crawler/extensions/throttle.py).
+    # Scrapy's AutoThrottle, with 304 Not Modified counted like 200
+    # (crawler/extensions/throttle.py).
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.throttle.ConditionalAutoThrottle": 0,
     "crawler.extensions.progress.ProgressReporter": 500,

@@ -10,10 +10,20 @@ axis labels, and each point's value written beside it and in its own ``<title>``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from reports.context import TrendPoint
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Open findings (open + reopened) as they stood after one run: what the trend draws."""
+
+    run_id: int
+    as_of: str
+    open: int
+    complete: bool
+
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 24, 56  # room for the axis labels

@@ -2,16 +2,26 @@
 序号, 网站, 问题类型, 问题描述, 问题链接, 所在页面, 责任单位, 责任人, 发现时间, 整改时限, 整改状态,
 复核情况, 备注.
 
-Crawled text is hostile: every text cell goes through the findings export's sanitiser
-(:func:`xuncha.findings_output.xlsx_safe`, OWASP's rule: a cell that would start with ``=``,
-``+``, ``-``, ``@``, tab or CR gets a leading ``'``) and is stored as a string, never a formula.
-Dates are real dates, so the sheet sorts and filters by them.
+Crawled text is hostile: every text cell goes through the one sanitiser of every export
+(:func:`reports.cells.xlsx_safe`) and is stored as a string, never a formula. Dates are real
+dates, so the sheet sorts and filters by them.
+
+复核情况 (the re-check outcome) is read from the finding's history, dated by the ``as_of`` of the
+run that re-checked (a person's action by the day it was done):
+
+- fixed: ``2026-11-27 复核已整改`` (the run that found it gone);
+- reopened by a run: ``2026-11-28 整改后复发``; by a person: ``2026-11-28 重新打开``;
+- open or reopened and seen again by a later run: ``… 复核未整改`` (dated by that run);
+- open and not re-checked yet: ``待复核``;
+- waived / false positive: ``2026-11-29 不予整改`` / ``… 认定误报`` (the reason is in 备注).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from copy import copy
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +32,12 @@ from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.context import LedgerRow
-from reports.html import safe_href
-from xuncha.findings_output import xlsx_safe  # the one sanitiser of every export
+from checks import messages
+from reports.cells import xlsx_safe
+from reports.history import RunDates, event_day, fix_date
+from reports.labels import STATUS_LABELS, check_name, label
+from reports.rendering import safe_href
+from reports.rows import StoredEvent, StoredFinding
 
 # (field of LedgerRow, 中文 header, English header, column width)
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (
@@ -46,6 +59,118 @@ HEADERS_ZH = tuple(zh for _, zh, _, _ in COLUMNS)
 DATE_FIELDS = frozenset({"first_seen", "deadline"})
 WRAPPED = frozenset({"description", "url", "pages", "recheck", "note"})
 DATE_FORMAT = "yyyy-mm-dd"
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One row of the 整改台账, in the inspectors' columns (see :mod:`reports.ledger`)."""
+
+    number: int  # 序号
+    site: str  # 网站
+    check_name: str  # 问题类型
+    description: str  # 问题描述
+    url: str  # 问题链接
+    pages: str  # 所在页面 (one a line)
+    unit: str  # 责任单位
+    person: str  # 责任人
+    first_seen: date  # 发现时间
+    deadline: date | None  # 整改时限
+    status: str  # 整改状态
+    recheck: str  # 复核情况
+    note: str  # 备注
+    finding_id: str = ""  # not a column: for tests and tools that join back to findings
+
+
+PAGES_SHOWN = 10
+
+RECHECK = {
+    "fixed": ("{day} 复核已整改", "{day} re-checked: fixed"),
+    "not_fixed": ("{day} 复核未整改", "{day} re-checked: not fixed"),
+    "recurred": ("{day} 整改后复发", "{day} recurred after the fix"),
+    "reopened_by_hand": ("{day} 重新打开", "{day} reopened by hand"),
+    "pending": ("待复核", "awaiting re-check"),
+    "waived": ("{day} 不予整改", "{day} waived"),
+    "false_positive": ("{day} 认定误报", "{day} marked false positive"),
+}
+
+
+def _say(key: str, lang: str, day: date | None = None) -> str:
+    zh, en = RECHECK[key]
+    return (en if lang == "en" else zh).format(day=day.isoformat() if day else "")
+
+
+def recheck_text(
+    finding: StoredFinding, events: Sequence[StoredEvent], dates: RunDates, lang: str
+) -> str:
+    """复核情况 of one finding (see the module docstring)."""
+    status = finding.status
+    if status == "fixed":
+        return _say("fixed", lang, fix_date(events, dates) or finding.last_seen)
+    if status in ("waived", "false_positive"):
+        action = "waived" if status == "waived" else "false_positive"
+        last = next((e for e in reversed(events) if e.action == action), None)
+        return _say(action, lang, event_day(last, dates) if last else None)
+    parts = []
+    since = finding.first_seen
+    if status == "reopened":
+        last = next((e for e in reversed(events) if e.action == "reopened"), None)
+        if last is not None:
+            since = event_day(last, dates)
+            parts.append(
+                _say("recurred" if last.run_id is not None else "reopened_by_hand", lang, since)
+            )
+    if finding.last_seen and finding.last_seen > since:
+        parts.append(_say("not_fixed", lang, finding.last_seen))
+    if status == "open" and not parts:
+        parts.append(_say("pending", lang))
+    return ("; " if lang == "en" else "；").join(parts)
+
+
+def note_text(finding: StoredFinding, lang: str) -> str:
+    """备注: why the finding has its status (豁免理由, 误报理由…) and the latest note."""
+    parts = []
+    if finding.status_reason:
+        parts.append(("Reason: " if lang == "en" else "理由：") + finding.status_reason)
+    if finding.note:
+        parts.append(finding.note)
+    return ("; " if lang == "en" else "；").join(parts)
+
+
+def pages_text(finding: StoredFinding, lang: str) -> str:
+    """所在页面, one a line; past :data:`PAGES_SHOWN` only how many more."""
+    pages = list(dict.fromkeys([p for p in (finding.page, *(finding.pages or ())) if p]))
+    shown = pages[:PAGES_SHOWN]
+    if len(pages) > PAGES_SHOWN:
+        more = len(pages) - PAGES_SHOWN
+        shown.append(f"… and {more} more" if lang == "en" else f"…另有 {more} 个页面")
+    return "\n".join(shown)
+
+
+def ledger_row(
+    number: int,
+    site_name: str,
+    finding: StoredFinding,
+    events: Sequence[StoredEvent],
+    dates: RunDates,
+    lang: str,
+) -> LedgerRow:
+    """One row of the ledger: finding ``number`` of the sheet, with its history read."""
+    return LedgerRow(
+        number=number,
+        site=site_name,
+        check_name=check_name(finding.check, lang),
+        description=messages.title(finding.check, finding.subtype, finding.evidence or {}, lang),
+        url=finding.url,
+        pages=pages_text(finding, lang),
+        unit=finding.unit or "",
+        person=finding.person or "",
+        first_seen=finding.first_seen,
+        deadline=finding.deadline,
+        status=label(STATUS_LABELS, finding.status, lang),
+        recheck=recheck_text(finding, events, dates, lang),
+        note=note_text(finding, lang),
+        finding_id=finding.fingerprint,
+    )
 
 
 def cell_text(value: object) -> str:

@@ -18,7 +18,9 @@ import tldextract
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from checks.config import ChecksConfig
+from checks.config import ChecksConfig, CheckSettings
+from checks.errors import CheckConfigError
+from checks.rules import rules_for
 from xuncha.errors import ProfileError
 
 DEFAULT_USER_AGENT = "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
@@ -156,6 +158,16 @@ class Profile(_Section):
             return [d.lower() for d in self.scope.domains]
         return sorted({registrable_domain(url) for url in self.start_urls})
 
+    @property
+    def check_settings(self) -> CheckSettings:
+        """What the checks read of this profile."""
+        return CheckSettings(
+            checks=self.checks,
+            tls_verify=self.tls.verify,
+            tls_expiry_warning_days=self.tls.expiry_warning_days,
+            rules_dir=Path(self.source).parent if self.source else None,
+        )
+
     def column_unit(self, column_name: str | None, column_url: str | None) -> str | None:
         for spec in self.columns:
             if column_url and spec.url.rstrip("/") == column_url.rstrip("/"):
@@ -232,9 +244,10 @@ def load_profile(path: str | Path) -> Profile:
             update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})}
         )
     profile = profile.model_copy(update={"source": str(path)})
-    from checks.rules import rules_for  # a broken rule pack must fail now, not after the crawl
-
-    rules_for(profile)
+    try:
+        rules_for(profile.check_settings)  # a broken rule pack must fail now, not after the crawl
+    except CheckConfigError as exc:
+        raise ProfileError(str(exc)) from None
     return profile
 
 

@@ -23,7 +23,7 @@ file (``packs: [department, ./our-extra-rules.yaml]``, relative to the profile).
         due: annual_report             # its due date: checks.mandatory.<due>_due (MM-DD)
 
 Every pack is validated whole when it is loaded; a broken one raises :class:`RulePackError`
-(a :class:`~xuncha.errors.ProfileError`) naming the pack and the key, never a half-read list.
+(a :class:`~checks.errors.CheckConfigError`) naming the pack and the key, never a half-read list.
 """
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checks.columns import normalize
-from xuncha.errors import ProfileError
+from checks.config import CheckSettings
+from checks.errors import CheckConfigError
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
 
-class RulePackError(ProfileError):
+class RulePackError(CheckConfigError):
     """A rule pack is missing, unreadable, or not a valid pack."""
 
 
@@ -198,9 +199,8 @@ def load_rules(packs: tuple[str, ...], base: Path | None = None) -> tuple[Rule, 
     return tuple(rules.values())
 
 
-def rules_for(profile: Any) -> tuple[Rule, ...]:
+def rules_for(settings: CheckSettings) -> tuple[Rule, ...]:
     """The rules a profile selects (``checks.mandatory.packs``): call it when a profile is
     loaded to report a broken pack before the crawl rather than after it."""
-    packs: Sequence[str] = profile.checks.mandatory.packs
-    source = getattr(profile, "source", None)
-    return load_rules(tuple(packs), Path(source).parent if source else None)
+    packs: Sequence[str] = settings.checks.mandatory.packs
+    return load_rules(tuple(packs), settings.rules_dir)

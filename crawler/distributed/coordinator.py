@@ -3,7 +3,8 @@
 Each worker publishes a heartbeat in Redis — busy, or idle since when (the Redis clock) — and
 stays on the run while requests are queued or a live worker is busy or has only just become
 idle; a worker whose heartbeat expired is struck off and recorded as lost. A worker that ends
-for a reason of the whole run stops the others. The keys are those of crawler/distributed/frontier.py.
+for a reason of the whole run stops the others. The keys are those of
+crawler/distributed/keys.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis_from_settings
 from twisted.internet import task
 
-from crawler.distributed.frontier import (
+from crawler.distributed.keys import (
     DEFAULT_GRACE,
     DEFAULT_HEARTBEAT_TTL,
     DEFAULT_JOIN_WAIT,

@@ -8,7 +8,8 @@
   the address the connection really goes to, and before ``DownloaderStats`` (850), so a
   refused request is never counted as sent. Requests made by ``RedirectMiddleware`` go back
   through the scheduler and so through the guard again;
-* the reactor resolver and the TLS context factory (see ``crawler.network.resolver``, ``crawler.network.tls``).
+* the reactor resolver and the TLS context factory (see ``crawler.network.resolver``,
+  ``crawler.network.tls``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.network.resolver import BlockedAddressError, NameNotResolved, NetworkGate, gate_from_settings
+from crawler.network.resolver import (
+    BlockedAddressError,
+    NameNotResolved,
+    NetworkGate,
+    gate_from_settings,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -1,115 +1,113 @@
-"""What the spider records, and how: the record builders and the state of a column.
-
-A mixin of PortalSpider: it turns Scrapy responses into the plain records of
-crawler/items.py, so the walking logic in portal.py stays about walking.
-"""
+"""PageRecorder: turns Scrapy responses into the plain records of crawler/items.py, so the
+walking logic of the spider stays about walking."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 
-from crawler.items import ColumnRecord, LinkCheckRecord, PageRecord
-from crawler.parsing.document import parse_html
+from crawler.items import LinkCheckRecord, PageRecord, PageTextRecord
+from crawler.parsing.document import parse_html, visible_text
 from crawler.parsing.encoding import decode_body
+from crawler.spiders.requests import Role, role_of
 
 TEXT_SAMPLE = 600  # characters of a checked page's text kept for the soft-404 judgement
+TEXT_LIMIT = 200_000  # characters of a page's visible text kept for the content checks
+# The page's meta tags the checks read (网站标识, 栏目, 发布时间…); the rest are not kept.
+KEPT_META = frozenset(
+    {
+        "SiteName",
+        "SiteDomain",
+        "SiteIDCode",
+        "ColumnName",
+        "ColumnType",
+        "ArticleTitle",
+        "PubDate",
+        "ContentSource",
+        "Keywords",
+        "Description",
+    }
+)
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class ColumnState:
-    """What is known of one column while its pages are still being walked."""
-
-    url: str
-    name: str
-    source: str
-    kind: str | None = None
-    unit: str | None = None
-    list_pages: set[str] = field(default_factory=set)
-    item_urls: set[int] = field(default_factory=set)  # digests of the items' URLs
-    page_hashes: set[str] = field(default_factory=set)
-    newest: date | None = None
-    has_children: bool = False
-
-    def record(self) -> ColumnRecord:
-        return ColumnRecord(
-            url=self.url,
-            name=self.name,
-            source=self.source,
-            kind=self.kind,
-            unit=self.unit,
-            list_pages=len(self.list_pages),
-            items=len(self.item_urls),
-            newest=self.newest,
-        )
+def header(response: Response, name: str) -> str | None:
+    """A response header as text (Latin-1, as HTTP has it), None when absent or empty."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
-class RecordBuilder:
-    """Mixin: builds page and link-check records; expects `crawler` on the spider."""
+def is_html(response: Response) -> bool:
+    """Whether to parse the response as a page: by its Content-Type, else by its first bytes."""
+    content_type = (header(response, "Content-Type") or "").lower()
+    if content_type:
+        return "html" in content_type or "xml" in content_type
+    return response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
 
-    @staticmethod
-    def _is_html(response: Response) -> bool:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        if content_type:
-            return "html" in content_type or "xml" in content_type
-        return response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
 
-    def _check_record(
-        self, response: Response, target: str, tls_error: str | None
-    ) -> LinkCheckRecord:
+class PageRecorder:
+    """Builds page, link-check and text records, counting checks in the crawl's stats."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    def check(self, response: Response, target: str, tls_error: str | None) -> LinkCheckRecord:
+        """The outcome of checking ``target``, as ``response`` answered it."""
+        request = response.request
+        assert request is not None
         record = LinkCheckRecord(
             target=target,
             checked_at=now(),
-            method=response.request.method,
+            method=request.method,
             status=response.status,
             final_url=response.url,
             redirects=list(response.meta.get("redirect_urls", [])),
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            content_type=header(response, "Content-Type"),
             attempts=response.meta.get("retry_times", 0) + 1,
-            probe=response.meta.get("xr_role") == "probe",
+            probe=role_of(request) == "probe",
         )
         if tls_error:
             record.error, record.error_detail = "tls_error", tls_error
-        if response.request.method == "GET" and response.body:
+        if request.method == "GET" and response.body:
             record.content_hash = hashlib.sha256(response.body).hexdigest()
-            if self._is_html(response):
+            if is_html(response):
                 text, _ = decode_body(response.body[:200_000], record.content_type)
                 doc = parse_html(text, response.url)
                 record.title = (doc.findtext(".//title") or "").strip()[:300] or None
                 body = doc.find("body")
                 visible = " ".join((body.text_content() if body is not None else "").split())
                 record.text_sample = visible[:TEXT_SAMPLE]
-        self.crawler.stats.inc_value("xuncha/links/checked")
+        self.stats.inc_value("xuncha/links/checked")
         return record
 
-    def _page_record(
+    def page(
         self,
         response: Response,
         url: str,
-        role: str,
+        role: Role,
         column: str | None,
         title: str | None,
         *,
         encoding: str | None = None,
     ) -> PageRecord:
-        headers = response.headers
+        """A fetched page or document, with what an incremental night needs next time."""
         return PageRecord(
             url=url,
             final_url=response.url,
             role=role,
             status=response.status,
             fetched_at=now(),
-            content_type=headers.get("Content-Type", b"").decode("latin-1") or None,
+            content_type=header(response, "Content-Type"),
             encoding=encoding,
-            etag=headers.get("ETag", b"").decode("latin-1") or None,
-            last_modified=headers.get("Last-Modified", b"").decode("latin-1") or None,
+            etag=header(response, "ETag"),
+            last_modified=header(response, "Last-Modified"),
             content_hash=hashlib.sha256(response.body).hexdigest(),
             size=len(response.body),
             elapsed=response.meta.get("download_latency"),
@@ -117,16 +115,7 @@ class RecordBuilder:
             column_url=column,
         )
 
-
-KEPT_META = {
-    "SiteName",
-    "SiteDomain",
-    "SiteIDCode",
-    "ColumnName",
-    "ColumnType",
-    "ArticleTitle",
-    "PubDate",
-    "ContentSource",
-    "Keywords",
-    "Description",
-}
+    @staticmethod
+    def text(url: str, doc: Any) -> PageTextRecord:
+        """The visible text of a parsed page, for the content checks."""
+        return PageTextRecord(url=url, format="html", text=visible_text(doc, limit=TEXT_LIMIT))

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from checks import messages
+from checks.config import ChecksConfig, CheckSettings
 from checks.model import AvailabilityView, CrawlData
 from checks.registry import run_checks
 from checks.scoring import score
 from checks.site import site_unreachable
-from xuncha.profile import profile_for_url
 
 HOME = "https://jtj.example.gov.cn/"
 UNTIL = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -30,7 +30,7 @@ def crawl(tries=None, failures=0, unreachable=None):
 
 
 def profile(**scoring):
-    return profile_for_url(HOME, checks={"scoring": scoring})
+    return CheckSettings(checks=ChecksConfig.model_validate({"scoring": scoring}))
 
 
 # (tries, failures, scoring overrides) → (percent, fewer than the standard) or None

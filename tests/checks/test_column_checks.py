@@ -16,13 +16,13 @@ from checks.columns import (
     kind_table,
     stale_column,
 )
+from checks.config import ChecksConfig, CheckSettings
 from checks.model import ColumnView, CrawlData, ListItemView, PageView
-from xuncha.profile import Profile
 
 AS_OF = date(2026, 11, 20)
 XXGK = "https://xxgk.example.gov.cn/"
 HOME = "https://jtj.example.gov.cn/"
-PROFILE = Profile.model_validate({"start_urls": [HOME]})
+PROFILE = CheckSettings()
 
 
 def ago(days: int) -> date:
@@ -60,7 +60,7 @@ def crawl(columns=(), items=(), pages=()):
 
 
 def profile_with(**freshness):
-    return Profile.model_validate({"start_urls": [HOME], "checks": {"freshness": freshness}})
+    return CheckSettings(checks=ChecksConfig.model_validate({"freshness": freshness}))
 
 
 def dated_column(name, key, days, kind=None):

@@ -6,20 +6,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from checks.config import CheckSettings
 from checks.links import broken_links, wrong_links
-from checks.model import CertificateView, CheckView, CrawlData, LinkView
+from checks.model import CertificateView, CheckView, CrawlData, Link
 from checks.registry import REGISTRY, run_checks
 from checks.site import site_unreachable, tls_certificates
-from xuncha.profile import profile_for_url
 
 PAGE = "https://xxgk.example.gov.cn/zcwj/t20261015_1.html"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url("https://jtj.example.gov.cn/")
+PROFILE = CheckSettings()
 
 
 def link(target, text="原文件", raw=None, tag="a", kind="page", page=PAGE):
-    return LinkView(page, target, target if raw is None else raw, tag, "href", kind, text)
+    return Link(page, target, target if raw is None else raw, tag, "href", kind, text)
 
 
 def check(

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks import messages
+from checks.config import ChecksConfig, CheckSettings
+from checks.errors import CheckConfigError
 from checks.mandatory import missing_mandatory, not_yet_due, years_in
 from checks.model import ColumnView, CrawlData, ListItemView, PageView
 from checks.rules import RulePackError, load_rules, rules_for, shipped_packs
-from xuncha.errors import ProfileError
-from xuncha.profile import Profile
 
 AS_OF = date(2026, 11, 20)
 HOME = "https://jtj.example.gov.cn/"
@@ -60,7 +60,7 @@ def crawl(columns=COLUMNS, items=COMPLETE, pages=()):
 
 def profile(packs=("department",), **mandatory):
     checks = {"mandatory": {"packs": list(packs), **mandatory}}
-    return Profile.model_validate({"start_urls": [HOME], "checks": checks})
+    return CheckSettings(checks=ChecksConfig.model_validate(checks))
 
 
 DEPARTMENT = profile()
@@ -191,7 +191,7 @@ def test_due_dates_come_from_the_profile():
 
 
 def test_a_bad_due_date_is_a_profile_error():
-    with pytest.raises(ProfileError, match="budget_due"):
+    with pytest.raises(CheckConfigError, match="budget_due"):
         missing_mandatory(crawl(), profile(budget_due="March"), AS_OF)
 
 
@@ -345,9 +345,10 @@ rules:
     requires: column_or_item
     match: [应急预案, 应急管理]
 """)  # fmt: skip
-    site = Profile.model_validate(
-        {"start_urls": [HOME], "checks": {"mandatory": {"packs": ["./site.yaml"]}}}
-    ).model_copy(update={"source": str(tmp_path / "profile.yaml")})
+    site = CheckSettings(
+        checks=ChecksConfig.model_validate({"mandatory": {"packs": ["./site.yaml"]}}),
+        rules_dir=tmp_path,
+    )
     rules = rules_for(site)
     department = [r.id for r in load_rules(("department",))]
     assert [r.id for r in rules] == [i for i in department if i != "plans"] + ["emergency"]
@@ -416,7 +417,7 @@ def test_a_broken_pack_is_a_clear_error(tmp_path, text, message):
     with pytest.raises(RulePackError, match="rule pack") as raised:
         load_rules((str(pack),))
     assert message in str(raised.value)
-    assert isinstance(raised.value, ProfileError)
+    assert isinstance(raised.value, CheckConfigError)
 
 
 def test_unknown_pack_name_lists_the_shipped_ones():

@@ -8,18 +8,18 @@ import pytest
 from pydantic import ValidationError
 
 from checks import messages
+from checks.config import CheckSettings
 from checks.misplaced import MisplacedRule, misplaced_content, shipped_rules
 from checks.model import ColumnView, CrawlData, ListItemView
-from crawler.parsing.navigation import column_name
 from crawler.parsing.document import parse_html
 from crawler.parsing.listing import extract_list_items
-from xuncha.profile import profile_for_url
+from crawler.parsing.navigation import column_name
 
 COLUMN = "https://xxgk.example.gov.cn/col/"
 ITEM = "https://xxgk.example.gov.cn/col/202610/t20261015_1.html"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url("https://jtj.example.gov.cn/")
+PROFILE = CheckSettings()
 
 
 def column(name, url=COLUMN, unit=None):

@@ -7,17 +7,17 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks import messages
+from checks.config import CheckSettings
 from checks.mixed_content import mixed_content
-from checks.model import CrawlData, LinkView, PageView
+from checks.model import CrawlData, Link, PageView
 from crawler.parsing.document import parse_html
 from crawler.parsing.links import extract_links
-from xuncha.profile import profile_for_url
 
 PAGE = "https://jtj.example.gov.cn/zwgk/t20261015_1.html"
 PLAIN_PAGE = "http://jtj.example.gov.cn/old/t20100101_1.html"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url("https://jtj.example.gov.cn/")
+PROFILE = CheckSettings()
 
 
 def page(url, final_url=None):
@@ -25,7 +25,7 @@ def page(url, final_url=None):
 
 
 def link(target, tag, attr, page_url=PAGE, kind="resource"):
-    return LinkView(page_url, target, target, tag, attr, kind, "")
+    return Link(page_url, target, target, tag, attr, kind, "")
 
 
 PAGES = (page(PAGE), page(PLAIN_PAGE))
@@ -185,7 +185,7 @@ def test_real_page_loaded_over_https(real_pages):
     url = "https://www.ordos.gov.cn/xxgk/xxgknb/"
     html = (real_pages / "05-ordos-engebei-xxgknb-list.html").read_text(encoding="utf-8")
     extracted = extract_links(parse_html(html, url), url)
-    links = [LinkView(url, e.url, e.raw, e.tag, e.attr, e.kind, e.text) for e in extracted]
+    links = [Link(url, e.url, e.raw, e.tag, e.attr, e.kind, e.text) for e in extracted]
     found = {f.url: f.subtype for f in mixed_content(crawl(links, [page(url)]), PROFILE, AS_OF)}
     [weather] = [e.url for e in extracted if e.tag == "iframe" and "tianqi.2345.com" in e.url]
     assert found == {

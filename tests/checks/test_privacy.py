@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks import messages
-from checks.model import ColumnView, CrawlData, LinkView, PageView
+from checks.config import CheckSettings
+from checks.model import ColumnView, CrawlData, Link, PageView
 from checks.privacy import find_numbers, id_number_valid, luhn_valid, mask, privacy_leak
 from crawler.parsing.document import parse_html, visible_text
-from xuncha.profile import profile_for_url
 
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url("https://jtj.example.gov.cn/")
+PROFILE = CheckSettings()
 
 ID = "22030219900101123X"  # GB 11643: valid region, date and check character
 ID2 = "220302198506120023"
@@ -191,7 +191,7 @@ def crawl(texts, pages=None, links=()):
 
 
 def attachment_link(page_url=ARTICLE, target=ATTACHMENT):
-    return LinkView(page_url, target, target, "a", "href", "attachment", "名单.xlsx")
+    return Link(page_url, target, target, "a", "href", "attachment", "名单.xlsx")
 
 
 def test_page_finding_fields():
@@ -325,7 +325,7 @@ def test_allowed_numbers_are_not_reported():
 
 
 def test_profile_section_parses():
-    profile = type(PROFILE).model_validate(
+    profile = CheckSettings.model_validate(
         {**PROFILE.model_dump(), "checks": {"privacy": {"contact_pages": 0, "allowed": [MOBILE]}}}
     )
     assert (profile.checks.privacy.contact_pages, profile.checks.privacy.allowed) == (0, [MOBILE])

@@ -8,18 +8,18 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks import messages
-from checks.site_identity import site_identity
+from checks.config import CheckSettings
 from checks.model import CrawlData, PageView, SearchView
+from checks.site_identity import site_identity
 from crawler.parsing.document import parse_html
 from crawler.parsing.site_marks import extract_identity
-from xuncha.profile import profile_for_url
 
 ROOT = "https://jtj.example.gov.cn/"
 HOME = ROOT
 INNER = [f"https://jtj.example.gov.cn/zwgk/t2026101{i}_{i}.html" for i in range(1, 5)]
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url(ROOT)
+PROFILE = CheckSettings()
 
 COMPLETE = {
     "site_code": "2204000012",

@@ -8,16 +8,15 @@ import pytest
 from pydantic import ValidationError
 
 from checks import messages
-from checks.config import WordingRule
+from checks.config import ChecksConfig, CheckSettings, WordingRule
 from checks.model import CrawlData, PageView
 from checks.wording import CONTEXT, shipped_rules, wording_errors
 from crawler.parsing.document import parse_html, visible_text
-from xuncha.profile import Profile, profile_for_url
 
 PAGE = "https://jtj.example.gov.cn/xwdt/t20261015_1.html"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 20)
-PROFILE = profile_for_url("https://jtj.example.gov.cn/")
+PROFILE = CheckSettings()
 
 
 def page(url=PAGE, role="article", title="工作动态"):
@@ -36,9 +35,7 @@ def crawl(text, title="工作动态", role="article"):
 
 
 def with_wording(**wording):
-    return Profile.model_validate(
-        {"start_urls": ["https://jtj.example.gov.cn/"], "checks": {"wording": wording}}
-    )
+    return CheckSettings(checks=ChecksConfig.model_validate({"wording": wording}))
 
 
 CASES = [
@@ -216,7 +213,6 @@ def test_wording_finding_names_its_column_and_unit():
 
     from checks.model import ColumnView, CrawlData, PageView
     from checks.wording import wording_errors
-    from xuncha.profile import profile_for_url
 
     url = "https://a.gov.cn/tzgg/t1.html"
     page = PageView(url, url, "article", 200, "通知", "https://a.gov.cn/tzgg/", None, None, {})
@@ -227,5 +223,5 @@ def test_wording_finding_names_its_column_and_unit():
         "站", ("https://a.gov.cn/",), ("a.gov.cn",), datetime.now(UTC),
         pages=(page,), columns=(column,), texts={url: "认真做好工作布署。"},
     )  # fmt: skip
-    found = wording_errors(data, profile_for_url("https://a.gov.cn/"), date(2026, 11, 20))
+    found = wording_errors(data, CheckSettings(), date(2026, 11, 20))
     assert [(f.column, f.unit) for f in found] == [("通知公告", "办公室")]

@@ -22,8 +22,9 @@ from frontier_lab import (
     start_worker,
 )
 
-from crawler.distributed.frontier import FrontierKeys, frontier_settings
 from crawler.distributed.coordinator import FrontierView
+from crawler.distributed.frontier import frontier_settings
+from crawler.distributed.keys import FrontierKeys
 
 PAGES = 300
 EXIT_TIMEOUT = 120  # seconds: a worker that has not exited by then never would

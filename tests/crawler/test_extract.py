@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from office_files import biff8_workbook, cjk_pdf, identity_pdf, ole_file
 
-from checks.model import CrawlData, LinkView, PageView
+from checks.config import CheckSettings
+from checks.model import CrawlData, Link, PageView
 from checks.privacy import find_numbers, privacy_leak
 from crawler.parsing import attachments as extract
 from crawler.parsing.attachments import ExtractedText, cell_text, detect_format, extract_text
 from xuncha.demo.files import docx_document, pdf_document, xls_placeholder
-from xuncha.profile import profile_for_url
 
 ID = "22030219900101123X"  # valid GB 11643 check character
 MOBILE = "13812345678"
@@ -340,10 +340,10 @@ def test_attachment_text_feeds_the_privacy_check():
         ("a.gov.cn",),
         datetime(2026, 11, 20),
         pages=(PageView(attachment, attachment, "attachment", 200, None, None, None, None, {}),),
-        links=(LinkView(article, attachment, attachment, "a", "href", "attachment", "名单"),),
+        links=(Link(article, attachment, attachment, "a", "href", "attachment", "名单"),),
         texts={attachment: extracted.text},
     )
-    findings = privacy_leak(data, profile_for_url("https://a.gov.cn/"), AS_OF)
+    findings = privacy_leak(data, CheckSettings(), AS_OF)
     assert [(f.subtype, f.url, f.page, f.evidence["examples"]) for f in findings] == [
         ("id_number", attachment, article, ["2203**********123X"]),
         ("mobile", attachment, article, ["138****5678"]),

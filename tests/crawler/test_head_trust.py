@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from crawler.state.local import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
+from crawler.state.head_trust import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site
 from xuncha.store import LinkCheck, Run, Store

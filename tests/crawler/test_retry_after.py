@@ -24,8 +24,8 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.network.guard import BlockedAddress
-from crawler.network.retry import classify_failure, retry_after_seconds
 from crawler.network.resolver import NameNotResolved
+from crawler.network.retry import classify_failure, retry_after_seconds
 
 RETRY_AFTER_MAX = 2.0
 

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from xuncha.cli import cli
 from xuncha.demo import DEMO_NIGHTS, DemoPortal, article_paths, demo_profile
 from xuncha.demo.nights import NIGHTS, lifecycle_expectations, planted_for
-from xuncha.run.incremental import SAMPLED_PAGES, WATCH_MAX_PAGES
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site
 from xuncha.store import Store
+from xuncha.store.prior import SAMPLED_PAGES, WATCH_MAX_PAGES
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from xuncha.cli import _summary
+from xuncha.cli import run_summary
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site
 from xuncha.store import Page, Run, Store
@@ -252,7 +252,7 @@ def test_an_unchanged_night_asks_only_what_it_must(nights):
         assert carried == first[0].pages
     # The report and the summary say what was kept, and from which run.
     assert (first[0].prior_run, second[0].prior_run) == (None, runs[0].id)
-    assert f"增量巡查：未变化的页面沿用检测 #{runs[0].id}" in _summary(second[0], "zh")
+    assert f"增量巡查：未变化的页面沿用检测 #{runs[0].id}" in run_summary(second[0], "zh")
     stats = runs[1].stats
     kept = stats["incremental"]["pages"] + stats["xuncha/incremental/unchanged"]
     assert kept == first[0].pages  # the start page too: it answered 304

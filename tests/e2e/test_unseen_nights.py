@@ -31,7 +31,7 @@ from unseen_portal import (
     edition,
 )
 
-from reports.html import check_name
+from reports.labels import check_name
 from xuncha.cli import cli
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site

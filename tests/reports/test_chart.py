@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from reports.chart import HEIGHT, sparkline_svg, trend_svg
-from reports.context import TrendPoint
+from reports.chart import HEIGHT, TrendPoint, sparkline_svg, trend_svg
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reports.export import ExportRun, findings_document, write_json
+from reports.findings_json import ExportRun, findings_document, write_json
 
 RUN = ExportRun(
     id=7,
@@ -35,7 +35,10 @@ def _row(n: int, **fields: object) -> SimpleNamespace:
         "column": "通知公告",
         "evidence": {"status": 404, "text": "附件\n下载", "nested": {"a": [1, "二"]}},
         "unit": "办公室",
+        "person": None,
+        "note": None,
         "status": "open",
+        "status_reason": None,
         "first_seen": date(2026, 11, 1),
         "last_seen": date(2026, 11, 20),
         "deadline": date(2026, 11, 10),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reports.html import local_href
 from reports.labels import LABELS, OUTCOMES
+from reports.rendering import local_href
 
 
 def test_both_languages_have_the_same_labels():

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from reports.html import ReportFinding, RunReport, render_run_report, safe_href
+from reports.rendering import safe_href
+from reports.run_report import ReportFinding, RunReport, render_run_report
 
 HOSTILE_TITLE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 

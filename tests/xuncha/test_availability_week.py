@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from checks.config import ScoringConfig
 from xuncha.cli import cli
+from xuncha.profile import profile_for_url
 from xuncha.run.night import site_id_for
 from xuncha.run.probe import ProbeResult, probe_home, record_probe
-from xuncha.profile import profile_for_url
-from xuncha.store.snapshot import load_availability
 from xuncha.store import Finding, Run, Site, Store
+from xuncha.store.snapshot import load_availability
 
 END = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

@@ -348,7 +348,7 @@ def test_crawled_text_is_printed_as_text(db_url):
 
 def test_export_carries_person_note_and_reason_of_manual_actions(tmp_path):
     """findings-export.md allows new fields: who must fix it, the notes and why a status."""
-    from reports.export import finding_document
+    from reports.findings_json import finding_document
 
     class Row:
         fingerprint, check, subtype, severity = "bl-1", "broken_link", "http_404", "high"

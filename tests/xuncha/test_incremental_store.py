@@ -11,15 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from xuncha.run.incremental import (
-    Prior,
-    PriorCheck,
-    PriorPage,
-    carry_forward,
-    carry_pages,
-    load_prior,
-    previous_run,
-)
+from xuncha.run.incremental import previous_run
 from xuncha.store import (
     Finding,
     LinkCheck,
@@ -31,6 +23,8 @@ from xuncha.store import (
     Site,
     SiteSearch,
 )
+from xuncha.store.carry import carry_forward, carry_pages
+from xuncha.store.prior import Prior, PriorCheck, PriorPage, load_prior
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 HOME, LIST, A1, A2, A3 = (

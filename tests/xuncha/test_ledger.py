@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from report_world import ALL, DISCLOSURE, OFFICE, build, title
 from tracking_world import ARTICLE, World, finding
 
+from reports.cells import FORMULA_STARTS
 from reports.ledger import HEADERS_ZH
 from xuncha import tracking
 from xuncha.cli import cli
-from xuncha.findings_output import FORMULA_STARTS
-from xuncha.ledger import ledger_rows
+from xuncha.run.outputs import ledger_rows
 from xuncha.store import Store
 
 SITE = "辽源市交通运输局"
@@ -152,8 +152,8 @@ def test_no_cell_starts_a_formula(db_url, tmp_path):
 
 def test_a_control_character_cannot_hide_a_formula_start():
     """Removing characters openpyxl refuses must not uncover "=": the guard runs after it."""
+    from reports.cells import xlsx_safe
     from reports.ledger import cell_text
-    from xuncha.findings_output import xlsx_safe
 
     for value in ('\x08=HYPERLINK("http://x","y")', "\x01\x02+1", "\x0b@SUM(A1)"):
         assert cell_text(value).startswith("'") and xlsx_safe(value).startswith("'")

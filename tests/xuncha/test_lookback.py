@@ -20,10 +20,10 @@ from report_world import (
     build,
 )
 
-from reports.html import render_lookback
 from reports.labels import OUTCOME_KEYS
+from reports.lookback import render_lookback
 from xuncha.cli import cli
-from xuncha.lookback import build_lookback
+from xuncha.run.outputs import lookback as build_lookback
 from xuncha.store import Store
 from xuncha.tracking import fingerprint
 

@@ -80,7 +80,7 @@ def test_run_all_goes_through_every_site_and_exits_with_the_worst(portal, refuse
     assert unreachable.startswith("站点无法访问：")
     assert result.stdout.splitlines() == [
         "巡查 3 个站点，2 个有问题（退出码 2）",
-        f"  某县人民政府：完成，问题 {len(good['findings'])} 个，{good['score']['verdict']}",
+        f"  某县人民政府：已完成，问题 {len(good['findings'])} 个，{good['score']['verdict']}",
         f"  某市交通运输局：失败，问题 1 个，不合格 — {unreachable}",
         f"  c_bad.yaml：出错，-，无结论 — {folder / 'c_bad.yaml'}:3: politeness.speed: unknown key",
     ]  # fmt: skip

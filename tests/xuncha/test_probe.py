@@ -15,9 +15,9 @@ from nightly_sites import serve
 from sqlalchemy import select
 
 from xuncha.cli import cli
+from xuncha.profile import Profile
 from xuncha.run.night import site_id_for
 from xuncha.run.probe import probe_home, record_probe
-from xuncha.profile import Profile
 from xuncha.store import Probe, Site, Store
 
 NAME = "portal.example.gov.cn"

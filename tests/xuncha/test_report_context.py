@@ -12,8 +12,8 @@ from lxml import html as lxml_html
 from report_world import ALL, DISCLOSURE, OFFICE, TREND, build
 from sqlalchemy.orm import Session
 
-from reports.html import render_run_report
-from xuncha.report_context import build_run_report
+from reports.run_report import render_run_report
+from xuncha.run.outputs import run_report as build_run_report
 from xuncha.store import Probe, Run, Store
 from xuncha.tracking import fingerprint
 

@@ -15,21 +15,12 @@ from lxml import html as lxml_html
 from nightly_sites import serve
 from sqlalchemy import func, select
 
-from reports.html import render_run_report
-from xuncha.store import retention
+from reports.run_report import render_run_report
 from xuncha.cli import cli, main
 from xuncha.errors import ProfileError, StoreError
 from xuncha.profile import Profile, load_profile
-from xuncha.report_context import build_run_report
-from xuncha.store.retention import (
-    CRAWL_TABLES,
-    RunPrunedError,
-    prune_site,
-    runs_to_prune,
-    site_keep,
-)
-from xuncha.site_index import upcoming_items
-from xuncha.store.snapshot import load_crawl
+from xuncha.run.outputs import run_report as build_run_report
+from xuncha.run.outputs import upcoming_items
 from xuncha.store import (
     Base,
     Certificate,
@@ -45,7 +36,17 @@ from xuncha.store import (
     Site,
     SiteSearch,
     Store,
+    retention,
 )
+from xuncha.store.models import CRAWL_MODELS
+from xuncha.store.retention import (
+    TABLE_WORDS,
+    RunPrunedError,
+    prune_site,
+    runs_to_prune,
+    site_keep,
+)
+from xuncha.store.snapshot import load_crawl
 
 T0 = datetime(2026, 11, 1, 1, 30, tzinfo=UTC)
 ROOT = "https://jtj.example.gov.cn/"
@@ -134,7 +135,7 @@ def _rows_of(store: Store, run_id: int) -> dict[str, int]:
             model.__tablename__: s.scalar(
                 select(func.count()).select_from(model).where(model.run_id == run_id)
             )
-            for model in CRAWL_TABLES
+            for model in CRAWL_MODELS
         }
 
 
@@ -198,7 +199,7 @@ def test_big_runs_are_deleted_in_chunks(store, monkeypatch):
 
 
 def test_every_table_of_run_rows_is_pruned_or_kept_on_purpose():
-    """A new table keyed by run must be added to CRAWL_TABLES (or to the site's tables here):
+    """A new table keyed by run must be added to CRAWL_MODELS (or to the site's tables here):
     the crawl tables are exactly those whose rows die with their run (ON DELETE CASCADE)."""
     by_run = {
         table.name: fk.ondelete
@@ -206,7 +207,7 @@ def test_every_table_of_run_rows_is_pruned_or_kept_on_purpose():
         for fk in table.foreign_keys
         if fk.column.table.name == "runs"
     }
-    crawl = {model.__tablename__ for model in CRAWL_TABLES}
+    crawl = {model.__tablename__ for model in CRAWL_MODELS}
     assert {name for name, ondelete in by_run.items() if ondelete == "CASCADE"} == crawl
     assert set(by_run) - crawl == {"findings", "finding_events", "run_locks"}
 
@@ -320,9 +321,7 @@ def two_sites(db_url):
 
 
 def _lines(table: dict[str, int], runs: int) -> str:
-    words = "、".join(
-        f"{word} {table[model.__tablename__] * runs} 行" for model, word in CRAWL_TABLES.items()
-    )
+    words = "、".join(f"{word} {table[name] * runs} 行" for name, word in TABLE_WORDS.items())
     return f"{words}，共 {sum(table.values()) * runs} 行。"
 
 

@@ -18,12 +18,21 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from checks.model import CheckView, CrawlData, LinkView, PageView, links_to
+from checks.model import CheckView, CrawlData, Link, PageView, links_to
 from checks.registry import run_checks
-from xuncha.store import snapshot
 from xuncha.profile import ColumnSpec, Profile
+from xuncha.store import (
+    Column,
+    LinkCheck,
+    LinkOccurrence,
+    Page,
+    PageText,
+    Run,
+    Site,
+    Store,
+    snapshot,
+)
 from xuncha.store.snapshot import load_crawl
-from xuncha.store import Column, LinkCheck, LinkOccurrence, Page, PageText, Run, Site, Store
 from xuncha.tracking.recheck import Coverage
 
 ROOT = "https://www.example.gov.cn/"
@@ -169,7 +178,7 @@ def _insert_interleaved(store: Store, runs: dict[int, World]) -> None:
 
 def _as_tuples(data: CrawlData, world: World) -> CrawlData:
     """The same run as the tests of the checks build it: tuples and dicts of the rows."""
-    links = tuple(LinkView(r["page"], r["target"], r["raw"], r["tag"], r["attr"], r["kind"],
+    links = tuple(Link(r["page"], r["target"], r["raw"], r["tag"], r["attr"], r["kind"],
                            r["text"]) for r in world.links)  # fmt: skip
     checks = {
         r["target"]: CheckView(
@@ -213,7 +222,7 @@ def stored(db_url: str, monkeypatch: pytest.MonkeyPatch):
 
 def test_the_world_has_thousands_of_links_and_every_kind_of_finding(stored) -> None:
     _, data, world = stored
-    found = Counter(f.check for f in run_checks(data, PROFILE, AS_OF))
+    found = Counter(f.check for f in run_checks(data, PROFILE.check_settings, AS_OF))
     assert len(world.links) > 3000
     assert found["broken_link"] == len(world.broken) == ARTICLES + 6
     assert found["wrong_link"] == 2  # the javascript: placeholder, the intranet address
@@ -225,12 +234,18 @@ def test_the_world_has_thousands_of_links_and_every_kind_of_finding(stored) -> N
 def test_streamed_findings_are_those_of_the_same_rows_as_tuples(stored) -> None:
     _, data, world = stored
     assert not isinstance(data.links, tuple)
-    assert run_checks(data, PROFILE, AS_OF) == run_checks(_as_tuples(data, world), PROFILE, AS_OF)
+    assert run_checks(data, PROFILE.check_settings, AS_OF) == run_checks(
+        _as_tuples(data, world), PROFILE.check_settings, AS_OF
+    )
 
 
 def test_a_broken_link_lists_every_page_once_in_crawl_order(stored) -> None:
     _, data, _ = stored
-    found = {f.url: f for f in run_checks(data, PROFILE, AS_OF) if f.check == "broken_link"}
+    found = {
+        f.url: f
+        for f in run_checks(data, PROFILE.check_settings, AS_OF)
+        if f.check == "broken_link"
+    }
     banner = found[TEMPLATE_IMAGE]
     assert banner.pages == tuple(article(n) for n in range(ARTICLES))
     assert (banner.page, banner.severity) == (article(0), "medium")
@@ -243,7 +258,9 @@ def test_a_broken_link_lists_every_page_once_in_crawl_order(stored) -> None:
 
 def test_a_leak_in_an_attachment_names_the_pages_that_link_it(stored) -> None:
     _, data, _ = stored
-    (leak,) = [f for f in run_checks(data, PROFILE, AS_OF) if f.url == LEAK_ATTACHMENT]
+    (leak,) = [
+        f for f in run_checks(data, PROFILE.check_settings, AS_OF) if f.url == LEAK_ATTACHMENT
+    ]
     assert (leak.subtype, leak.page, leak.evidence["source"]) == (
         "id_number",
         article(0),

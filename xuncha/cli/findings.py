@@ -19,20 +19,17 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
-from xuncha import findings_output as output
+from reports import findings_list as output
+from reports.labels import STATUS_LABELS, label
 from xuncha import tracking
+from xuncha.cli.common import DB_HELP, LANG, parse_date
 from xuncha.store import Finding, session_scope
-from xuncha.tracking.events import STATUS_LABELS, label
-
-DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
-LANG = click.Choice(["zh", "en"])
 
 
 def _os_user() -> str:
@@ -75,7 +72,15 @@ def _site(ctx: click.Context, site: str | None) -> str | None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--lang", type=LANG, default="zh", show_default=True)
 @click.pass_context
-def findings(ctx, db, site, statuses, fmt, out, lang) -> None:  # type: ignore[no-untyped-def]
+def findings(
+    ctx: click.Context,
+    db: str | None,
+    site: str | None,
+    statuses: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    lang: str,
+) -> None:
     """整改跟踪: list findings of every status, or act on one (see the commands below)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -161,9 +166,20 @@ def _status_line(finding: Finding, lang: str, reason: str | None) -> str:
 @click.option("--reason", default=None, help="Why (kept in the history).")
 @_by
 @_common
-def assign(ctx, finding_id, unit, person, deadline, reason, actor, db, site, lang) -> None:  # type: ignore[no-untyped-def]
+def assign(
+    ctx: click.Context,
+    finding_id: str,
+    unit: str | None,
+    person: str | None,
+    deadline: str | None,
+    reason: str | None,
+    actor: str,
+    db: str | None,
+    site: str | None,
+    lang: str,
+) -> None:
     """Assign a finding to a unit (责任单位), a person (责任人) and/or a deadline (整改时限)."""
-    when = _date(deadline) if deadline else None
+    when = parse_date(deadline, "--deadline")
     with _session(_db(ctx, db)) as session:
         finding = tracking.assign(session, finding_id, unit=unit, person=person, deadline=when,
                                   actor=actor, reason=reason, site=_site(ctx, site))  # fmt: skip
@@ -177,13 +193,6 @@ def assign(ctx, finding_id, unit, person, deadline, reason, actor, db, site, lan
         click.echo(f"{finding.fingerprint}{separator}{joiner.join(parts)}")
 
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _transition(action: Callable[..., Finding], name: str, doc: str) -> None:
     """A command that moves one finding to another status, with a required reason."""
 
@@ -191,7 +200,15 @@ def _transition(action: Callable[..., Finding], name: str, doc: str) -> None:
     @click.option("--reason", required=True, help="Why (required; kept in the history).")
     @_by
     @_common
-    def command(ctx, finding_id, reason, actor, db, site, lang) -> None:  # type: ignore[no-untyped-def]
+    def command(
+        ctx: click.Context,
+        finding_id: str,
+        reason: str,
+        actor: str,
+        db: str | None,
+        site: str | None,
+        lang: str,
+    ) -> None:
         with _session(_db(ctx, db)) as session:
             finding = action(session, finding_id, reason=reason, actor=actor,
                              site=_site(ctx, site))  # fmt: skip
@@ -215,7 +232,15 @@ _transition(tracking.reopen, "reopen", "Reopen a fixed, waived or false-positive
 @click.argument("text")
 @_by
 @_common
-def note(ctx, finding_id, text, actor, db, site, lang) -> None:  # type: ignore[no-untyped-def]
+def note(
+    ctx: click.Context,
+    finding_id: str,
+    text: str,
+    actor: str,
+    db: str | None,
+    site: str | None,
+    lang: str,
+) -> None:
     """备注: add a note to a finding (the history keeps every note)."""
     with _session(_db(ctx, db)) as session:
         finding = tracking.note(session, finding_id, text=text, actor=actor, site=_site(ctx, site))
@@ -225,7 +250,9 @@ def note(ctx, finding_id, text, actor, db, site, lang) -> None:  # type: ignore[
 @findings.command()
 @click.argument("finding_id", metavar="ID")
 @_common
-def history(ctx, finding_id, db, site, lang) -> None:  # type: ignore[no-untyped-def]
+def history(
+    ctx: click.Context, finding_id: str, db: str | None, site: str | None, lang: str
+) -> None:
     """The history of a finding: every event, oldest first."""
     with _session(_db(ctx, db)) as session:
         finding = tracking.find_finding(session, finding_id, _site(ctx, site))

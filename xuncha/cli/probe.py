@@ -19,9 +19,10 @@ import click
 
 from xuncha.errors import XunchaError
 from xuncha.logs import cron_log
-from xuncha.run.night import EXIT_ERROR, EXIT_OK, profile_files, site_id_for
-from xuncha.run.probe import DEFAULT_TIMEOUT, ProbeResult, probe_home, record_probe
 from xuncha.profile import Profile, load_profile, profile_for_url
+from xuncha.run.night import profile_files, site_id_for
+from xuncha.run.outcome import ExitCode
+from xuncha.run.probe import DEFAULT_TIMEOUT, ProbeResult, probe_home, record_probe
 from xuncha.store import Store, default_db_url
 
 logger = logging.getLogger("xuncha.run.probe")
@@ -88,18 +89,18 @@ def probe(profile_path, url, all_dir, db, timeout, quiet) -> None:  # type: igno
             store = Store(db or default_db_url())
         except XunchaError as exc:
             logger.error("%s", exc)
-            sys.exit(EXIT_ERROR)
-        code = EXIT_ERROR if bad else EXIT_OK
+            sys.exit(ExitCode.ERROR)
+        code = ExitCode.ERROR if bad else ExitCode.OK
         try:
             for profile in profiles:
                 result = probe_home(profile, timeout=timeout)
                 record_probe(store, site_id_for(store, profile), result)
                 _log(profile, result)
                 if not result.ok:
-                    code = EXIT_ERROR
+                    code = ExitCode.ERROR
         except XunchaError as exc:
             logger.error("%s", exc)
-            code = EXIT_ERROR
+            code = ExitCode.ERROR
         finally:
             store.dispose()
     sys.exit(code)

@@ -15,12 +15,11 @@ from collections import Counter
 import click
 
 from xuncha.profile import KEEP_RUNS_MIN
-from xuncha.store.retention import CRAWL_TABLES, SitePruned, prune_site
 from xuncha.store import Site, Store, default_db_url
+from xuncha.store.retention import TABLE_WORDS, SitePruned, prune_site
 from xuncha.tracking import all_sites, find_site
 
 DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.db)"
-_TABLE_WORDS = {model.__tablename__: word for model, word in CRAWL_TABLES.items()}
 
 
 @click.command()
@@ -68,5 +67,5 @@ def _rows_text(rows: Counter[str]) -> str:
     total = sum(rows.values())
     if not total:
         return "没有明细行。"
-    parts = [f"{word} {rows[name]} 行" for name, word in _TABLE_WORDS.items() if rows[name]]
+    parts = [f"{word} {rows[name]} 行" for name, word in TABLE_WORDS.items() if rows[name]]
     return f"{'、'.join(parts)}，共 {total} 行。"

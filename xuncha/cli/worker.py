@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
 
+from crawler.job import CrawlResult
+from xuncha.logs import cron_log, is_terminal
+from xuncha.run.crawl_process import crawl_in_child
 from xuncha.run.frontier import (
     OpenRun,
     check_shared_database,
@@ -29,12 +31,11 @@ from xuncha.run.frontier import (
     next_run,
     shown,
 )
-from xuncha.logs import cron_log, is_terminal
+from xuncha.run.outcome import ExitCode
 from xuncha.store import Run, Site, Store, default_db_url
 
 logger = logging.getLogger("xuncha.worker")
 
-EXIT_OK, EXIT_ERROR = 0, 2
 DB_HELP = (
     "SQLAlchemy URL of the database `xuncha run --redis` writes to "
     "(default: $XUNCHA_DB; SQLite cannot be shared)"
@@ -72,23 +73,21 @@ def worker(redis_url: str, db: str | None, once: bool, verbose: bool) -> None:
 
 def _work_on(
     run: OpenRun, store: Store, redis_url: str, prefix: str, verbose: bool
-) -> tuple[int, bool]:
+) -> tuple[ExitCode, bool]:
     """Crawl ``run`` with the others: (exit code, whether this worker was stopped — SIGTERM or
     Ctrl-C reach the crawl, which leaves the run, and the worker must not wait for another)."""
-    from xuncha.run.inspection import _crawl_in_child  # the runner owns how a crawl child is run
-
     problem = _not_ours(run, store)
     if problem:
         logger.error("不加入检测 #%d（%s）：%s", run.run_id, run.site, problem)
-        return EXIT_ERROR, False
+        return ExitCode.ERROR, False
     logger.info("加入检测 #%d（%s）", run.run_id, run.site)
     progress = "tty" if is_terminal() else "log"
-    result = _crawl_in_child(run.request(store.url, redis_url, prefix), progress, verbose)
+    result = crawl_in_child(run.request(store.url, redis_url, prefix), progress, verbose)
     click.echo(_summary(run, result))
-    reason = result.get("reason")
+    reason = result.reason
     # Its own shutdown, not the run's (a stopped `xuncha run` stops its workers' crawls too).
-    stopped = reason == "shutdown" and not result["stats"].get("xuncha/frontier/run_stopped")
-    return (EXIT_OK if reason == "finished" else EXIT_ERROR), stopped
+    stopped = reason == "shutdown" and not result.stat("xuncha/frontier/run_stopped")
+    return (ExitCode.OK if reason == "finished" else ExitCode.ERROR), stopped
 
 
 def _not_ours(run: OpenRun, store: Store) -> str | None:
@@ -105,12 +104,11 @@ def _not_ours(run: OpenRun, store: Store) -> str | None:
     return None
 
 
-def _summary(run: OpenRun, result: dict[str, Any]) -> str:
-    stats = result.get("stats", {})
-    pages = sum(v for k, v in stats.items() if k.startswith("xuncha/pages/") and isinstance(v, int))
-    checked = stats.get("xuncha/links/checked", 0)
-    reason = result.get("reason")
-    ending = "" if reason == "finished" else f"，结束原因：{result.get('error') or reason}"
+def _summary(run: OpenRun, result: CrawlResult) -> str:
+    pages = result.pages
+    checked = result.stat("xuncha/links/checked", 0)
+    reason = result.reason
+    ending = "" if reason == "finished" else f"，结束原因：{result.error or reason}"
     return (
         f"检测 #{run.run_id}（{run.site}）分布式抓取结束：本进程抓取页面 {pages} 个，"
         f"检查链接 {checked} 个{ending}"

@@ -24,11 +24,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
+from crawler.distributed.keys import FrontierKeys, runs_key
+from crawler.job import CrawlRequest, CrawlResult, FrontierSeat
 from xuncha.errors import XunchaError
 
 logger = logging.getLogger(__name__)
@@ -111,18 +114,6 @@ def check_shared_database(db_url: str) -> None:
         )
 
 
-def _keys(run_key: str, prefix: str) -> Any:
-    from crawler.distributed.frontier import FrontierKeys  # needs the distributed extra
-
-    return FrontierKeys.of(run_key, prefix)
-
-
-def _runs_key(prefix: str) -> str:
-    from crawler.distributed.frontier import runs_key
-
-    return runs_key(prefix)
-
-
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -131,18 +122,18 @@ def _text(value: Any) -> str:
 
 
 def crawl_on_frontier(
-    redis_url: str, request: dict[str, Any], crawl: Callable[[dict[str, Any]], dict[str, Any]]
-) -> dict[str, Any]:
+    redis_url: str, request: CrawlRequest, crawl: Callable[[CrawlRequest], CrawlResult]
+) -> CrawlResult:
     """Crawl ``request`` (the crawl child's) as the seeding worker of a shared run; the
     outcome of the whole run, in the shape of one crawl's (reason, unreachable, stats)."""
     server = connect(redis_url)
     prefix = namespace()
-    run_key = f"run{request['run_id']}-{secrets.token_hex(4)}"
-    keys = _keys(run_key, prefix)
-    frontier = {"redis_url": redis_url, "run_key": run_key, "namespace": prefix, "seed": True}
+    run_key = f"run{request.run_id}-{secrets.token_hex(4)}"
+    keys = FrontierKeys.of(run_key, prefix)
+    seat = FrontierSeat(redis_url=redis_url, run_key=run_key, namespace=prefix, seed=True)
     with _announced(server, keys, prefix, run_key, request):
-        result = crawl(dict(request, frontier=frontier))
-        if result.get("reason") == "crawl_error":
+        result = crawl(request.with_(frontier=seat))
+        if result.reason == "crawl_error":
             server.hsetnx(keys.stop, "reason", "crawl_error")  # the others stop too
         lost = _wait_for_workers(server, keys)
         return merged(result, _results(server, keys), lost, _texts(server.hgetall(keys.stop)))
@@ -150,22 +141,22 @@ def crawl_on_frontier(
 
 @contextmanager
 def _announced(
-    server: Any, keys: Any, prefix: str, run_key: str, request: dict[str, Any]
+    server: Any, keys: FrontierKeys, prefix: str, run_key: str, request: CrawlRequest
 ) -> Iterator[None]:
     """The run open to joining workers while the block runs; removed at its end, however it
     ends (a killed owner's announcement expires after ``ANNOUNCE_TTL``)."""
-    profile = request["profile"]
+    profile = request.profile
     info = {
-        "run_id": request["run_id"],
-        "prior_run_id": request.get("prior_run_id") or "",
-        "as_of": request.get("as_of") or "",
-        "concurrency": request.get("concurrency") or "",
+        "run_id": request.run_id,
+        "prior_run_id": request.prior_run_id or "",
+        "as_of": request.as_of.isoformat() if request.as_of else "",
+        "concurrency": request.concurrency or "",
         "site": profile.get("name") or profile["start_urls"][0],
         "profile": json.dumps(profile, ensure_ascii=False),
     }
     pipe = server.pipeline(transaction=True)
     pipe.hset(keys.run, mapping=info).expire(keys.run, ANNOUNCE_TTL)
-    pipe.sadd(_runs_key(prefix), run_key).execute()
+    pipe.sadd(runs_key(prefix), run_key).execute()
     stop = threading.Event()
     keeper = threading.Thread(target=_keep_alive, args=(server, keys.run, stop), daemon=True)
     keeper.start()
@@ -185,10 +176,10 @@ def _keep_alive(server: Any, key: str, stop: threading.Event) -> None:
             logger.warning("could not refresh the run's announcement in Redis: %s", exc)
 
 
-def remove_run(server: Any, keys: Any, prefix: str, run_key: str) -> None:
+def remove_run(server: Any, keys: FrontierKeys, prefix: str, run_key: str) -> None:
     """Every key of the run. The ``run`` key goes first: from then on a straggling worker
     writes nothing (the crawl side: crawler/distributed/frontier.py)."""
-    server.srem(_runs_key(prefix), run_key)
+    server.srem(runs_key(prefix), run_key)
     server.delete(keys.run)
     batch = []
     for key in server.scan_iter(match=f"{keys.prefix}:*", count=1000):
@@ -200,7 +191,7 @@ def remove_run(server: Any, keys: Any, prefix: str, run_key: str) -> None:
         server.delete(*batch)
 
 
-def _wait_for_workers(server: Any, keys: Any, timeout: float = LEAVE_WAIT) -> list[str]:
+def _wait_for_workers(server: Any, keys: FrontierKeys, timeout: float = LEAVE_WAIT) -> list[str]:
     """Wait until no live worker is left on the run (each flushes its rows before it leaves);
     the workers that never said goodbye, struck off by others or still listed but silent."""
     deadline = time.monotonic() + timeout
@@ -213,7 +204,7 @@ def _wait_for_workers(server: Any, keys: Any, timeout: float = LEAVE_WAIT) -> li
         time.sleep(POLL)
 
 
-def _results(server: Any, keys: Any) -> dict[str, dict[str, Any]]:
+def _results(server: Any, keys: FrontierKeys) -> dict[str, dict[str, Any]]:
     return {_text(k): json.loads(v) for k, v in server.hgetall(keys.results).items()}
 
 
@@ -222,11 +213,11 @@ def _texts(mapping: dict[Any, Any]) -> dict[str, str]:
 
 
 def merged(
-    own: dict[str, Any],
+    own: CrawlResult,
     results: dict[str, dict[str, Any]],
     lost: list[str],
     stop: dict[str, str],
-) -> dict[str, Any]:
+) -> CrawlResult:
     """The run's outcome from its workers': counters summed, the rest as the seeding crawl
     saw it, and a reason that is not ``finished`` when the run was stopped for all, or a
     worker was lost or left early (what it held was never fetched)."""
@@ -237,14 +228,14 @@ def merged(
                 stats[key] = stats.get(key, 0) + value
             elif key == "xuncha/store/error" and value:
                 stats.setdefault(key, value)  # any worker's store failure fails the run
-    for key, value in own.get("stats", {}).items():
+    for key, value in own.stats.items():
         stats.setdefault(key, value)
     left_early = sorted(
         worker
         for worker, result in results.items()
         if not result.get("seed") and result["reason"] not in (*HARMLESS, stop.get("reason"))
     )
-    reason = stop.get("reason") or own.get("reason", "unknown")
+    reason = stop.get("reason") or own.reason
     if reason == "finished" and (lost or left_early):
         reason = "workers_lost"
     stats["frontier"] = {
@@ -253,10 +244,10 @@ def merged(
         "left_early": left_early,
         "stopped": stop.get("reason"),
     }
-    unreachable = own.get("unreachable")
+    unreachable = own.unreachable
     if not unreachable and stop.get("reason") == "site_unreachable":
         unreachable = stop.get("message")
-    return dict(own, reason=reason, unreachable=unreachable, stats=stats)
+    return own.with_(reason=reason, unreachable=unreachable, stats=stats)
 
 
 def _share(worker: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -280,43 +271,40 @@ class OpenRun:
     run_key: str
     run_id: int
     prior_run_id: int | None
-    as_of: str | None
+    as_of: date | None
     concurrency: int | None
     site: str
     profile: dict[str, Any]
 
-    def request(self, db_url: str, redis_url: str, prefix: str) -> dict[str, Any]:
+    def request(self, db_url: str, redis_url: str, prefix: str) -> CrawlRequest:
         """The crawl child's request of a joining worker (crawler/crawl.py)."""
-        return {
-            "profile": self.profile,
-            "db_url": db_url,
-            "run_id": self.run_id,
-            "prior_run_id": self.prior_run_id,
-            "as_of": self.as_of,
-            "concurrency": self.concurrency,
-            "frontier": {
-                "redis_url": redis_url,
-                "run_key": self.run_key,
-                "namespace": prefix,
-                "seed": False,
-            },
-        }
+        return CrawlRequest(
+            profile=self.profile,
+            db_url=db_url,
+            run_id=self.run_id,
+            prior_run_id=self.prior_run_id,
+            as_of=self.as_of,
+            concurrency=self.concurrency,
+            frontier=FrontierSeat(
+                redis_url=redis_url, run_key=self.run_key, namespace=prefix, seed=False
+            ),
+        )
 
 
 def open_runs(server: Any, prefix: str) -> list[OpenRun]:
     """The runs announced now, oldest run id first; stale announcements are dropped."""
     found = []
-    for member in sorted(_text(m) for m in server.smembers(_runs_key(prefix))):
-        info = _texts(server.hgetall(_keys(member, prefix).run))
+    for member in sorted(_text(m) for m in server.smembers(runs_key(prefix))):
+        info = _texts(server.hgetall(FrontierKeys.of(member, prefix).run))
         if not info:
-            server.srem(_runs_key(prefix), member)  # its owner is gone
+            server.srem(runs_key(prefix), member)  # its owner is gone
             continue
         found.append(
             OpenRun(
                 run_key=member,
                 run_id=int(info["run_id"]),
                 prior_run_id=int(info["prior_run_id"]) if info["prior_run_id"] else None,
-                as_of=info["as_of"] or None,
+                as_of=date.fromisoformat(info["as_of"]) if info["as_of"] else None,
                 concurrency=int(info["concurrency"]) if info["concurrency"] else None,
                 site=info["site"],
                 profile=json.loads(info["profile"]),

@@ -94,11 +94,6 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _utc(value: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
 def takeover_reason(
     holder: Holder, *, host: str, now: datetime, stale_after: timedelta
 ) -> str | None:
@@ -112,7 +107,7 @@ def takeover_reason(
         return None if pid_alive(holder.pid) else KILLED_MESSAGE
     if holder.run_id is not None and holder.run_status != "running":
         return f"the previous run ended ({holder.run_status}) without releasing its lock"
-    if now - _utc(holder.since) > stale_after:
+    if now - holder.since > stale_after:
         hours = stale_after.total_seconds() / 3600
         return (
             f"recovered: the previous run's lock went stale ({holder.describe()}; "
@@ -158,7 +153,7 @@ def acquire(
             if row is None:
                 continue  # released between our insert and this read: insert again
             run = session.get(Run, row.run_id) if row.run_id is not None else None
-            holder = Holder(row.host, row.pid, _utc(row.acquired_at), row.run_id,
+            holder = Holder(row.host, row.pid, row.acquired_at, row.run_id,
                             run.status if run is not None else None)  # fmt: skip
             reason = takeover_reason(holder, host=host, now=now, stale_after=stale_after)
             if reason is None:

@@ -1,16 +1,10 @@
 """Nightly operation (夜间巡查): a site inspected under its run lock, every site of a folder,
 and the exit codes cron and systemd read.
 
-Exit codes::
-
-    0  done: every run finished (findings below --fail-on, or --fail-on none)
-    1  a run finished with open or reopened findings at or above --fail-on
-    2  an error: a bad profile, a site locked by another run, a site unreachable, a crawl that
-       failed or was interrupted, a database that cannot be used
-
-A folder of sites exits with the worst code of its sites (2 over 1 over 0). The sites are
-inspected one after another: each crawl already spends the site's politeness budget, and one
-crawl process at a time keeps a night's memory flat. Nights that must go faster can start
+Exit codes are :class:`~xuncha.run.outcome.ExitCode`. A folder of sites exits with the worst
+code of its sites (2 over 1 over 0). The sites are inspected one after another: each crawl
+already spends the site's politeness budget, and one crawl process at a time keeps a night's
+memory flat. Nights that must go faster can start
 several ``xuncha run --profile`` at once — the run locks keep each site to one run.
 """
 
@@ -20,23 +14,22 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from reports.labels import RUN_STATUS_LABELS, VERDICT_LABELS, label
 from xuncha.errors import ProfileError, RunLockedError, XunchaError
-from xuncha.run.lock import DEFAULT_STALE_AFTER, holding
 from xuncha.profile import Profile, load_profile
+from xuncha.run.inspection import inspect_site, site_row
+from xuncha.run.lock import DEFAULT_STALE_AFTER, holding
+from xuncha.run.outcome import ExitCode, RunOutcome
 from xuncha.store import Finding, Run, Store
 from xuncha.tracking.events import ACTIVE
 
-if TYPE_CHECKING:
-    from xuncha.run.inspection import RunOutcome
-
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # --fail-on LEVEL → the severities that count (a finding at or above the level).
 FAIL_ON = {
     "high": ("high",),
@@ -89,12 +82,10 @@ def site_label(profile: Profile) -> str:
 
 def site_id_for(store: Store, profile: Profile) -> int:
     """The id of the profile's site row — the row inspect_site uses — created if new."""
-    from xuncha.run.inspection import _site  # the runner owns how a profile maps to its site row
-
     for _ in range(2):
         try:
             with store.session() as session, session.begin():
-                return _site(session, profile).id
+                return site_row(session, profile).id
         except IntegrityError:
             continue  # another process created the row at the same moment: read it
     raise XunchaError(f"{site_label(profile)}: could not create its site row")
@@ -109,8 +100,6 @@ def run_locked(
 ) -> RunOutcome:
     """``inspect_site(profile, store, **inspect_options)`` under the site's run lock (see
     xuncha.run.lock); RunLockedError when another run holds it."""
-    from xuncha.run.inspection import inspect_site
-
     site_id = site_id_for(store, profile)
     with holding(store, site_id, site_label=site_label(profile), stale_after=stale_after):
         return inspect_site(profile, store, **inspect_options)
@@ -161,10 +150,10 @@ def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteRes
         )
     except RunLockedError as exc:
         logger.error("%s", exc)
-        return SiteResult(name, "locked", EXIT_ERROR, message=str(exc))
+        return SiteResult(name, "locked", ExitCode.ERROR, message=str(exc))
     except XunchaError as exc:
         logger.error("%s: %s", name, exc)
-        return SiteResult(name, "error", EXIT_ERROR, message=str(exc))
+        return SiteResult(name, "error", ExitCode.ERROR, message=str(exc))
     with store.session() as session:
         run = session.get(Run, outcome.run_id)
         verdict = (run.score or {}).get("verdict") if run is not None else None
@@ -173,7 +162,7 @@ def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteRes
     result = SiteResult(
         name,
         outcome.status,
-        outcome.exit_code or (EXIT_FINDINGS if failing else EXIT_OK),
+        outcome.exit_code or (ExitCode.FINDINGS if failing else ExitCode.OK),
         run_id=outcome.run_id,
         findings=outcome.findings,
         failing=failing,
@@ -245,14 +234,14 @@ def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[Sit
     results: list[SiteResult] = []
     for path, slug in _slugs(files).items():
         if results and results[-1].stopped:
-            results.append(SiteResult(path.name, "skipped", EXIT_ERROR,
+            results.append(SiteResult(path.name, "skipped", ExitCode.ERROR,
                                       message="the night was stopped"))  # fmt: skip
             continue
         try:
             profile = load_profile(path)
         except ProfileError as exc:
             logger.error("%s", exc)
-            results.append(SiteResult(path.name, "error", EXIT_ERROR, message=str(exc)))
+            results.append(SiteResult(path.name, "error", ExitCode.ERROR, message=str(exc)))
             continue
         site_night = replace(night, out_dir=night.out_dir / slug)
         try:
@@ -260,23 +249,13 @@ def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[Sit
         except Exception as exc:  # one site's crash must not cost the other sites their night
             message = f"{type(exc).__name__}: {exc}"
             logger.error("%s: the run crashed: %s", profile.display_name, message)
-            results.append(SiteResult(profile.display_name, "error", EXIT_ERROR, message=message))
+            failed = SiteResult(profile.display_name, "error", ExitCode.ERROR, message=message)
+            results.append(failed)
     return results
 
 
 def worst_exit(results: list[SiteResult]) -> int:
-    return max((r.exit_code for r in results), default=EXIT_OK)
-
-
-_STATUS = {
-    "finished": ("完成", "finished"),
-    "failed": ("失败", "failed"),
-    "interrupted": ("中断", "interrupted"),
-    "locked": ("正在被另一次检测占用", "locked by another run"),
-    "error": ("出错", "error"),
-    "skipped": ("未运行", "skipped"),
-}
-_VERDICT_EN = {"合格": "pass", "不合格": "fail"}
+    return max((r.exit_code for r in results), default=ExitCode.OK)
 
 
 def summary_lines(results: list[SiteResult], lang: str = "zh", *, quiet: bool = False) -> list[str]:
@@ -284,10 +263,10 @@ def summary_lines(results: list[SiteResult], lang: str = "zh", *, quiet: bool = 
     (status, findings, verdict). `quiet` keeps only the sites with a problem (exit code ≠ 0),
     and nothing at all when there is none."""
     en = lang == "en"
-    shown = [r for r in results if r.exit_code != EXIT_OK] if quiet else results
+    shown = [r for r in results if r.exit_code != ExitCode.OK] if quiet else results
     if not shown:
         return []
-    problems = sum(1 for r in results if r.exit_code != EXIT_OK)
+    problems = sum(1 for r in results if r.exit_code != ExitCode.OK)
     head = (
         f"{len(results)} sites, {problems} with problems (exit code {worst_exit(results)})"
         if en
@@ -295,10 +274,10 @@ def summary_lines(results: list[SiteResult], lang: str = "zh", *, quiet: bool = 
     )
     lines = [head]
     for r in shown:
-        status = _STATUS.get(r.status, (r.status, r.status))[1 if en else 0]
+        status = label(RUN_STATUS_LABELS, r.status, lang)
         if en:
             findings = "-" if r.findings is None else f"{r.findings} findings"
-            verdict = _VERDICT_EN.get(r.verdict or "", "no verdict")
+            verdict = label(VERDICT_LABELS, r.verdict, lang) if r.verdict else "no verdict"
             line = f"  {r.name}: {status}, {findings}, verdict {verdict}"
             if r.failing:
                 line += f", {r.failing} at or above --fail-on"
@@ -307,7 +286,7 @@ def summary_lines(results: list[SiteResult], lang: str = "zh", *, quiet: bool = 
             line = f"  {r.name}：{status}，{findings}，{r.verdict or '无结论'}"
             if r.failing:
                 line += f"，{r.failing} 个达到 --fail-on 级别"
-        if r.message and r.exit_code == EXIT_ERROR:
+        if r.message and r.exit_code == ExitCode.ERROR:
             line += f" — {r.message}"
         lines.append(line)
     return lines

@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,6 +25,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from xuncha.store.types import UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -49,8 +50,8 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     as_of: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))  # running | finished | failed | interrupted
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -62,7 +63,7 @@ class Run(Base):
     score: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # 保留: when retention deleted this run's crawl rows (xuncha/store/retention.py). The row, its
     # score and stats stay for the history and the trend; readers of crawl rows say so.
-    pruned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     site: Mapped[Site] = relationship(back_populates="runs")
 
 
@@ -86,7 +87,7 @@ class Page(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(BigInteger)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     elapsed: Mapped[float | None] = mapped_column(Float)
     title: Mapped[str | None] = mapped_column(Text)
     column_url: Mapped[str | None] = mapped_column(Text)
@@ -176,7 +177,7 @@ class LinkCheck(Base):
     text_sample: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     probe: Mapped[bool] = mapped_column(Boolean, default=False)  # the random-URL soft-404 baseline
 
 
@@ -193,8 +194,8 @@ class Certificate(Base):
     trusted: Mapped[bool] = mapped_column(Boolean)
     hostname_ok: Mapped[bool] = mapped_column(Boolean)
     verify_error: Mapped[str | None] = mapped_column(Text)
-    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    not_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     subject: Mapped[str | None] = mapped_column(Text)
     issuer: Mapped[str | None] = mapped_column(Text)
 
@@ -273,7 +274,7 @@ class FindingEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), index=True)
     actor: Mapped[str | None] = mapped_column(String(200))
     # opened | fixed | reopened | changed (runs); assigned | waived | false_positive | note |
@@ -294,7 +295,7 @@ class Probe(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     url: Mapped[str] = mapped_column(Text)
     ok: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[int | None] = mapped_column(Integer)
@@ -312,4 +313,18 @@ class RunLock(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
-    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# A run's crawl rows: written by its crawl (xuncha/store/crawl.py), carried forward by an
+# incremental night, deleted by retention (保留) while the run itself stays.
+CRAWL_MODELS: tuple[type[Base], ...] = (
+    Page,
+    PageText,
+    Column,
+    ListItem,
+    LinkOccurrence,
+    LinkCheck,
+    Certificate,
+    SiteSearch,
+)

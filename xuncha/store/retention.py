@@ -20,7 +20,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,32 +27,22 @@ from sqlalchemy.orm import Session
 
 from xuncha.errors import StoreError
 from xuncha.profile import KEEP_RUNS_DEFAULT, KEEP_RUNS_MIN
-from xuncha.store import (
-    Certificate,
-    Column,
-    LinkCheck,
-    LinkOccurrence,
-    ListItem,
-    Page,
-    PageText,
-    Run,
-    SiteSearch,
-    Store,
-)
+from xuncha.store import Run, Store
+from xuncha.store.models import CRAWL_MODELS
 
 logger = logging.getLogger(__name__)
 
-# Every table of per-run crawl rows, with the word the prune summary uses for it. Findings,
-# finding events, probes and run locks belong to the site and are left out on purpose.
-CRAWL_TABLES: dict[type[Any], str] = {
-    Page: "页面",
-    PageText: "正文",
-    Column: "栏目",
-    ListItem: "列表条目",
-    LinkOccurrence: "链接",
-    LinkCheck: "链接检查",
-    Certificate: "证书",
-    SiteSearch: "站内搜索",
+# What a prune's summary calls the rows of each crawl table (CRAWL_MODELS). Findings, finding
+# events, probes and run locks belong to the site and are never pruned.
+TABLE_WORDS: dict[str, str] = {
+    "pages": "页面",
+    "page_texts": "正文",
+    "columns": "栏目",
+    "list_items": "列表条目",
+    "links": "链接",
+    "link_checks": "链接检查",
+    "certificates": "证书",
+    "site_searches": "站内搜索",
 }
 DELETE_CHUNK = 20_000  # rows per delete transaction
 
@@ -74,7 +63,7 @@ class SitePruned:
 
 def pruned_message(run: Run) -> str:
     """The one line a reader shows for a pruned run (what is gone, what is still there)."""
-    day = _aware(run.pruned_at).date().isoformat() if run.pruned_at else "?"
+    day = run.pruned_at.date().isoformat() if run.pruned_at else "?"
     return (
         f"检测 #{run.id}（{run.as_of.isoformat()}）的抓取明细已于 {day} 按保留设置清理，"
         "无法再读取页面和链接；问题、评分和整改记录仍完整保留（见 xuncha findings）"
@@ -141,7 +130,7 @@ def prune_site(store: Store, site_id: int, keep: int | None = None) -> SitePrune
 
 def _delete_crawl_rows(store: Store, run_id: int) -> Counter[str]:
     deleted: Counter[str] = Counter()
-    for model in CRAWL_TABLES:
+    for model in CRAWL_MODELS:
         table = model.__table__
         chunk = select(table.c.id).where(table.c.run_id == run_id).limit(DELETE_CHUNK)
         while True:
@@ -154,8 +143,8 @@ def _delete_crawl_rows(store: Store, run_id: int) -> Counter[str]:
 
 
 def prune_after_run(store: Store, run_id: int, keep: int) -> SitePruned | None:
-    """Retention at the end of a run (xuncha/run/inspection.py): prune the run's site, keeping `keep`
-    runs. The run is over and its outputs written, so a database error here is logged, not
+    """Retention at the end of a run (xuncha/run/inspection.py): prune the run's site, keeping
+    `keep` runs. The run is over and its outputs written, so a database error here is logged, not
     raised: the next run or ``xuncha prune`` finishes the job."""
     try:
         with store.session() as session:
@@ -173,8 +162,3 @@ def prune_after_run(store: Store, run_id: int, keep: int) -> SitePruned | None:
             keep,
         )
     return result
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives back naive datetimes for what was stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -10,7 +10,6 @@ is read through the caller's session, which must stay open while the checks run.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, ValuesView
-from datetime import UTC, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -23,12 +22,12 @@ from checks.model import (
     CheckView,
     ColumnView,
     CrawlData,
-    LinkView,
+    Link,
     ListItemView,
     PageView,
     SearchView,
 )
-from xuncha.store.retention import ensure_not_pruned
+from checks.site import judge_availability
 from xuncha.store import (
     Certificate,
     Column,
@@ -37,18 +36,11 @@ from xuncha.store import (
     ListItem,
     Page,
     PageText,
-    Probe,
     Run,
     SiteSearch,
 )
-
-
-def _aware(value):  # type: ignore[no-untyped-def]
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
+from xuncha.store.retention import ensure_not_pruned
+from xuncha.store.runs import probe_counts
 
 BATCH = 2_000  # rows a read fetches at a time
 IN_CHUNK = 500  # values of one IN (…): under every database's bind-parameter limit
@@ -95,12 +87,12 @@ class StoredLinks:
                 LinkOccurrence.raw, LinkOccurrence.tag, LinkOccurrence.attr,
                 LinkOccurrence.kind, LinkOccurrence.text)  # fmt: skip
 
-    def _view(self, row: Any) -> LinkView:
+    def _view(self, row: Any) -> Link:
         shared = self.shared
-        return LinkView(shared(row[1]), row[2], row[3], shared(row[4]), shared(row[5]),
+        return Link(shared(row[1]), row[2], row[3], shared(row[4]), shared(row[5]),
                         shared(row[6]), row[7])  # fmt: skip
 
-    def __iter__(self) -> Iterator[LinkView]:
+    def __iter__(self) -> Iterator[Link]:
         first, last = self.span()
         if first > last:
             return
@@ -124,7 +116,7 @@ class StoredLinks:
             self._span = (first, last) if first is not None else (1, 0)
         return self._span
 
-    def to_targets(self, targets: Collection[str]) -> Iterator[LinkView]:
+    def to_targets(self, targets: Collection[str]) -> Iterator[Link]:
         """The links to `targets`, in crawl order: their ids through the (run, target) index,
         then their rows. Memory grows with those links only."""
         ids: list[int] = []
@@ -260,14 +252,9 @@ def _list_items(session: Session, run_id: int, shared: SharedStrings) -> tuple[L
 def load_availability(session: Session, run: Run, config: ScoringConfig) -> AvailabilityView | None:
     """The site's home-page probes of the `availability_days` up to the end of the run (the
     run report counts the same window), or None when fewer than the minimum were recorded."""
-    until = _aware(run.finished_at or run.started_at)
-    since = until - timedelta(days=config.availability_days)
-    tries, failures = session.execute(
-        select(func.count(Probe.id), func.count(Probe.id).filter(Probe.ok.is_(False))).where(
-            Probe.site_id == run.site_id, Probe.at > since, Probe.at <= until
-        )
-    ).one()
-    if tries < max(1, config.availability_min_tries):
+    until = run.finished_at or run.started_at
+    since, tries, failures = probe_counts(session, run.site_id, until, config.availability_days)
+    if not judge_availability(tries, failures, config).judged:
         # Too few probes to judge (the probe cron stopped?): no verdict either way, so an
         # availability finding is neither raised nor closed by this run.
         return None
@@ -290,7 +277,7 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
     )
     certificates = tuple(
         CertificateView(c.host, c.port, c.trusted, c.hostname_ok, c.verify_error,
-                        _aware(c.not_after), c.subject, c.issuer)
+                        c.not_after, c.subject, c.issuer)
         for c in session.scalars(
             select(Certificate).where(Certificate.run_id == run_id).order_by(Certificate.id)
         )
@@ -309,7 +296,7 @@ def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignor
         site_name=profile.display_name,
         start_urls=tuple(profile.start_urls),
         scope_domains=tuple(profile.scope_domains),
-        checked_at=_aware(run.started_at),
+        checked_at=run.started_at,
         unreachable=unreachable,
         pages=pages,
         columns=columns,

@@ -5,17 +5,13 @@ id night after night. A run opens, closes (``fixed``, only after a complete run 
 thing) and reopens findings; people assign, waive, mark 误报, note and reopen them. Every change
 is an event in the append-only ``finding_events`` table; nothing is ever deleted.
 
-Modules: ``identity`` (fingerprint, evidence digest), ``recheck`` (what a run looked at again),
-``lifecycle`` (what a run does), ``manual`` (what people do), ``queries`` (reading back),
-``events`` (statuses and the event writer).
+Modules: ``fingerprint`` (a finding's id, evidence digest), ``recheck`` (what a run looked at
+again), ``lifecycle`` (what a run does), ``manual`` (what people do), ``queries`` (reading
+back), ``events`` (statuses and the event writer), ``history`` (the history read back: replayed
+statuses for the trend, events by finding for the ledger and the look-back).
 """
 
-from xuncha.tracking.events import (
-    ACTION_LABELS,
-    ACTIVE,
-    STATUS_LABELS,
-    STATUSES,
-)
+from xuncha.tracking.events import ACTIVE, STATUSES
 from xuncha.tracking.fingerprint import PREFIXES, evidence_digest, fingerprint
 from xuncha.tracking.lifecycle import (
     add_working_days,
@@ -49,11 +45,9 @@ from xuncha.tracking.queries import (
 from xuncha.tracking.recheck import rechecked
 
 __all__ = [
-    "ACTION_LABELS",
     "ACTIVE",
     "PREFIXES",
     "STATUSES",
-    "STATUS_LABELS",
     "FindingError",
     "OrderedFindings",
     "RunChanges",

@@ -32,49 +32,7 @@ OPEN, FIXED, REOPENED, WAIVED, FALSE_POSITIVE = (
 STATUSES = (OPEN, REOPENED, FIXED, WAIVED, FALSE_POSITIVE)
 ACTIVE = frozenset({OPEN, REOPENED})  # still to be rectified (待整改)
 MANUAL = frozenset({WAIVED, FALSE_POSITIVE})  # only a person changes these
-
-STATUS_LABELS = {
-    OPEN: ("待整改", "open"),
-    REOPENED: ("重新打开", "reopened"),
-    FIXED: ("已整改", "fixed"),
-    WAIVED: ("不予整改", "waived"),
-    FALSE_POSITIVE: ("误报", "false positive"),
-}
-ACTION_LABELS = {
-    "opened": ("发现", "opened"),
-    "fixed": ("复查已整改", "fixed"),
-    "reopened": ("重新打开", "reopened"),
-    "changed": ("问题变化", "changed"),
-    "assigned": ("指派", "assigned"),
-    "waived": ("不予整改", "waived"),
-    "false_positive": ("标记误报", "marked false positive"),
-    "note": ("备注", "note"),
-}
-
-
-def label(table: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") -> str:
-    if key is None:
-        return ""
-    zh, en = table.get(key, (key, key))
-    return en if lang == "en" else zh
-
-
-def status_move(event: FindingEvent, lang: str = "zh") -> str:
-    """ "旧 → 新" (or just the new status) of an event that changed the status, else ""."""
-    if not event.new_status:
-        return ""
-    old = label(STATUS_LABELS, event.old_status, lang)
-    new = label(STATUS_LABELS, event.new_status, lang)
-    return f"{old} → {new}" if old else new
-
-
-def event_details(event: FindingEvent) -> list[str]:
-    """The event's reason, then each changed field as "field: before → after"."""
-    details = [event.reason or ""]
-    for key, pair in (event.changes or {}).items():
-        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        details.append(f"{key}: {before or '-'} → {after or '-'}")
-    return [d for d in details if d]
+# Their names, 中文 and English, are reports.labels.STATUS_LABELS and ACTION_LABELS.
 
 
 def add_event(

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from checks import messages
 from checks.model import CrawlData
 from checks.model import Finding as CheckFinding
+from checks.registry import PAGE_CHECKS
 from xuncha.profile import Tracking
 from xuncha.store import Finding, FindingEvent, Run
 from xuncha.tracking.events import (
@@ -65,12 +66,6 @@ def deadline_working_days(run: Run) -> int:
 def is_complete(run: Run) -> bool:
     """Finished with every queued request done: only such a run may close findings."""
     return run.status == "finished" and bool(run.complete)
-
-
-# Checks whose defect sits on a page (or is linked from one): the page's column owns it.
-PAGE_CHECKS = frozenset(
-    {"broken_link", "wrong_link", "mixed_content", "privacy_leak", "wording_error"}
-)
 
 
 class UnitMap:

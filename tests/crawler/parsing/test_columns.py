@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.parsing.navigation import NavLink, column_name, discover_columns, discover_sections
 from crawler.parsing.document import parse_html
+from crawler.parsing.navigation import NavLink, column_name, discover_columns, discover_sections
 
 HOST = "http://www.example.gov.cn"
 

@@ -1,37 +1,23 @@
-"""The HTML reports: run report (检测报告), look-back (回头看) and site index.
+"""Turning a report's context into HTML: the one Jinja2 environment (autoescape on,
+StrictUndefined), every filter and global the templates use, and atomic writes.
 
-Each is one self-contained file (no CDN, no script; opens offline on an intranet PC).
-Reports render, they do not compute: the caller builds the context dataclass of
-:mod:`reports.context` and this module hands it to Jinja2 (autoescape on, StrictUndefined).
+Each report is one self-contained file (no CDN, no script; it opens offline on an intranet PC).
 Crawled text is hostile input: it is escaped everywhere, and only http(s) URLs become
-clickable. Every filter and global the templates use is registered in :func:`_environment`.
+clickable (:func:`safe_href`); links between the files this tool wrote go through
+:func:`local_href`.
 """
 
 from __future__ import annotations
 
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
-from checks.registry import REGISTRY
 from reports.chart import sparkline_svg, trend_svg
-from reports.context import LookBackReport, ReportFinding, RunReport, SiteIndex
-from reports.labels import LABELS, labels
-
-__all__ = [
-    "LABELS",
-    "ReportFinding",
-    "RunReport",
-    "check_name",
-    "render_lookback",
-    "render_run_report",
-    "render_site_index",
-    "safe_href",
-    "write_html",
-    "write_run_report",
-]
+from reports.labels import RUN_STATUS_LABELS, check_name, label, labels
 
 
 def safe_href(url: Any) -> str | None:
@@ -53,19 +39,13 @@ def local_href(path: Any) -> str | None:
     return path
 
 
-def check_name(check_id: str, lang: str) -> str:
-    info = REGISTRY.get(check_id)
-    if info is None:
-        return check_id
-    text = info.en if lang == "en" else info.zh
-    return text.split("：", 1)[0].split(" (", 1)[0] if lang != "en" else check_id.replace("_", " ")
-
-
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def _environment() -> Environment:
+@cache
+def environment() -> Environment:
+    """The templates' environment: every filter and global is registered here."""
     env = Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -82,20 +62,19 @@ def _environment() -> Environment:
     return env
 
 
-def _render(template: str, context: Any, lang: str) -> str:
-    return _environment().get_template(template).render(r=context, t=labels(lang))
+def _template(name: str) -> Template:
+    return environment().get_template(name)
 
 
-def render_run_report(report: RunReport) -> str:
-    return _render("run.html", report, report.lang)
+def _names(lang: str) -> dict[str, Any]:
+    """What every template gets beside its context ``r``: the words of ``lang`` (``t``) and the
+    name of a run's status."""
+    return {"t": labels(lang), "run_status": partial(label, RUN_STATUS_LABELS, lang=lang)}
 
 
-def render_lookback(report: LookBackReport) -> str:
-    return _render("lookback.html", report, report.lang)
-
-
-def render_site_index(index: SiteIndex) -> str:
-    return _render("index.html", index, index.lang)
+def render(template: str, context: Any, lang: str) -> str:
+    """The template filled with ``context`` (as ``r``), in ``lang``."""
+    return _template(template).render(r=context, **_names(lang))
 
 
 def write_html(text: str, path: Path) -> Path:
@@ -107,12 +86,12 @@ def write_html(text: str, path: Path) -> Path:
     return path
 
 
-def write_run_report(report: RunReport, path: Path) -> Path:
-    """Written as it renders (the same text as :func:`render_run_report`): the report of a
-    run with tens of thousands of findings never becomes one string."""
+def stream_html(template: str, context: Any, lang: str, path: Path) -> Path:
+    """Written as it renders (the same text as :func:`render`), atomically: a report of tens of
+    thousands of findings never becomes one string."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    stream = _environment().get_template("run.html").stream(r=report, t=labels(report.lang))
+    stream = _template(template).stream(r=context, **_names(lang))
     with tmp.open("wb") as out:
         stream.dump(out, encoding="utf-8")
     tmp.replace(path)

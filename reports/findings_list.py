@@ -1,8 +1,8 @@
 """The tracked findings as a terminal table, JSON (docs/findings-export.md), CSV and XLSX.
 
 One flat row per finding (:data:`COLUMNS`) feeds the table, CSV and XLSX alike. Crawled text
-is hostile: a CSV cell that would start a formula (``= + - @``) gets a leading ``'``, and XLSX
-cells are written as text, never as formulas.
+is hostile: every cell goes through :mod:`reports.cells` (no cell starts a formula), XLSX cells
+are written as text, and the terminal gets no markup and no control character.
 """
 
 from __future__ import annotations
@@ -16,18 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from checks import messages
-from reports.export import ExportRun, findings_document, iso
-from reports.html import check_name
-from xuncha.store import Finding, FindingEvent, Run, Site
-from xuncha.tracking import ACTION_LABELS, STATUS_LABELS
-from xuncha.tracking.events import event_details, label, status_move
+from reports.cells import csv_safe, xlsx_safe
+from reports.findings_json import ExportRun, findings_document, iso
+from reports.labels import (
+    ACTION_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    check_name,
+    event_details,
+    label,
+    status_move,
+)
+from reports.rows import StoredEvent, StoredFinding, StoredRun, StoredSite
 
 # (key, 中文 header, English header) — the columns of CSV and XLSX, in order.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -49,12 +55,10 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("status_reason", "状态说明", "status reason"),
     ("note", "备注", "note"),
 )
-SEVERITY_LABELS = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a terminal would obey them
 
 
-def flat_row(site: Site, finding: Finding, lang: str) -> dict[str, Any]:
+def flat_row(site: StoredSite, finding: StoredFinding, lang: str) -> dict[str, Any]:
     return {
         "id": finding.fingerprint,
         "site": site.name,
@@ -76,24 +80,12 @@ def flat_row(site: Site, finding: Finding, lang: str) -> dict[str, Any]:
     }
 
 
-def finding_title(finding: Finding, lang: str) -> str:
+def finding_title(finding: StoredFinding, lang: str) -> str:
     return messages.title(finding.check, finding.subtype, finding.evidence or {}, lang)
 
 
 def _headers(lang: str) -> list[str]:
     return [en if lang == "en" else zh for _, zh, en in COLUMNS]
-
-
-def csv_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run: text that would start a formula gets a ``'``."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def xlsx_safe(value: Any) -> str:
-    """An XLSX text cell: control characters openpyxl refuses removed FIRST, so that removing
-    them cannot uncover a formula start ("\x08=HYPERLINK(…)"), then the formula guard."""
-    return csv_safe(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
 def write_csv(rows: Sequence[dict[str, Any]], lang: str, path: Path | None) -> str | None:
@@ -132,7 +124,7 @@ def write_xlsx(rows: Sequence[dict[str, Any]], lang: str, path: Path) -> None:
 
 
 def export_document(
-    site: Site, run: Run | None, findings: Sequence[Finding], lang: str
+    site: StoredSite, run: StoredRun | None, findings: Sequence[StoredFinding], lang: str
 ) -> dict[str, Any]:
     """The findings-export.md document of one site: its latest run and score, and the given
     findings whatever their status."""
@@ -192,7 +184,9 @@ def render_table(rows: Sequence[dict[str, Any]], lang: str, file: Any) -> None:
         console.print(f"共 {len(rows)} 个问题" + ("：" + "，".join(parts) if parts else ""))
 
 
-def render_history(finding: Finding, events: Sequence[FindingEvent], lang: str, file: Any) -> None:
+def render_history(
+    finding: StoredFinding, events: Sequence[StoredEvent], lang: str, file: Any
+) -> None:
     """The events of one finding, oldest first: when, who (run or person), what, why."""
     en = lang == "en"
     console = _console(file)

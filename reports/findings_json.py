@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from checks import messages
+from reports.rows import StoredFinding, StoredRun
 
 SCHEMA = "xuncha.findings/1"
 
@@ -27,8 +28,8 @@ class ExportRun:
     complete: bool
 
     @classmethod
-    def of(cls, run: Any) -> ExportRun:
-        """The export's view of a stored run (anything with a Run's fields)."""
+    def of(cls, run: StoredRun) -> ExportRun:
+        """The export's view of a stored run."""
         return cls(
             id=run.id,
             started_at=run.started_at,
@@ -42,18 +43,16 @@ class ExportRun:
 
 
 def iso(value: date | datetime | None) -> str | None:
-    """ISO 8601; a naive datetime is UTC (SQLite drops the offset of what we stored in UTC)."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+    """ISO 8601 (a moment to the second, with its offset)."""
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat() if value is not None else None
 
 
 def finding_document(
-    row: Any, lang: str = "zh", shared: dict[str, str] | None = None
+    row: StoredFinding, lang: str = "zh", shared: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """One finding as exported; `row` is a store Finding (or anything with its fields).
+    """One finding as exported.
 
     `shared` (one per document) keeps one object per distinct title, detail and date: tens
     of thousands of findings of a big run share a few dozen of each."""
@@ -74,10 +73,10 @@ def finding_document(
         "detail": one(messages.detail(row.check, row.subtype, row.evidence or {}, lang)),
         "evidence": row.evidence or {},
         "unit": row.unit,
-        "person": getattr(row, "person", None),
-        "note": getattr(row, "note", None),
+        "person": row.person,
+        "note": row.note,
         "status": row.status,
-        "status_reason": getattr(row, "status_reason", None),
+        "status_reason": row.status_reason,
         "first_seen": one(iso(row.first_seen)),
         "last_seen": one(iso(row.last_seen)),
         "deadline": one(iso(row.deadline)),
@@ -88,7 +87,7 @@ def findings_document(
     site_name: str,
     start_url: str,
     run: ExportRun | None,
-    findings: Iterable[Any],
+    findings: Iterable[StoredFinding],
     score: dict[str, Any] | None = None,
     lang: str = "zh",
     *,

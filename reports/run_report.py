@@ -1,0 +1,367 @@
+"""The run report (检测报告): its context, built from what the store holds of one run, and
+written as one self-contained HTML file.
+
+Reports render, they do not compute: everything the template shows is a field of
+:class:`RunReport`, already counted, dated and worded for the report's language (the labels
+come from :mod:`reports.labels`). Text from a crawl stays raw here — escaping is the template's
+job. The caller reads the run's rows (:class:`RunReportData`); :func:`build_run_report` makes
+the context, :func:`write_run_report` the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from checks import messages
+from checks.config import ScoringConfig
+from checks.registry import PAGE_CHECKS
+from checks.site import judge_availability
+from reports.chart import TrendPoint
+from reports.findings_json import finding_document, iso
+from reports.labels import STATUS_LABELS, check_name, label
+from reports.rendering import render, stream_html
+from reports.rows import MadeOnRead, StoredFinding, StoredRun, StoredSite
+
+EVIDENCE_TEXT_LIMIT = 300  # one evidence value shown in full up to this many characters
+# How the crawler met a link, not what is wrong with it: left out of the report's evidence.
+EVIDENCE_HIDDEN = frozenset({"method", "tag", "attr"})
+TEMPLATE = "run.html"
+
+
+# -- the context -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """One finding of the run report (its row in the 问题 table)."""
+
+    id: str
+    check: str
+    subtype: str
+    severity: str
+    title: str
+    detail: str
+    url: str
+    page: str | None
+    pages: list[str]
+    column: str | None
+    status: str
+    first_seen: str | None
+    deadline: str | None
+    unit: str | None = None
+    status_label: str = ""
+    how_to_fix: str = ""
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (key, value as text)
+
+    @property
+    def other_pages(self) -> list[str]:
+        """The source pages beyond `page` (a broken link is often on many)."""
+        return [p for p in self.pages if p != self.page]
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """A finding named in "what changed since the last run"."""
+
+    id: str
+    check_name: str
+    title: str
+    url: str
+    in_this_run: bool  # listed in this report's findings table (so the id is an anchor)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """新发现 / 已整改 / 复发 of one run against the state the previous run left."""
+
+    previous_run: int | None
+    previous_as_of: str | None
+    opened: Sequence[ChangeItem] = field(default_factory=list)
+    fixed: Sequence[ChangeItem] = field(default_factory=list)
+    reopened: Sequence[ChangeItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The week's home-page probes (``xuncha probe``) against the 站点无法访问 line."""
+
+    since: str
+    until: str
+    tries: int
+    failures: int
+    failure_pct: float | None  # None when there was no try
+    threshold_pct: float
+    crossed: bool
+    expected_tries: int  # what the standard asks for in the window (20 a day)
+    per_day: int
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """A name (check, column or unit; None = none) and how many findings it has."""
+
+    key: str | None
+    name: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """An incremental night (增量巡查): pages kept as `prior_run` saw them — not asked again
+    (their rotation slot had not come) or `revalidated` (the server said 304, or sent the same
+    body) — and working-link results reused within their validity."""
+
+    prior_run: int
+    pages_carried: int
+    revalidated: int
+    link_checks_carried: int
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything the run report (检测报告) shows; built by :func:`build_run_report`."""
+
+    lang: str
+    site_name: str
+    start_url: str
+    run_id: int
+    as_of: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    complete: bool
+    message: str | None
+    pages: int
+    links_checked: int
+    findings: Sequence[ReportFinding]  # a list, or MadeOnRead from the run's store rows
+    counts_by_check: list[tuple[str, str, int]] = field(default_factory=list)
+    score: dict[str, Any] | None = None
+    not_yet_due: list[dict[str, Any]] = field(default_factory=list)
+    changes: Changes | None = None
+    counts_by_column: list[CountRow] = field(default_factory=list)
+    counts_by_unit: list[CountRow] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    availability: Availability | None = None
+    pruned_on: str | None = None  # the day retention (保留) removed the run's crawl rows
+    incremental: Incremental | None = None  # 增量巡查: what was carried from an earlier run
+
+
+# -- what the caller reads from the store ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProbeWindow:
+    """The home-page probes (``xuncha probe``) of the window that ends with the run."""
+
+    since: datetime
+    until: datetime
+    tries: int
+    failures: int
+
+
+@dataclass(frozen=True)
+class FindingChanges:
+    """What the run changed, each kind in the report's order; the previous ended run."""
+
+    previous_run: int | None = None
+    previous_as_of: date | None = None
+    opened: Sequence[StoredFinding] = ()
+    fixed: Sequence[StoredFinding] = ()
+    reopened: Sequence[StoredFinding] = ()
+
+
+@dataclass(frozen=True)
+class RunReportData:
+    """One run as the store holds it. ``findings`` are those whose last run it is, in the
+    report's order (a sequence read as it is iterated); ``columns_of_pages`` maps a crawled
+    page to its column's name, None once retention removed the run's pages; ``scoring`` is the
+    run's own (from the profile it ran with); ``upcoming`` the statutory items not yet due."""
+
+    site: StoredSite
+    run: StoredRun
+    findings: Sequence[StoredFinding]
+    changes: FindingChanges
+    trend: list[TrendPoint]
+    probes: ProbeWindow
+    scoring: ScoringConfig
+    columns_of_pages: Mapping[str, str] | None
+    upcoming: list[dict[str, Any]] = field(default_factory=list)
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
+    """The run report of ``data.run``. Its findings are made as they are read: the rows stay
+    the caller's (and must stay readable until the report is written)."""
+    run, rows = data.run, data.findings
+    columns = data.columns_of_pages
+    by_check, by_column, by_unit = Counter[str](), Counter[str | None](), Counter[str | None]()
+    for row in rows:  # one pass: the rows are read, not held
+        by_check[row.check] += 1
+        by_column[_column_of(row, columns or {})] += 1
+        by_unit[row.unit] += 1
+    return RunReport(
+        lang=lang,
+        site_name=data.site.name,
+        start_url=data.site.start_url,
+        run_id=run.id,
+        as_of=run.as_of.isoformat(),
+        started_at=iso(run.started_at) or "",
+        finished_at=iso(run.finished_at),
+        status=run.status,
+        complete=bool(run.complete),
+        message=run.message,
+        pages=run.pages or 0,
+        links_checked=run.links_checked or 0,
+        findings=MadeOnRead(rows, partial(report_finding, lang=lang)),
+        counts_by_check=[(c, check_name(c, lang), n) for c, n in by_check.most_common()],
+        score=run.score,
+        not_yet_due=list(data.upcoming),
+        changes=_changes(data.changes, run.id, lang),
+        # A pruned run (保留) has no pages left to say which column a finding's page belongs
+        # to: it gets no column counts (and a notice) rather than everything in "none".
+        counts_by_column=[] if columns is None else _count_rows(by_column),
+        counts_by_unit=_count_rows(by_unit),
+        trend=data.trend,
+        availability=availability(data.probes, data.scoring),
+        pruned_on=run.pruned_at.date().isoformat() if run.pruned_at else None,
+        incremental=_incremental(run),
+    )
+
+
+def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
+    item = finding_document(row, lang)
+    return ReportFinding(
+        id=item["id"],
+        check=item["check"],
+        subtype=item["subtype"],
+        severity=item["severity"],
+        title=item["title"],
+        detail=item["detail"],
+        url=item["url"],
+        page=item["page"],
+        pages=item["pages"],
+        column=item["column"],
+        status=item["status"],
+        first_seen=item["first_seen"],
+        deadline=item["deadline"],
+        unit=row.unit,
+        status_label=label(STATUS_LABELS, row.status, lang),
+        how_to_fix=messages.how_to_fix(row.check, lang),
+        evidence=evidence_lines(row.evidence or {}),
+    )
+
+
+def evidence_lines(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    """The evidence as (key, text) pairs: lists joined, nested values as JSON, long values cut."""
+    lines = []
+    for key, value in evidence.items():
+        if value in (None, "", [], {}) or key in EVIDENCE_HIDDEN:
+            continue
+        if isinstance(value, list | tuple):
+            text = "、".join(str(v) for v in value[:10]) + ("…" if len(value) > 10 else "")
+        elif isinstance(value, dict):
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        else:
+            text = str(value)
+        if len(text) > EVIDENCE_TEXT_LIMIT:
+            text = text[:EVIDENCE_TEXT_LIMIT] + "…"
+        lines.append((str(key), text))
+    return lines
+
+
+def availability(window: ProbeWindow, scoring: ScoringConfig) -> Availability:
+    """The window's probes against the 站点无法访问 line, judged as the check judges them."""
+    verdict = judge_availability(window.tries, window.failures, scoring)
+    days = scoring.availability_days
+    return Availability(
+        since=window.since.strftime("%Y-%m-%d %H:%M UTC"),
+        until=window.until.strftime("%Y-%m-%d %H:%M UTC"),
+        tries=window.tries,
+        failures=window.failures,
+        failure_pct=round(verdict.percent, 1) if verdict.percent is not None else None,
+        threshold_pct=scoring.availability_veto_percent,
+        crossed=verdict.crossed,
+        expected_tries=verdict.standard_tries,
+        per_day=verdict.standard_tries // days,
+    )
+
+
+def _incremental(run: StoredRun) -> Incremental | None:
+    """What an incremental night (增量巡查) carried forward, as the runner recorded it."""
+    stats = run.stats or {}
+    carried = stats.get("incremental")
+    if not isinstance(carried, dict) or carried.get("prior_run") is None:
+        return None
+    revalidated = int(stats.get("xuncha/incremental/unchanged", 0))
+    return Incremental(
+        prior_run=int(carried["prior_run"]),
+        pages_carried=int(carried.get("pages", 0)) + revalidated,
+        revalidated=revalidated,
+        link_checks_carried=int(carried.get("link_checks", 0)),
+    )
+
+
+def _column_of(row: StoredFinding, columns: Mapping[str, str]) -> str | None:
+    """The finding's column, else — for a defect on a page — that of the page it was seen on
+    (a broken link in an article of 通知公告 counts for 通知公告); None for site-wide findings."""
+    if row.column:
+        return row.column
+    if row.check not in PAGE_CHECKS:
+        return None
+    for page in (row.page, *(row.pages or ())):
+        if page and (page in columns or page.rstrip("/") in columns):
+            return columns.get(page) or columns[page.rstrip("/")]
+    return None
+
+
+def _count_rows(counter: Counter[str | None]) -> list[CountRow]:
+    """Most first; the row of "none" (no column, no unit) last."""
+    named = sorted(((k, n) for k, n in counter.items() if k), key=lambda kn: (-kn[1], kn[0]))
+    rows = [CountRow(key, key, n) for key, n in named]
+    if counter.get(None):
+        rows.append(CountRow(None, None, counter[None]))
+    return rows
+
+
+def _changes(found: FindingChanges, run_id: int, lang: str) -> Changes:
+    def item(f: StoredFinding) -> ChangeItem:
+        return ChangeItem(
+            id=f.fingerprint,
+            check_name=check_name(f.check, lang),
+            title=messages.title(f.check, f.subtype, f.evidence or {}, lang),
+            url=f.url,
+            in_this_run=f.last_run_id == run_id,  # listed in this report
+        )
+
+    def items(findings: Sequence[StoredFinding]) -> MadeOnRead[ChangeItem]:
+        return MadeOnRead(findings, item)
+
+    return Changes(
+        previous_run=found.previous_run,
+        previous_as_of=found.previous_as_of.isoformat() if found.previous_as_of else None,
+        opened=items(found.opened),
+        fixed=items(found.fixed),
+        reopened=items(found.reopened),
+    )
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def render_run_report(report: RunReport) -> str:
+    return render(TEMPLATE, report, report.lang)
+
+
+def write_run_report(report: RunReport, path: Path) -> Path:
+    """Written as it renders (the same text as :func:`render_run_report`): the report of a
+    run with tens of thousands of findings never becomes one string."""
+    return stream_html(TEMPLATE, report, report.lang, path)

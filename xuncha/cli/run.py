@@ -1,0 +1,209 @@
+"""``xuncha run``: inspect one site, or every site of a folder (夜间巡查).
+
+Exit codes: 0 done; 1 a run has findings at or above ``--fail-on``; 2 an error (bad profile,
+site locked by another run, unreachable site, failed or interrupted crawl, database) — see
+:class:`xuncha.run.outcome.ExitCode`.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from xuncha.cli.common import db_option, lang_option, parse_date, progress_mode, run_summary
+from xuncha.errors import XunchaError
+from xuncha.logs import cron_log
+from xuncha.profile import load_profile, profile_for_url
+from xuncha.run.frontier import on_frontier
+from xuncha.run.night import (
+    FAIL_ON,
+    NightSettings,
+    inspect_folder,
+    inspect_one,
+    profile_files,
+    summary_lines,
+    worst_exit,
+)
+from xuncha.run.outcome import ExitCode
+from xuncha.store import Store, default_db_url
+
+
+@click.command()
+@click.option(
+    "--url", help="Start URL (portal home page or disclosure section); no profile needed."
+)
+@click.option(
+    "--profile", "profile_path", type=click.Path(dir_okay=False), help="Site profile (YAML)."
+)
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False),
+    help="Inspect every *.yaml/*.yml profile of this folder, one after another, each into "
+    "--out/<profile file name>/.",
+)
+@db_option
+@click.option("--as-of", "as_of", default=None, help="The day date rules count from (YYYY-MM-DD).")
+@click.option(
+    "--out", "out_dir", default="out", type=click.Path(file_okay=False), show_default=True
+)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 512), default=None, help="Concurrent requests in all."
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["sections", "site"]),
+    default=None,
+    help="Recurse into the disclosure sections (default) or the whole site.",
+)
+@lang_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON)),
+    default="none",
+    show_default=True,
+    help="Exit 1 when the run has open or reopened findings of this severity or higher.",
+)
+@click.option(
+    "--lock-stale-hours",
+    type=click.FloatRange(min=0, min_open=True),
+    default=12.0,
+    show_default=True,
+    help="Take over a run lock held this long by another host (a dead machine's run).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Fetch every page and check every link again, even after a complete run "
+    "(by default a night after one is incremental).",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    metavar="URL",
+    help="Crawl on a shared Redis frontier that `xuncha worker` processes join "
+    "(the database must be one every worker reaches).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+def run(
+    url: str | None,
+    profile_path: str | None,
+    all_dir: str | None,
+    db: str | None,
+    as_of: str | None,
+    out_dir: str,
+    concurrency: int | None,
+    scope: str | None,
+    lang: str,
+    fail_on: str,
+    lock_stale_hours: float,
+    full: bool,
+    redis_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Inspect one site (or every site of a folder): crawl, check, write findings.json and
+    report.html. One run per site at a time: a second is refused while the first runs.
+
+    \b
+    Exit codes (a folder exits with the worst of its sites):
+      0  done
+      1  open findings at or above --fail-on (default none: never)
+      2  an error: bad profile, site locked by another run, site
+         unreachable, crawl failed or interrupted, database
+    """
+    if sum(1 for source in (url, profile_path, all_dir) if source) != 1:
+        raise click.UsageError(
+            "give exactly one of --url URL or --profile FILE, or --all PROFILE_DIR"
+        )
+    night = NightSettings(
+        as_of=parse_date(as_of, "--as-of") or date.today(),
+        out_dir=Path(out_dir),
+        concurrency=concurrency,
+        lang=lang,
+        progress="off" if quiet else progress_mode(),
+        verbose=verbose,
+        fail_on=fail_on,
+        stale_after=timedelta(hours=lock_stale_hours),
+        scope=scope,
+        full=full,
+    )
+    if redis_url:
+        _check_frontier(redis_url, db)
+    with cron_log(quiet=quiet), _sigterm_exits(), on_frontier(redis_url):
+        if all_dir:
+            code = _run_folder(Path(all_dir), db, night, quiet)
+        else:
+            code = _run_site(url, profile_path, db, night, quiet)
+    sys.exit(code)
+
+
+def _check_frontier(redis_url: str, db: str | None) -> None:
+    """Before anything runs: a reachable Redis and a database other workers can reach."""
+    from xuncha.run.frontier import check_shared_database, connect
+
+    check_shared_database(db or default_db_url())
+    connect(redis_url).close()
+
+
+def _run_site(url: str | None, profile_path: str | None, db: str | None,
+              night: NightSettings, quiet: bool) -> int:  # fmt: skip
+    log = logging.getLogger("xuncha")
+    try:
+        profile = load_profile(profile_path) if profile_path else profile_for_url(url or "")
+        store = Store(db or default_db_url())
+    except XunchaError as exc:
+        log.error("%s", exc)
+        return ExitCode.ERROR
+    try:
+        result = inspect_one(profile, store, night)
+    finally:
+        store.dispose()
+    if result.outcome is not None and not (quiet and result.exit_code == ExitCode.OK):
+        click.echo(run_summary(result.outcome, night.lang))
+    return result.exit_code
+
+
+def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool) -> int:
+    try:
+        profile_files(folder)  # a wrong folder is an error before any database is created
+        store = Store(db or default_db_url())
+    except XunchaError as exc:
+        logging.getLogger("xuncha").error("%s", exc)
+        return ExitCode.ERROR
+    try:
+        results = inspect_folder(folder, store, night)
+    finally:
+        store.dispose()
+    for line in summary_lines(results, night.lang, quiet=quiet):
+        click.echo(line)
+    return worst_exit(results)
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """SIGTERM outside a crawl (the runner forwards it to the crawl while one runs) ends the
+    command through SystemExit, so the run lock is released on the way out."""
+
+    def stop(signum: int, _frame: object) -> None:
+        logging.getLogger("xuncha").error("stopped by signal %d", signum)
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,65 @@
+"""Reading runs back for the reports: the latest that ended, the one before a run, which
+column each page a run crawled belongs to, and the home-page probes of a window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xuncha.store.models import Column, Page, Probe, Run
+
+
+def latest_ended_run(session: Session, site_id: int) -> Run | None:
+    """The site's newest run that is not still running."""
+    return session.scalar(
+        select(Run)
+        .where(Run.site_id == site_id, Run.status != "running")
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
+
+
+def previous_ended_run(session: Session, run: Run) -> Run | None:
+    """The site's last run before `run` that is not still running."""
+    return session.scalar(
+        select(Run)
+        .where(Run.site_id == run.site_id, Run.id < run.id, Run.status != "running")
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
+
+
+def columns_of_pages(session: Session, run: Run) -> dict[str, str]:
+    """{page URL: column name} of what the run crawled (栏目 of each article); a column's own
+    list page belongs to the column."""
+    names = {
+        url.rstrip("/"): name
+        for url, name in session.execute(
+            select(Column.url, Column.name).where(Column.run_id == run.id)
+        )
+    }
+    pages: dict[str, str] = {}
+    for url, column_url in session.execute(
+        select(Page.url, Page.column_url).where(Page.run_id == run.id, Page.column_url.is_not(None))
+    ):
+        name = names.get((column_url or "").rstrip("/"))
+        if name:
+            pages[url] = name
+    for url, name in names.items():
+        pages.setdefault(url, name)
+    return pages
+
+
+def probe_counts(
+    session: Session, site_id: int, until: datetime, days: int
+) -> tuple[datetime, int, int]:
+    """(since, tries, failures) of the site's home-page probes in the `days` up to `until`."""
+    since = until - timedelta(days=days)
+    tries, failures = session.execute(
+        select(func.count(Probe.id), func.count(Probe.id).filter(Probe.ok.is_(False))).where(
+            Probe.site_id == site_id, Probe.at > since, Probe.at <= until
+        )
+    ).one()
+    return since, tries, failures
