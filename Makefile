@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/xuncha demo
 
+# PostgreSQL, Redis and Chromium first: started or installed where this user may, else one
+# line saying what is missing (scripts/preflight.py), never a failure deep in the run.
 test: $(STAMP)
+	$(BIN)/python scripts/preflight.py
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) demo-out

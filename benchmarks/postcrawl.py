@@ -37,18 +37,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import portal  # noqa: E402
-from portal import COLUMNS, PHRASES  # noqa: E402
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
+from benchmarks import portal  # noqa: E402
+from benchmarks.portal import COLUMNS, PHRASES  # noqa: E402
 from xuncha.profile import Profile  # noqa: E402
 from xuncha.store import (  # noqa: E402
+    Base,
     Certificate,
     Column,
     Finding,
@@ -63,6 +63,10 @@ from xuncha.store import (  # noqa: E402
     SiteSearch,
     Store,
 )
+from xuncha.store.models import table_of  # noqa: E402
+
+if TYPE_CHECKING:
+    from xuncha.run.outcome import RunStatus
 
 HOST = "https://www.sfx.gov.cn"
 SITE_NAME = "示范县人民政府（内存基准）"
@@ -119,7 +123,7 @@ class _Builder:
         self.broken: list[str] = []
         self.counts: Counter[str] = Counter()
 
-    def insert(self, model: type, rows: Iterable[dict[str, Any]]) -> None:
+    def insert(self, model: type[Base], rows: Iterable[dict[str, Any]]) -> None:
         batch: list[dict[str, Any]] = []
         with self.store.engine.begin() as conn:
             for row in rows:
@@ -132,9 +136,10 @@ class _Builder:
                 conn.execute(insert(model), batch)
         self.counts[model.__tablename__] = self._count(model)
 
-    def _count(self, model: type) -> int:
+    def _count(self, model: type[Base]) -> int:
+        run_id = table_of(model).c.run_id  # every crawl table has one
         with self.store.session() as session:
-            return session.scalar(select(func.count()).where(model.run_id == self.run_id)) or 0
+            return session.scalar(select(func.count()).where(run_id == self.run_id)) or 0
 
     # -- texts --------------------------------------------------------------------------
 
@@ -337,10 +342,12 @@ def _link(page: str, target: str, raw: str, text: str, *, tag: str = "a", attr: 
 
 
 def _check(target: str, now: datetime, **fields: Any) -> dict[str, Any]:
-    row = {"target": target, "method": None, "status": None, "error": None, "error_detail": None,
-           "final_url": target, "redirects": [], "content_type": None, "title": None,
-           "text_sample": None, "content_hash": None, "attempts": 1, "checked_at": now,
-           "probe": False}  # fmt: skip
+    row: dict[str, Any] = {
+        "target": target, "method": None, "status": None, "error": None, "error_detail": None,
+        "final_url": target, "redirects": [], "content_type": None, "title": None,
+        "text_sample": None, "content_hash": None, "attempts": 1, "checked_at": now,
+        "probe": False,
+    }  # fmt: skip
     row.update(fields)
     return row
 
@@ -369,7 +376,7 @@ def build_run(store: Store, pages: int, as_of: date, seed: int) -> tuple[int, Co
     builder = _Builder(store, run_id, pages, as_of, seed)
     builder.build()
     with store.session() as session, session.begin():
-        run = session.get(Run, run_id)
+        run = session.get_one(Run, run_id)
         run.pages = builder.counts["pages"]
         run.links_checked = builder.counts["link_checks"]
     return run_id, builder.counts
@@ -404,9 +411,11 @@ def judge_once(db_url: str, run_id: int, out_dir: Path, cap: int) -> dict[str, A
     started = time.perf_counter()
     try:
         with store.session() as session, session.begin():
-            run = session.get(Run, run_id)
+            run = session.get_one(Run, run_id)
             profile = Profile.model_validate(run.profile)
-            end = CrawlEnd(status=run.status, message=None, complete=run.complete)
+            # Run.status holds a RunStatus as text (build_run stores "finished").
+            status = cast("RunStatus", run.status)
+            end = CrawlEnd(status=status, message=None, complete=run.complete)
             judge_run(session, run, profile, end, unreachable=None, as_of=run.as_of,
                       out_dir=out_dir, lang="zh")  # fmt: skip
             by_check = Counter(dict(session.execute(

@@ -31,8 +31,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal import PortalManifest, PortalSpec, generate_portal  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.portal import PortalManifest, PortalSpec, generate_portal  # noqa: E402
 
 EXTERNAL_HOSTS = ("127.0.0.2", "127.0.0.3")
 LINKINATOR = "linkinator@6"
@@ -261,7 +261,7 @@ def _table(results: list[Result], manifest: PortalManifest) -> str:
 
     head = ("tool", "wall s", "CPU s", "CPU s/1k req", "peak RSS MB", "crawl peak MB", "requests",
             "pages", "MB sent", "broken found", "exit", "note")  # fmt: skip
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         sent = None if r.bytes is None else round(r.bytes / 1e6, 1)
         rows.append(tuple(cell(v) for v in (r.tool, r.wall_s, r.cpu_s, r.cpu_s_per_1000_requests,

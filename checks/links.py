@@ -197,7 +197,7 @@ def broken_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[
     for target, links in occurrences.items():
         failure = failing[target]
         pages = tuple(links.pages)
-        evidence = {
+        evidence: dict[str, object] = {
             "status": failure.status,
             "error": failure.error,
             "error_detail": failure.error_detail,
@@ -273,7 +273,10 @@ def _wrong(link: Link, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
         if check is None:
             return None
         category = (check.error_detail or "").split(" ", 1)[0]
-        host_is_name = not urlsplit(link.target).hostname.replace(".", "").isdigit()
+        host = urlsplit(link.target).hostname
+        # Only a target whose host resolved to a forbidden address is blocked: it has a host.
+        assert host is not None, f"blocked link without a host: {link.target}"
+        host_is_name = not host.replace(".", "").isdigit()
         subtype = BLOCKED_SUBTYPES.get(category, "reserved_address")
         if host_is_name and subtype == "private_address":
             subtype = "intranet_host"
@@ -291,7 +294,11 @@ def wrong_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[F
         pages = tuple(links.pages)
         first = links.first
         check = blocked.get(first.target)
-        evidence = {"link_text": first.text, "href": first.raw, "tag": first.tag}
+        evidence: dict[str, str | None] = {
+            "link_text": first.text,
+            "href": first.raw,
+            "tag": first.tag,
+        }
         if check is not None:
             evidence["address"] = check.error_detail
         findings.append(

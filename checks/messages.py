@@ -91,7 +91,7 @@ def register(check: str, titles: dict[str, tuple[str, str]], fix: tuple[str, str
     _FIXES[check] = fix
 
 
-class _Lenient(dict):  # type: ignore[type-arg]
+class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
 

@@ -10,7 +10,7 @@ the tighter lines monitoring services apply (standards.md §1, practice).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -118,7 +118,7 @@ def deductions(findings: list[Finding], config: ScoringConfig) -> list[dict[str,
     for key, points in config.deductions.items():
         cap = table.get(key, table.get(key.split("/", 1)[0], (points, 100.0)))[1]
         table[key] = (points, cap)
-    per_check: dict[str, float] = Counter()
+    per_check: defaultdict[str, float] = defaultdict(float)
     counts: dict[str, int] = Counter()
     for finding in findings:
         rule = table.get(f"{finding.check}/{finding.subtype}") or table.get(finding.check)

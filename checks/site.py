@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from checks.config import CheckSettings, ScoringConfig
@@ -51,7 +51,11 @@ def tls_certificates(data: CrawlData, settings: CheckSettings, as_of: date) -> l
         return []
     warning_days = settings.tls_expiry_warning_days
     start_hosts = {urlsplit(url).hostname for url in data.start_urls}
-    groups: dict[tuple[object, ...], list[tuple[CertificateView, str, str]]] = {}
+    # (subject, issuer, not_after, subtype): one certificate, one problem.
+    groups: dict[
+        tuple[str | None, str | None, datetime | None, str],
+        list[tuple[CertificateView, str, str]],
+    ] = {}
     for cert in data.certificates:
         if not _in_site(cert.host, data):
             continue

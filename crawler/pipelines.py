@@ -10,7 +10,6 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import SQLAlchemyError
 
 from checks.model import Link
 from crawler.items import (
@@ -24,7 +23,7 @@ from crawler.items import (
     RecordBatch,
     SearchRecord,
 )
-from xuncha.store.crawl import CrawlStore
+from xuncha.store.crawl import CrawlStore, CrawlWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +120,14 @@ class StorePipeline:
             self.store.write(
                 self.run_id, self.buffers, carried=self.carried, prior_run_id=self.prior_run_id
             )
-        except SQLAlchemyError as exc:
-            self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        except CrawlWriteError as exc:
+            self.error = str(exc)
             logger.error("store error, ending the crawl: %s", self.error)
             self._stats().set_value("xuncha/store/error", self.error)
-            engine = self.crawler.engine
-            if engine is not None and engine.spider is not None:
-                deferred_from_coro(engine.close_spider_async(reason="store_error"))
+            if self.crawler.crawling:  # (not while the crawl is closing anyway)
+                engine = self.crawler.engine
+                if engine is not None and engine.spider is not None:
+                    deferred_from_coro(engine.close_spider_async(reason="store_error"))
         finally:
             for rows in self.buffers.values():
                 rows.clear()

@@ -13,6 +13,7 @@ Three rings, from the inside out:
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from xuncha.profile import registrable_domain
@@ -50,7 +51,7 @@ def is_home_url(url: str) -> bool:
 class CrawlScope:
     """Answers, for any URL, which ring it is in. Sections can be added while crawling."""
 
-    def __init__(self, domains: list[str], mode: str, sections: list[str] = ()) -> None:
+    def __init__(self, domains: list[str], mode: str, sections: Iterable[str] = ()) -> None:
         self.domains = {d.lower() for d in domains}
         self.mode = mode
         self._prefixes: set[str] = set()

@@ -39,9 +39,9 @@ def _ceiling(value: int) -> int:
 
 
 def _next_round(value: int) -> int:
-    digits = len(str(value)) - 1
-    lead = value // 10**digits
-    return (2 if lead == 1 else 5 if lead == 2 else 10) * 10**digits
+    scale: int = 10 ** (len(str(value)) - 1)  # a non-negative power of ten: an int
+    lead = value // scale
+    return (2 if lead == 1 else 5 if lead == 2 else 10) * scale
 
 
 def _x(index: int, count: int) -> float:

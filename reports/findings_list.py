@@ -17,6 +17,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -107,6 +109,7 @@ def write_xlsx(rows: Sequence[dict[str, Any]], lang: str, path: Path) -> None:
     """One sheet, the CSV's columns; every cell is text (never a formula)."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet), "a new workbook opens on its one worksheet"
     sheet.title = "Findings" if lang == "en" else "问题清单"
     sheet.append(_headers(lang))
     for cell in sheet[1]:
@@ -118,7 +121,7 @@ def write_xlsx(rows: Sequence[dict[str, Any]], lang: str, path: Path) -> None:
     sheet.freeze_panes = "A2"
     widths = {"id": 22, "title": 40, "url": 50, "page": 50, "status_reason": 30, "note": 30}
     for index, (key, _, _) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = widths.get(key, 14)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 14)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 

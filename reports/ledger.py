@@ -23,10 +23,10 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
@@ -38,6 +38,9 @@ from reports.history import RunDates, event_day, fix_date
 from reports.labels import STATUS_LABELS, check_name, label
 from reports.rendering import safe_href
 from reports.rows import StoredEvent, StoredFinding
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # a write-only book's sheet
 
 # (field of LedgerRow, 中文 header, English header, column width)
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (
@@ -59,6 +62,8 @@ HEADERS_ZH = tuple(zh for _, zh, _, _ in COLUMNS)
 DATE_FIELDS = frozenset({"first_seen", "deadline"})
 WRAPPED = frozenset({"description", "url", "pages", "recheck", "note"})
 DATE_FORMAT = "yyyy-mm-dd"
+# What a ledger cell holds: the number, a date, text, or nothing.
+CellValue: TypeAlias = str | int | date | None
 
 
 @dataclass(frozen=True)
@@ -243,15 +248,18 @@ class _Styles:
         return name
 
 
-def _cell(sheet: Any, value: object, style: str, *, text: bool) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def _cell(sheet: WriteOnlyWorksheet, value: CellValue, style: str, *, text: bool) -> Cell:
+    cell = WriteOnlyCell(sheet)
+    if value is not None:
+        # As WriteOnlyCell(sheet, value) does; its stub's value takes no date, a Cell's does.
+        cell.value = value
     cell.style = style
     if text and value is not None:
         cell.data_type = "s"  # text, whatever it looks like: never a formula
     return cell
 
 
-def _row_cell(sheet: Any, styles: _Styles, row: LedgerRow, name: str) -> WriteOnlyCell:
+def _row_cell(sheet: WriteOnlyWorksheet, styles: _Styles, row: LedgerRow, name: str) -> Cell:
     value = _value(row, name)
     if value is None:
         return _cell(sheet, None, styles.wrapped if name in WRAPPED else styles.plain, text=False)
@@ -265,8 +273,8 @@ def _row_cell(sheet: Any, styles: _Styles, row: LedgerRow, name: str) -> WriteOn
     return _cell(sheet, value, style, text=name != "number")
 
 
-def _value(row: LedgerRow, name: str) -> object:
-    value = getattr(row, name)
+def _value(row: LedgerRow, name: str) -> CellValue:
+    value: CellValue = getattr(row, name)
     if name in DATE_FIELDS or name == "number":
         return value
     return cell_text(value) or None  # an empty cell, not an empty string

@@ -4,24 +4,25 @@ between any packages)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
-from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("checks", "crawler", "reports", "xuncha")
 
 
-def test_the_import_contracts_are_kept(monkeypatch) -> None:
-    monkeypatch.chdir(ROOT)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
-    assert code == 0, out.getvalue()
-    assert "0 broken" in out.getvalue()
+def test_the_import_contracts_are_kept() -> None:
+    """As ``make lint`` runs them: in a process of their own (the graph is built from the
+    files, and a test process has imported half the world already)."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
 
 
 def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:

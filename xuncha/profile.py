@@ -222,8 +222,8 @@ def load_profile(path: str | Path) -> Profile:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise ProfileError(f"{path}{line}: YAML syntax error: {exc.problem or exc}") from None
+        at_line = f":{mark.line + 1}" if mark else ""
+        raise ProfileError(f"{path}{at_line}: YAML syntax error: {exc.problem or exc}") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{path}:1: a profile is a mapping of keys (name, start_urls, …)")
     try:

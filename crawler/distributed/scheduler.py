@@ -30,7 +30,7 @@ class _StatsWithoutSpider:
         self._stats.inc_value(key, count, start)
 
 
-class FrontierScheduler(Scheduler):  # type: ignore[misc]
+class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis ships no types: Any
     """scrapy-redis's scheduler, without the calls current Scrapy deprecates.
 
     Where warnings are errors (this project's tests) each of these stops a worker:
@@ -72,7 +72,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             logger.info("joining a frontier with %d requests scheduled", pending)
 
 
-class FrontierDupeFilter(RFPDupeFilter):  # type: ignore[misc]
+class FrontierDupeFilter(RFPDupeFilter):  # type: ignore[misc]  # scrapy_redis ships no types: Any
     """scrapy-redis's Redis-set dupe filter, fingerprinting with Scrapy's fingerprinter.
 
     scrapy-redis hashes method, canonical URL and body itself (scrapy_redis/dupefilter.py:105)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -134,7 +134,7 @@ def _system_lookup(host: str) -> Answer:
     return tuple(seen)
 
 
-def _lookup_failure(host: str, error: BaseException) -> NameNotResolved:
+def _lookup_failure(host: str, error: BaseException | None) -> NameNotResolved:
     if isinstance(error, NameNotResolved):
         return error
     if isinstance(error, defer.TimeoutError):
@@ -269,6 +269,29 @@ class NetworkGate:
         return answer
 
 
+def process_network_settings(process: Any) -> BaseSettings:
+    """The settings of the reactor's one resolver: the process's, with the network settings of
+    each of its crawls added. A run sets them for the process; ``scrapy crawl portal -a
+    profile=FILE`` has the spider add its profile's to its own crawl only."""
+    own: BaseSettings = process.settings
+    crawls = [c.settings for c in getattr(process, "crawlers", ()) if c.settings is not None]
+    if not crawls:
+        return own
+    settings = own.copy()
+    hosts = dict(settings.getdict("XUNCHA_HOSTS"))
+    allowed = list(settings.getlist("XUNCHA_ALLOWED_NETWORKS"))
+    starts = list(settings.getlist("XUNCHA_START_URLS"))
+    for crawl in crawls:
+        hosts.update(crawl.getdict("XUNCHA_HOSTS"))
+        allowed += [n for n in crawl.getlist("XUNCHA_ALLOWED_NETWORKS") if n not in allowed]
+        starts += [u for u in crawl.getlist("XUNCHA_START_URLS") if u not in starts]
+    settings.update(
+        {"XUNCHA_HOSTS": hosts, "XUNCHA_ALLOWED_NETWORKS": allowed, "XUNCHA_START_URLS": starts},
+        priority="cmdline",
+    )
+    return settings
+
+
 def gate_from_settings(settings: BaseSettings, reactor: Any) -> NetworkGate:
     """The gate of ``XUNCHA_HOSTS``, ``XUNCHA_ALLOWED_NETWORKS`` and ``XUNCHA_START_URLS``."""
     cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
@@ -299,14 +322,22 @@ class _Resolution:
 class XunchaResolver:
     """The reactor's resolver (``TWISTED_DNS_RESOLVER``): the gate, IPv4 and IPv6."""
 
-    def __init__(self, reactor: Any, gate: NetworkGate) -> None:
+    def __init__(self, reactor: Any, gate: NetworkGate | Callable[[], NetworkGate]) -> None:
         self.reactor = reactor
-        self.gate = gate
+        self._gate = gate
+
+    @property
+    def gate(self) -> NetworkGate:
+        """Built at the first lookup, when every crawl of the process has its settings."""
+        if not isinstance(self._gate, NetworkGate):
+            self._gate = self._gate()
+        return self._gate
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> XunchaResolver:
-        # ``crawler`` is the CrawlerProcess in Scrapy 2.19: only its settings are used.
-        return cls(reactor, gate_from_settings(crawler.settings, reactor))
+        # ``crawler`` is the CrawlerProcess in Scrapy 2.19; its crawls may not have their
+        # spiders (and a spider's profile settings) yet when the reactor gets its resolver.
+        return cls(reactor, lambda: gate_from_settings(process_network_settings(crawler), reactor))
 
     def install_on_reactor(self) -> None:
         self.reactor.installNameResolver(self)

@@ -230,12 +230,13 @@ class InspectingContextFactory(_ScrapyClientContextFactory):
         )
 
 
-def _causes(error: BaseException) -> Iterator[BaseException]:
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
     seen: set[int] = set()
+    # Twisted types Failure.value as optional (a Failure always has one once constructed).
     pending = [error]
     while pending:
         current = pending.pop()
-        if id(current) in seen:
+        if current is None or id(current) in seen:
             continue
         seen.add(id(current))
         yield current

@@ -88,8 +88,9 @@ def is_template_element(element: Element) -> bool:
     """The element is an unrendered client-side template pattern."""
     if tag_of(element) == "template":
         return True
+    # lxml's stubs allow bytes attribute names; lxml gives str names on Python 3.
     return any(name in element.attrib for name in _TEMPLATE_ATTRIBUTES) or any(
-        name.startswith("ms-repeat") for name in element.attrib
+        isinstance(name, str) and name.startswith("ms-repeat") for name in element.attrib
     )
 
 

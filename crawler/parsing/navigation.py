@@ -193,12 +193,12 @@ def _nav_blocks(doc: Element) -> set[Element]:
         if block is None or tag_of(block) in ("body", "html"):
             continue
         parent = block.getparent()
-        shaped = (
+        if (
             parent is not None
             and tag_of(parent) not in ("body", "html")
             and sum(1 for s in parent if _same_shape(s, block)) > 1
-        )
-        if shaped and _link_count(parent) <= MAX_NAV_BLOCK_LINKS:
+            and _link_count(parent) <= MAX_NAV_BLOCK_LINKS
+        ):
             block = parent  # a footer site map: one list per top-level nav item
         blocks.add(block)
     return blocks
@@ -325,11 +325,11 @@ def _breadcrumb_last(doc: Element) -> str | None:
     last = anchors[-1]
     trailing = [last.tail or ""]
     node = last
-    while node is not crumb and node.getparent() is not None:
+    while node is not crumb and (parent := node.getparent()) is not None:
         for sibling in node.itersiblings():
             trailing.append(text_of(sibling) if isinstance(sibling.tag, str) else "")
             trailing.append(sibling.tail or "")
-        node = node.getparent()
+        node = parent
     rest = [p for p in _BREADCRUMB_SPLIT.split(" ".join(" ".join(trailing).split())) if p]
     rest = [p for p in rest if p not in _ARTICLE_CRUMBS]
     return rest[-1] if rest else text_of(last).replace(" ", "")

@@ -108,7 +108,7 @@ def _counts_from_one(script: str, url: str, name: str, current: int) -> bool:
     if not re.search(rf"(?:^|/){re.escape(name)}_\d+\.\w+$", urlsplit(url).path):
         return current == 1
     loop = _LOOP_FROM.search(script)
-    return bool(loop) and loop.group(1) == "1" and not _MINUS_ONE.search(script)
+    return loop is not None and loop.group(1) == "1" and not _MINUS_ONE.search(script)
 
 
 def _page_name(script: str, url: str) -> tuple[str, str]:

@@ -290,7 +290,9 @@ def _guess_step(slot: _Slot) -> int:
     return 1
 
 
-def _current_label(slot: _Slot, url: str, label_of, bases: list[str]) -> int | None:
+def _current_label(
+    slot: _Slot, url: str, label_of: Callable[[int], int | None], bases: list[str]
+) -> int | None:
     for value, page in slot.values.items():
         if same_page(page, url):
             return label_of(value)

@@ -230,13 +230,15 @@ def find_record_groups(doc: Element, base: str, page_url: str) -> list[RecordGro
         url = link_of(anchor, base)
         if url is None or in_non_text(anchor) or in_template(anchor):
             continue
-        record = _record_element(anchor)
-        if record is not None:
-            by_record.setdefault(record, []).append((anchor, url))
+        element = _record_element(anchor)
+        if element is not None:
+            by_record.setdefault(element, []).append((anchor, url))
     context_year = _context_year(page_url, [u for pairs in by_record.values() for _, u in pairs])
     groups: dict[tuple[Element, str], RecordGroup] = {}
     for record in _build_records(by_record, context_year):
         parent = record.element.getparent()
+        # _record_element climbs no higher than <body>: a record is never the document's root.
+        assert parent is not None, "a record element has a parent"
         key = (parent, tag_of(record.element))
         groups.setdefault(key, RecordGroup(parent, key[1])).records.append(record)
     return list(groups.values()) + datastore_groups(doc, base, page_url)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
@@ -17,7 +18,7 @@ class SearchForm:
     action: str
     method: str
     field: str
-    hidden: dict[str, str] = field(default_factory=dict)
+    hidden: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _looks_like_search(form: lxml.html.FormElement) -> bool:

@@ -104,7 +104,7 @@ def _jiucuo_site_code(doc: lxml.html.HtmlElement) -> str | None:
             code = (element.get("sitecode") or element.get("site_code") or "").strip()
             if code:
                 return code
-        href = element.get("href") or ""
+        href: str = element.get("href") or ""
         if element.tag == "a" and _JIUCUO_HREF.search(href):
             query = parse_qs(href.partition("?")[2].partition("#")[0])
             for name in ("site_code", "sitecode"):

@@ -122,7 +122,10 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         # What the profile decides (politeness, the network gate…), below whatever a run set.
-        crawler.settings.update(profile_settings(spider.profile), priority="spider")
+        # Settings can change until the crawl starts; a crawler built already configured (a
+        # test's, from Scrapy's get_crawler) keeps the settings it was given.
+        if not crawler.settings.frozen:
+            crawler.settings.update(profile_settings(spider.profile), priority="spider")
         spider._assemble(state_for(crawler.settings, spider.scope))
         return spider
 
@@ -300,6 +303,7 @@ class PortalSpider(scrapy.Spider):
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         target = request.cb_kwargs.get("target", request.url)
         role = request.cb_kwargs.get("role")
+        error: str | None
         error, detail = classify_failure(failure, request.meta.get("redirect_urls"))
         if error == "too_large":
             error = None  # a document larger than the download limit still loads: it works

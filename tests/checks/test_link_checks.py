@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -223,7 +224,9 @@ def test_registry_documents_every_check():
 
 
 def test_one_certificate_on_two_portal_hosts_is_one_finding():
-    shared = dict(
+    xxgk = CertificateView(
+        "xxgk.example.gov.cn",
+        443,
         trusted=True,
         hostname_ok=True,
         verify_error=None,
@@ -231,10 +234,7 @@ def test_one_certificate_on_two_portal_hosts_is_one_finding():
         subject="CN=*.example.gov.cn",
         issuer="CN=CA",
     )
-    certs = [
-        CertificateView("xxgk.example.gov.cn", 443, **shared),
-        CertificateView("jtj.example.gov.cn", 443, **shared),
-    ]
+    certs = [xxgk, replace(xxgk, host="jtj.example.gov.cn")]
     found = tls_certificates(data([], [], certs), PROFILE, AS_OF)
     assert [(f.subtype, f.url) for f in found] == [("expiring", "https://jtj.example.gov.cn/")]
     assert found[0].pages == ("https://jtj.example.gov.cn/", "https://xxgk.example.gov.cn/")

@@ -29,10 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlab import Reply, Site, _Handler, serve
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+if str(HERE.parent) not in sys.path:  # run as a script (a worker, ``measure``): see netlab
+    sys.path.append(str(HERE.parent))
+
+from loopback import Reply, Server  # noqa: E402
+from netlab import serve  # noqa: E402
+
 REDIS_URL = os.environ.get("XUNCHA_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PAUSE = 0.02  # seconds the server takes per page: latency-bound, never CPU-bound
 
@@ -41,7 +45,7 @@ def page_path(index: int) -> str:
     return f"/lab/{index}.html"
 
 
-def site_routes(pages: int) -> dict[str, Sequence[Reply]]:
+def site_routes(pages: int, pause: float = 0.0) -> dict[str, Sequence[Reply]]:
     routes: dict[str, Sequence[Reply]] = {}
     for i in range(pages):
         targets = [3 * i + 1, 3 * i + 2, 3 * i + 3, i + 1, 0]
@@ -49,28 +53,20 @@ def site_routes(pages: int) -> dict[str, Sequence[Reply]]:
             f'<li><a href="{page_path(t)}">page {t}</a></li>' for t in targets if t < pages
         )
         body = f"<html><body><h1>page {i}</h1><ul>{links}</ul></body></html>"
-        routes[page_path(i)] = [Reply(body=body.encode())]
+        routes[page_path(i)] = [Reply(body=body.encode(), delay=pause)]
     return routes
 
 
 @contextmanager
-def serve_site(pages: int, pause: float = PAUSE) -> Iterator[Site]:
-    """netlab's loopback server, each reply delayed by ``pause`` (the server has threads to
+def serve_site(pages: int, pause: float = PAUSE) -> Iterator[Server]:
+    """netlab's loopback server, each page delayed by ``pause`` (the server has threads to
     spare: a slow page costs the client latency, not the server throughput)."""
-
-    class Paced(_Handler):
-        def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-            time.sleep(pause)
-            super().do_GET()
-
-    with serve(site_routes(pages)) as site:
-        site.server.RequestHandlerClass = Paced
+    with serve(site_routes(pages, pause)) as site:
         yield site
 
 
-def hit_counts(site: Site) -> Counter[str]:
-    with site.server.lock:
-        return Counter(hit.path for hit in site.server.hits)
+def hit_counts(site: Server) -> Counter[str]:
+    return Counter(hit.target for hit in site.requests)
 
 
 def new_run_key() -> str:
@@ -111,7 +107,7 @@ class Worker:
 
 
 def start_worker(
-    site: Site,
+    site: Server,
     run_key: str,
     *,
     seed: bool,
@@ -167,7 +163,7 @@ def _crawl(config: dict[str, Any]) -> dict[str, Any]:
     class LabSpider(scrapy.Spider):
         name = "frontier-lab"
 
-        async def start(self):  # type: ignore[override]
+        async def start(self):
             # Not dont_filter: every worker's seed goes through the shared dupe filter.
             yield scrapy.Request(config["start_url"], callback=self.parse_page)
 
@@ -215,7 +211,7 @@ def _crawl(config: dict[str, Any]) -> dict[str, Any]:
 # --- figures ------------------------------------------------------------------------------------
 
 
-def _timed_run(site: Site, workers: int, concurrency: int) -> dict[str, Any]:
+def _timed_run(site: Server, workers: int, concurrency: int) -> dict[str, Any]:
     import redis
 
     run_key = new_run_key()
@@ -229,7 +225,7 @@ def _timed_run(site: Site, workers: int, concurrency: int) -> dict[str, Any]:
     reports = [w.report(timeout=300) for w in started]
     wall = time.monotonic() - begin
     cpu, server_cpu = _children_cpu() - cpu_before, _own_cpu() - server_before
-    hits = sorted(hit.at for hit in site.server.hits)
+    hits = sorted(hit.at for hit in site.requests)
     counts = hit_counts(site)
     assert run_keys(redis.Redis.from_url(REDIS_URL), run_key) == []
     return {

@@ -4,7 +4,8 @@ Imported by the ``test_*`` modules beside it (pytest puts this folder on ``sys.p
 as a script by :func:`run_crawl`: Twisted's reactor cannot restart inside one process, so
 each crawl is a fresh ``python netlab.py CONFIG`` whose stdout's last line is a JSON report.
 The child gets the suite's network guard through ``PYTHONPATH`` (``tests/netguard`` first)
-and logs refused attempts to a file the caller checks.
+and logs refused attempts to a file the caller checks. The servers are the shared
+``loopback`` package's (:func:`serve`: a route table of replies in turn, GET only).
 """
 
 from __future__ import annotations
@@ -14,118 +15,32 @@ import os
 import ssl
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 ROOT = TESTS.parent
+if str(TESTS) not in sys.path:  # run as a script (the crawl child): pytest did not add it
+    sys.path.append(str(TESTS))
 
+from loopback import Reply, Routes, Server  # noqa: E402
 
-@dataclass(frozen=True)
-class Reply:
-    status: int = 200
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b"<html><body>ok</body></html>"
-
-
-@dataclass(frozen=True)
-class Hit:
-    path: str
-    host: str
-    at: float  # time.monotonic() of the pytest process when the request was read
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, routes: dict[str, Sequence[Reply]], tls: ssl.SSLContext | None) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes = routes
-        self.tls = tls
-        self.hits: list[Hit] = []
-        self.connections = 0
-        self.lock = threading.Lock()
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        with self.lock:
-            self.connections += 1
-        if self.tls is None:
-            super().finish_request(request, client_address)
-            return
-        try:
-            wrapped = self.tls.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return  # the client gave up or failed the handshake; nothing to serve
-        try:
-            super().finish_request(wrapped, client_address)
-        finally:
-            wrapped.close()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients that hang up early are part of the tests
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        server = self.server
-        with server.lock:
-            seen = sum(1 for hit in server.hits if hit.path == self.path)
-            server.hits.append(Hit(self.path, self.headers.get("Host", ""), time.monotonic()))
-        replies = server.routes.get(self.path) or [Reply(404, body=b"not found")]
-        reply = replies[min(seen, len(replies) - 1)]
-        self.send_response(reply.status)
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-
-@dataclass
-class Site:
-    server: _Server
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def url(self, path: str = "/", host: str = "127.0.0.1", scheme: str = "http") -> str:
-        return f"{scheme}://{host}:{self.port}{path}"
-
-    def hits(self, path: str) -> list[Hit]:
-        with self.server.lock:
-            return [hit for hit in self.server.hits if hit.path == path]
-
-    @property
-    def connections(self) -> int:
-        with self.server.lock:
-            return self.server.connections
+NOT_FOUND = Reply(404, body=b"not found")
 
 
 @contextmanager
-def serve(routes: dict[str, Sequence[Reply]], tls: ssl.SSLContext | None = None) -> Iterator[Site]:
-    server = _Server(routes, tls)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+def serve(
+    routes: dict[str, Sequence[Reply]], tls: ssl.SSLContext | None = None
+) -> Iterator[Server]:
+    """The loopback server of ``routes``: the n-th GET of a path gets its n-th reply (the last
+    one repeating), an unknown path a 404. GET only: a HEAD gets 501, as from a server that
+    does not implement it. Count what arrived with ``site.requests.matching(path=…)``."""
+    with Server(Routes(dict(routes), NOT_FOUND), tls=tls, methods=("GET",)) as site:
+        yield site
 
 
 @dataclass
@@ -194,7 +109,7 @@ def _crawl(config: dict[str, Any]) -> dict[str, Any]:
     class ProbeSpider(scrapy.Spider):
         name = "probe"
 
-        async def start(self):  # type: ignore[override]
+        async def start(self):
             for probe, url in config["probes"].items():
                 yield scrapy.Request(
                     url,

@@ -193,7 +193,7 @@ def _unicode(text: str, length_bytes: int = 2) -> bytes:
     return size + b"\x01" + text.encode("utf-16-le")
 
 
-def biff8_workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+def biff8_workbook(sheets: dict[str, list[list[str | int | float | tuple[str, float]]]]) -> bytes:
     """The ``Workbook`` stream of an .xls: each cell a string (shared-string table), an int
     or float (NUMBER, general format), or a ``("date", serial)`` pair (date format 14)."""
     strings: list[str] = []

@@ -42,6 +42,7 @@ def docx_with_table() -> bytes:
 def xlsx_workbook(float_mobile: bool = False) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None
     sheet.title = "名单"
     sheet.append(["姓名", "身份证号", "手机", "补贴（元）", "发放日期"])
     sheet.append(["张三", ID, int(MOBILE), 2.5, datetime(2026, 3, 1)])
@@ -104,10 +105,12 @@ def test_pdf_chinese_text_and_id_come_out(body):
 def test_pdf_pages_and_bounds():
     body = cjk_pdf([["第一页" + MOBILE], ["第二页" + ID]])
     url = "https://a.gov.cn/u/2.pdf"
-    assert extract_text(body, None, url).text == f"第一页{MOBILE}\n第二页{ID}"
+    whole = extract_text(body, None, url)
+    assert whole is not None and whole.text == f"第一页{MOBILE}\n第二页{ID}"
     first = extract_text(body, None, url, max_pages=1)
-    assert (first.text, first.truncated) == (f"第一页{MOBILE}", True)
+    assert first is not None and (first.text, first.truncated) == (f"第一页{MOBILE}", True)
     short = extract_text(body, None, url, max_chars=5)
+    assert short is not None
     assert (short.text, short.truncated, short.error) == ("第一页13", True, None)
 
 
@@ -166,6 +169,7 @@ def test_docx_text_box_read_once():
         _TEXT_BOX.format(text=f"联系人手机{MOBILE}") + "<w:sectPr",
     )
     result = extract_text(body, None, "https://a.gov.cn/u/3.docx")
+    assert result is not None
     assert result.text.endswith(f"身份证号{ID}。\n联系人手机{MOBILE}")
     assert result.text.count(f"联系人手机{MOBILE}") == 1
 

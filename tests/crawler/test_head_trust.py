@@ -11,13 +11,12 @@ the figures are exact: each host's working link is asked before its dead ones.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import NOT_FOUND, Reply, Request, Server
 from sqlalchemy import select
 
 from crawler.state.head_trust import HEAD_SPOT_CHECK_EVERY, HEAD_TRUST_AFTER, HeadTrust
@@ -59,76 +58,47 @@ IDS = ["head-and-get-agree-404", "head-and-get-agree-410", "head-lies", "head-re
        "head-contradicted-once", "head-404-to-everything"]  # fmt: skip
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Lab
-
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        self._answer("GET")
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._answer("HEAD")
-
-    def _answer(self, method: str) -> None:
-        host = self.headers.get("Host", "").rsplit(":", 1)[0]
-        with self.server.lock:
-            self.server.log.append((host, method, self.path))
-            nth = sum(1 for h, m, p in self.server.log
-                      if (h, m) == (host, "GET") and p.startswith("/missing/")) - 1  # fmt: skip
-        status, body = self._reply(host, method, nth)
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if method == "GET":
-            self.wfile.write(data)
-
-    def _reply(self, host: str, method: str, nth: int) -> tuple[int, str]:
-        if host == "127.0.0.1" and self.path == "/":
-            return 200, self.server.home
-        behaviour = HOSTS.get(host)
-        if behaviour is None:
-            return 404, "<html><body>404</body></html>"
-        gets = behaviour.gets
-        if self.path.startswith("/ok/"):
-            status = behaviour.head_ok if method == "HEAD" else 200
-        else:
-            status = behaviour.head if method == "HEAD" else gets[min(nth, len(gets) - 1)]
-        return status, f"<html><head><title>{status}</title></head><body>{status}</body></html>"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+def _home(port: int) -> str:
+    # The crawl asks the last link first: each host's working link comes after its others.
+    links = "".join(
+        f'<li><a href="http://{host}:{port}/{path}.html">链接</a></li>'
+        for host in HOSTS
+        for path in [*(f"missing/{n}" for n in range(TARGETS)), "ok/0"]
+    )
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范县人民政府</title>'
+        f'</head><body><ul class="links">{links}</ul></body></html>'
+    )
 
 
-class _Lab(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.log: list[tuple[str, str, str]] = []  # (host, method, path)
-        self.lock = threading.Lock()
-        port = self.server_address[1]
-        # The crawl asks the last link first: each host's working link comes after its others.
-        links = "".join(
-            f'<li><a href="http://{host}:{port}/{path}.html">链接</a></li>'
-            for host in HOSTS
-            for path in [*(f"missing/{n}" for n in range(TARGETS)), "ok/0"]
-        )
-        self.home = (
-            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范县人民政府</title>'
-            f'</head><body><ul class="links">{links}</ul></body></html>'
-        )
+def _answer(lab: Server, request: Request) -> Reply:
+    """The portal's home on 127.0.0.1; each outside host's HEAD and GET its own way."""
+    host, path = request.hostname, request.target
+    if host == "127.0.0.1" and path == "/":
+        return Reply(body=_home(request.port))
+    behaviour = HOSTS.get(host)
+    if behaviour is None:
+        return NOT_FOUND
+    if path.startswith("/ok/"):
+        status = behaviour.head_ok if request.method == "HEAD" else 200
+    elif request.method == "HEAD":
+        status = behaviour.head
+    else:  # the host's n-th GET of a dead-looking link (its GETs of one so far, this one too)
+        asked = [*lab.requests.matching(method="GET", host=host, before=request), request]
+        nth = sum(1 for r in asked if r.target.startswith("/missing/")) - 1
+        status = behaviour.gets[min(nth, len(behaviour.gets) - 1)]
+    page = f"<html><head><title>{status}</title></head><body>{status}</body></html>"
+    return Reply(status, body=page)
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     work = tmp_path_factory.mktemp("head-trust")
-    lab = _Lab()
-    threading.Thread(target=lab.serve_forever, daemon=True).start()
+    lab: Server = Server(lambda request: _answer(lab, request)).start()
     profile = Profile.model_validate(
         {
             "name": "示范县人民政府",
-            "start_urls": [f"http://127.0.0.1:{lab.server_address[1]}/"],
+            "start_urls": [lab.url("/")],
             "politeness": {"concurrent_per_host": 1, "delay": 0.0, "autothrottle": False},
             "network": {"hosts": dict.fromkeys(HOSTS, "127.0.0.1")},
         }
@@ -141,11 +111,10 @@ def crawled(tmp_path_factory):
         with store.session() as session:
             checks = session.scalars(select(LinkCheck).where(LinkCheck.run_id == outcome.run_id))
             recorded = [(c.target, c.method, c.status) for c in checks]
-            stats = session.get(Run, outcome.run_id).stats
-        yield Counter((h, m) for h, m, _ in lab.log), recorded, stats
+            stats = session.get_one(Run, outcome.run_id).stats
+        yield Counter((r.hostname, r.method) for r in lab.requests), recorded, stats
     finally:
-        lab.shutdown()
-        lab.server_close()
+        lab.stop()
         store.dispose()
 
 

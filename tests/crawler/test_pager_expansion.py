@@ -129,9 +129,8 @@ def crawled(tmp_path_factory):
                                    progress="off")  # fmt: skip
             assert (outcome.status, outcome.complete) == ("finished", True), outcome.message
             with store.session() as session:
-                stats = session.get(Run, outcome.run_id).stats
-            with site.server.lock:
-                gets = Counter(hit.path for hit in site.server.hits)
+                stats = session.get_one(Run, outcome.run_id).stats
+            gets = Counter(hit.target for hit in site.requests)
             yield gets, stats
         finally:
             store.dispose()

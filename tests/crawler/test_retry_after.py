@@ -88,7 +88,7 @@ def test_served_cases(
 ) -> None:
     result, site = retry_crawl
     assert result.outcomes[case_id]["status"] == status
-    hits = site.hits(path)
+    hits = site.requests.matching(path=path)
     assert len(hits) == requests
     if requests > 1:
         assert hits[1].at - hits[0].at >= least_gap

@@ -3,6 +3,8 @@ almost all 304s), and still never on an error page — Scrapy's own extension an
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from scrapy.core.downloader import Slot
 from scrapy.extensions.throttle import AutoThrottle
@@ -13,6 +15,13 @@ from crawler import settings as crawl_settings
 from crawler.extensions.throttle import ConditionalAutoThrottle
 
 START = crawl_settings.AUTOTHROTTLE_START_DELAY
+# A slot whose delay is not randomised: Scrapy 2.19 says it with `jitter`, 2.18 (the lowest the
+# crawler supports) with `randomize_delay`.
+NO_RANDOM_DELAY = (
+    {"jitter": 0}
+    if "jitter" in inspect.signature(Slot.__init__).parameters
+    else {"randomize_delay": False}
+)
 FAST = 0.01  # a server answering in 10 ms
 
 
@@ -23,7 +32,7 @@ def _delay_after(extension: type[AutoThrottle], status: int, answers: int = 5) -
     throttle = extension(crawler)
     # What the extension reads when the spider opens (the engine's part left out).
     throttle.mindelay, throttle.maxdelay = throttle._min_delay(), throttle._max_delay()
-    slot = Slot(concurrency=2, delay=START, jitter=0)
+    slot = Slot(concurrency=2, delay=START, **NO_RANDOM_DELAY)
     for _ in range(answers):
         throttle._adjust_delay(slot, FAST, Response("http://127.0.0.1/a.html", status=status))
     return slot.delay

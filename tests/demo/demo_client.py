@@ -2,7 +2,9 @@
 
 The client never does DNS: it connects to 127.0.0.1 and names the virtual host with the
 ``Host`` header and TLS SNI (``extensions={"sni_hostname": ...}``), verifying against the demo
-CA. Links are read from the pages with lxml, independently of the crawler's parsers.
+CA. Links are read from the pages with lxml, independently of the crawler's parsers. The
+columns' kinds and freshness windows are an inspector's reading too, shared by the tests of the
+portal and of its nights.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ XXGK = "xxgk.example.gov.cn"
 JTJ = "jtj.example.gov.cn"
 SOFT_404_WORDS = ("页面不存在", "已删除")
 
+# The kind an inspector reads in each column's name, and the windows of standards.md: written
+# here by hand, so the answer key is checked against the rule rather than against itself.
+COLUMN_KINDS = {
+    "xxgkzn": "static", "jgzn": "static", "zcwj": "policy", "zcjd": "interpretation",
+    "tzgg": "notice", "gzdt": "dynamic", "czyjs": "maintained", "rsxx": "maintained",
+    "zdjsxm": "maintained", "jytabl": "maintained", "xqdt": "dynamic", "gsgg": "notice",
+    "tjxx": "maintained", "ghjh": "maintained", "qzqd": "maintained", "zfcg": "maintained",
+    "xxgknb": "maintained",
+}  # fmt: skip
+KIND_WINDOWS = {"dynamic": 14, "notice": 183, "policy": 183, "interpretation": 183}
+WARN_WITHIN_DAYS = 30
+
 
 class LoopbackClient:
     """httpx clients, one per (scheme, host), that reach demo hosts through the profile's hosts
@@ -33,11 +47,12 @@ class LoopbackClient:
 
     def request(self, method: str, url: str, timeout: float = 5.0) -> httpx.Response:
         parts = urlsplit(url)
-        address = self.hosts.get(parts.hostname)
-        if address is None:
-            raise LookupError(parts.hostname)
+        host = parts.hostname
+        address = self.hosts.get(host)
+        if host is None or address is None:
+            raise LookupError(host)
         assert address == "127.0.0.1", f"{url} is not on loopback"
-        key = (parts.scheme, parts.hostname)
+        key = (parts.scheme, host)
         if key not in self._clients:
             verify = self.trust if parts.scheme == "https" else False
             self._clients[key] = httpx.Client(verify=verify, trust_env=False)
@@ -87,7 +102,7 @@ def classify(client: LoopbackClient, url: str, soft_404_body: bytes) -> str:
 def page_links(html: bytes, base: str, encoding: str = "utf-8") -> list[tuple[str, str, str]]:
     """``(raw href, resolved URL, text)`` of every a/img/script/link on a page, including the
     anchors inside Hanweb ``<datastore>`` records (CDATA in a ``text/xml`` script)."""
-    tree = lxml.html.fromstring(html.decode(encoding))
+    tree: lxml.html.HtmlElement = lxml.html.fromstring(html.decode(encoding))
     links = []
     for element in tree.iter("a", "img", "script", "link"):
         attribute = "href" if element.tag in ("a", "link") else "src"
@@ -98,6 +113,7 @@ def page_links(html: bytes, base: str, encoding: str = "utf-8") -> list[tuple[st
     for script in tree.iter("script"):
         if script.get("type") == "text/xml":
             for record in lxml.etree.fromstring(script.text.strip()).iter("record"):
+                assert record.text is not None  # a record is one CDATA block of markup
                 links.extend(page_links(record.text.encode(), base))
     return links
 

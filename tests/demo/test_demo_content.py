@@ -116,7 +116,9 @@ def test_budget_column_lacks_last_years_final_accounts(portal, client):
 
 def test_undated_column_carries_no_date_anywhere(portal, client):
     spec = column("qzqd")
-    listing = lxml.html.fromstring(page_text(client, portal.url(XXGK, spec.path)))
+    listing: lxml.html.HtmlElement = lxml.html.fromstring(
+        page_text(client, portal.url(XXGK, spec.path))
+    )
     box = listing.find_class("list-box")[0]
     assert len(box.findall(".//a")) == 3
     assert not re.search(r"\d", box.text_content())
@@ -130,7 +132,8 @@ def test_undated_column_carries_no_date_anywhere(portal, client):
 
 def test_blank_column_list_says_no_information(portal, client):
     html = client.request("GET", portal.url(XXGK, column("zfcg").path)).content
-    box = lxml.html.fromstring(html.decode("utf-8")).find_class("list-box")[0]
+    page: lxml.html.HtmlElement = lxml.html.fromstring(html.decode("utf-8"))
+    box = page.find_class("list-box")[0]
     assert "暂无信息" in box.text_content() and box.findall(".//a") == []
 
 
@@ -189,7 +192,8 @@ def test_jiucuo_entry_only_in_the_portal_footer(portal, client, host, path, has_
 
 def test_home_page_has_a_search_form(portal, client):
     html = client.request("GET", portal.url(JTJ, "/")).content
-    form = lxml.html.fromstring(html.decode("utf-8")).forms[0]
+    page: lxml.html.HtmlElement = lxml.html.fromstring(html.decode("utf-8"))
+    form = page.forms[0]
     assert (form.get("action"), form.method) == ("/search", "GET")
     assert [i.get("name") for i in form.inputs if i.get("type") == "text"] == ["searchword"]
 
@@ -205,7 +209,8 @@ SEARCHES = [
 def test_search_answers_with_links_to_matching_items(portal, client, query, expected):
     response = client.request("GET", portal.url(JTJ, f"/search?searchword={quote(query)}"))
     assert response.status_code == 200
-    box = lxml.html.fromstring(response.content.decode("utf-8")).find_class("search-results")[0]
+    page: lxml.html.HtmlElement = lxml.html.fromstring(response.content.decode("utf-8"))
+    box = page.find_class("search-results")[0]
     results = {a.get("href") for a in box.iter("a")}
     wanted = {portal.url(XXGK, articles_of(column(key))[index].path) for key, index in expected}
     assert results == wanted

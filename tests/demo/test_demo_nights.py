@@ -16,6 +16,9 @@ import zipfile
 import lxml.html
 import pytest
 from demo_client import (
+    COLUMN_KINDS,
+    KIND_WINDOWS,
+    WARN_WITHIN_DAYS,
     XXGK,
     LoopbackClient,
     classify,
@@ -24,7 +27,6 @@ from demo_client import (
     page_links,
     page_text,
 )
-from test_demo_portal import COLUMN_KINDS, KIND_WINDOWS, WARN_WITHIN_DAYS
 
 from xuncha.demo import DEMO_AS_OF, DEMO_NIGHTS, DemoPortal
 from xuncha.demo.answer_key import page_path
@@ -243,7 +245,7 @@ def test_widget_script_moves_to_https_and_the_http_image_stays(on_night, client)
     for night in NIGHTS:
         portal = on_night(night)
         html = client.request("GET", portal.url(XXGK, page_path("gzdt", 4))).content
-        tree = lxml.html.fromstring(html)
+        tree: lxml.html.HtmlElement = lxml.html.fromstring(html)
         scripts = [s.get("src") for s in tree.iter("script") if s.get("src")]
         scheme = "http" if night == 1 else "https"
         widget = portal.url("www.example-partner.cn", "/js/bus-widget.js", scheme)
@@ -276,7 +278,8 @@ def test_corrected_texts(on_night, client, path, before, after):
 def list_items(client, url: str) -> list[tuple[str, str]]:
     """``(title, URL)`` of the items a column list page shows, in order."""
     html = client.request("GET", url).content
-    box = lxml.html.fromstring(html.decode(page_encoding(html))).find_class("list-box")[0]
+    page: lxml.html.HtmlElement = lxml.html.fromstring(html.decode(page_encoding(html)))
+    box = page.find_class("list-box")[0]
     return [(text, link) for _, link, text in page_links(lxml.html.tostring(box), url) if text]
 
 

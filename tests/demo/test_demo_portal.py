@@ -19,8 +19,11 @@ import pytest
 import yaml
 from cryptography import x509
 from demo_client import (
+    COLUMN_KINDS,
     JTJ,
+    KIND_WINDOWS,
     SOFT_404_WORDS,
+    WARN_WITHIN_DAYS,
     XXGK,
     classify,
     fetch_page,
@@ -29,7 +32,7 @@ from demo_client import (
 
 from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile, list_pages
 from xuncha.demo.catalog import COLUMNS, LIST_STYLES, articles_of, list_page_paths
-from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED
+from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED, Negative, Planted
 from xuncha.demo.profile import REQUEST_TIMEOUT
 
 # --- planted defects and negatives, server side ---------------------------------------------
@@ -150,7 +153,9 @@ def peer_certificate(portal: DemoPortal, host: str) -> x509.Certificate:
         socket.create_connection(("127.0.0.1", portal.https_port), timeout=5) as raw,
         context.wrap_socket(raw, server_hostname=host) as tls,
     ):
-        return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+        der = tls.getpeercert(binary_form=True)
+        assert der is not None  # the handshake is done: the host has sent its certificate
+        return x509.load_der_x509_certificate(der)
 
 
 def test_portal_certificate_expires_in_20_days_and_chains_to_the_demo_ca(portal, client):
@@ -214,19 +219,6 @@ def test_each_list_style_is_used_and_marked_up_as_its_cms_does(portal, client, s
     assert re.search(PAGER_MARKS[style], text)
 
 
-# The kind an inspector reads in each column's name, and the windows of standards.md: written
-# here by hand, so the answer key is checked against the rule rather than against itself.
-COLUMN_KINDS = {
-    "xxgkzn": "static", "jgzn": "static", "zcwj": "policy", "zcjd": "interpretation",
-    "tzgg": "notice", "gzdt": "dynamic", "czyjs": "maintained", "rsxx": "maintained",
-    "zdjsxm": "maintained", "jytabl": "maintained", "xqdt": "dynamic", "gsgg": "notice",
-    "tjxx": "maintained", "ghjh": "maintained", "qzqd": "maintained", "zfcg": "maintained",
-    "xxgknb": "maintained",
-}  # fmt: skip
-KIND_WINDOWS = {"dynamic": 14, "notice": 183, "policy": 183, "interpretation": 183}
-WARN_WITHIN_DAYS = 30
-
-
 def inspector_verdict(column) -> str | None:
     """The stale_column subtype an inspector gives the column on DEMO_AS_OF; None when it is
     fresh, static or blank (a blank column is blank_column's)."""
@@ -270,8 +262,9 @@ def test_answer_key_matches_the_page(portal, client, entry):
 
 
 def test_pages_have_no_unplanted_defects(portal, client, soft_404_body):
-    declared = {entry.resolve(portal) for entry in [*PLANTED, *NEGATIVES]}
-    placeholders = {(entry.resolve(portal), entry.link_text) for entry in [*PLANTED, *NEGATIVES]}
+    entries: list[Planted | Negative] = [*PLANTED, *NEGATIVES]
+    declared = {entry.resolve(portal) for entry in entries}
+    placeholders = {(entry.resolve(portal), entry.link_text) for entry in entries}
     pages = [portal.url(JTJ, "/"), portal.url(XXGK, "/")]
     html_articles = [(XXGK, a.path) for c in COLUMNS for a in articles_of(c) if a.is_page]
     pages += [portal.url(host, path) for host, path in sorted(list_pages() + html_articles)]

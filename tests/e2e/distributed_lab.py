@@ -16,24 +16,25 @@ crawl (first to last request at the server), the command's wall time and each wo
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+if str(HERE.parent) not in sys.path:  # run as a script (``measure``): pytest did not add it
+    sys.path.append(str(HERE.parent))
+
+from loopback import Recorder, Request, Server, Site, folder  # noqa: E402
+
 REDIS_URL = os.environ.get("XUNCHA_TEST_REDIS", "redis://127.0.0.1:6379/0")
 POSTGRES_ADMIN_URL = os.environ.get(
     "XUNCHA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -135,85 +136,39 @@ def drop_keys(prefix: str, redis_url: str = REDIS_URL) -> None:
 # -- a paced static portal (the benchmark's) -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
-    address: str
-    method: str
-    path: str
-    at: float
-
-
 class PacedFiles:
     """Folders served on 127.0.0.x (one folder per address, one port), each answer after
-    ``pause`` seconds, every request recorded."""
+    ``pause`` seconds, every request recorded (``address``, ``method``, ``path``, ``at``)."""
 
     def __init__(self, roots: dict[str, Path], pause: float) -> None:
         self.roots = roots
         self.pause = pause
-        self.hits: list[Hit] = []
-        self.lock = threading.Lock()
-        self.servers: list[ThreadingHTTPServer] = []
+        self.requests = Recorder()
+        self.servers: list[Server] = []
 
     def __enter__(self) -> PacedFiles:
         port = 0
         for address, root in self.roots.items():
-            server = ThreadingHTTPServer((address, port), _handler(self, root))
-            server.daemon_threads = True
-            port = server.server_address[1]
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            server = Server(_paced(folder(root), self.pause), address=address, port=port,
+                            protocol="HTTP/1.1", recorder=self.requests).start()  # fmt: skip
+            port = server.port
             self.servers.append(server)
         self.port = port
         return self
 
     def __exit__(self, *_: object) -> None:
         for server in self.servers:
-            server.shutdown()
-            server.server_close()
+            server.stop()
 
     def origin(self, address: str) -> str:
         return f"http://{address}:{self.port}/"
 
-    def take_hits(self) -> list[Hit]:
-        with self.lock:
-            hits, self.hits = self.hits, []
-        return hits
+    def take_hits(self) -> list[Request]:
+        return self.requests.take()
 
 
-def _handler(portal: PacedFiles, root: Path) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-            self._answer(body=True)
-
-        def do_HEAD(self) -> None:  # noqa: N802
-            self._answer(body=False)
-
-        def _answer(self, body: bool) -> None:
-            path = unquote(urlsplit(self.path).path)
-            with portal.lock:
-                portal.hits.append(Hit(self.server.server_address[0], self.command, path,
-                                       time.monotonic()))  # fmt: skip
-            time.sleep(portal.pause)
-            target = (root / path.lstrip("/")).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file() or root.resolve() not in target.parents:
-                self.send_error(404)
-                return
-            data = target.read_bytes()
-            self.send_response(200)
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if body:
-                self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: requests are recorded in ``portal.hits``."""
-
-    return Handler
+def _paced(site: Site, pause: float) -> Site:
+    return lambda request: replace(site(request), delay=pause)
 
 
 @contextmanager
@@ -290,8 +245,9 @@ def _crawl_once(portal: PacedFiles, profile: Path, workers: int, concurrency: in
 def measure(
     articles: int = 2000, pause_ms: int = 20, concurrency: int = 2, rounds: int = 2
 ) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from portal import PortalSpec, generate_portal
+    if str(ROOT) not in sys.path:  # run as a script: the checkout is not on the path
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.portal import PortalSpec, generate_portal
 
     with tempfile.TemporaryDirectory(prefix="xuncha-lab-") as tmp:
         work = Path(tmp)

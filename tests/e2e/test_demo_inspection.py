@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile
 from xuncha.demo.expected import NEGATIVES, NEVER_FETCHED, PLANTED
@@ -111,7 +112,7 @@ def test_findings_list_every_page_and_fields(inspected):
 
 def test_report_html_shows_the_run(inspected):
     _, outcome, document = inspected
-    tree = lxml_html.fromstring(outcome.report_path.read_text(encoding="utf-8"))
+    tree: HtmlElement = lxml_html.fromstring(outcome.report_path.read_text(encoding="utf-8"))
     assert tree.get_element_by_id("run-status").text_content() == "已完成"
     rows = (
         tree.cssselect("table.findings tbody tr")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -33,7 +34,7 @@ def nights(tmp_path_factory):
     work = tmp_path_factory.mktemp("demo-nights")
     db_url = f"sqlite:///{work / 'xuncha.db'}"
     store = Store(db_url)
-    documents = {}
+    documents: dict[int | str, Any] = {}
     try:
         with DemoPortal(work / "portal") as portal:
             # 5 working days: night 1's findings fall due on night 2, so night 3's look-back
@@ -201,12 +202,13 @@ def test_ledger_after_three_nights(nights):
 
     portal, documents = nights
     sheet = load_workbook(documents["ledger"]).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == LEDGER_HEADER
     body = [dict(zip(LEDGER_HEADER, row, strict=True)) for row in rows[1:]]
     assert [row["序号"] for row in body] == list(range(1, len(body) + 1))
     assert len(body) == len(lifecycle_expectations()[3])
-    by_url = {}
+    by_url: dict[object, list[dict[str, Any]]] = {}
     for row in body:
         by_url.setdefault(row["问题链接"] or "", []).append(row)  # an empty href is an empty cell
     for outcome in lifecycle_expectations()[3]:

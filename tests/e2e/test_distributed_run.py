@@ -46,7 +46,7 @@ def _pace(portal: DemoPortal, pause: float) -> None:
     site = portal.site
     respond = site.respond
 
-    def paced(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def paced(*args, **kwargs):
         time.sleep(pause)
         return respond(*args, **kwargs)
 
@@ -261,7 +261,7 @@ def _workers_on_runs(prefix: str) -> int:
         client.close()
 
 
-def _wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(condition, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"

@@ -22,10 +22,10 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from loopback import Recorder, Reply, Request, Server
 from lxml import html as lxml_html
 
 from xuncha.cli import run_summary
@@ -39,20 +39,43 @@ PER_COLUMN = 12  # two list pages of eight and four
 
 
 class Portal:
-    """Pages by path; every publish bumps the page's version (its ETag and Last-Modified)."""
+    """Pages by path; every publish bumps the page's version (its ETag and Last-Modified),
+    which the loopback server revalidates: an If-None-Match naming it gets a 304."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[bytes, int]] = {}
         self.clock = 1_790_000_000
-        self.log: list[tuple[str, str, int]] = []  # (method, path, status)
+        self.requests = Recorder()
         self.lock = threading.Lock()
 
     def publish(self, path: str, html: str) -> None:
         self.clock += 60
-        self.pages[path] = (html.encode("utf-8"), self.clock)
+        with self.lock:
+            self.pages[path] = (html.encode("utf-8"), self.clock)
 
-    def answered(self, status: int | None = None, method: str = "GET") -> Counter[str]:
-        return Counter(p for m, p, s in self.log if m == method and status in (None, s))
+    def respond(self, request: Request) -> Reply:
+        path = _routed(request.path)
+        with self.lock:
+            found = self.pages.get(path)
+        kind = "image/png" if path.endswith(".png") else "text/html; charset=utf-8"
+        if found is None:
+            return Reply(404, body=b"<html><body>404</body></html>", content_type=kind)
+        data, version = found
+        etag = f'"{hashlib.sha1(data).hexdigest()[:12]}-{version}"'
+        headers = (("ETag", etag), ("Last-Modified", formatdate(version, usegmt=True)))
+        return Reply(200, headers, data, content_type=kind)
+
+    @property
+    def log(self) -> list[tuple[str, str, int | None]]:
+        """(method, path as routed, status) of every request answered."""
+        return [(r.method, _routed(r.path), r.status) for r in self.requests]
+
+
+def _routed(path: str) -> str:
+    """The page a path names: a column's ``index.html`` is its folder."""
+    if path == "/zwgk/tzgg/index.html" or path == "/zwgk/gzdt/index.html":
+        return path[: -len("index.html")]
+    return path
 
 
 def _page(title: str, body: str) -> str:
@@ -110,62 +133,13 @@ def _build(portal: Portal) -> None:
             portal.publish(_article_path(slug, n), _article(slug, n))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        self._serve(body=True)
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._serve(body=False)
-
-    def _serve(self, body: bool) -> None:
-        portal = self.server.portal
-        path = self.path.split("?", 1)[0]
-        if path == "/zwgk/tzgg/index.html" or path == "/zwgk/gzdt/index.html":
-            path = path[: -len("index.html")]
-        with portal.lock:
-            found = portal.pages.get(path)
-        if found is None:
-            status, data, headers = 404, b"<html><body>404</body></html>", {}
-        else:
-            data, version = found
-            etag = f'"{hashlib.sha1(data).hexdigest()[:12]}-{version}"'
-            headers = {"ETag": etag, "Last-Modified": formatdate(version, usegmt=True)}
-            status = 304 if self.headers.get("If-None-Match") == etag else 200
-        with portal.lock:
-            portal.log.append((self.command, path, status))
-        self.send_response(status)
-        content_type = "image/png" if path.endswith(".png") else "text/html; charset=utf-8"
-        self.send_header("Content-Type", content_type)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if status == 304:
-            self.end_headers()
-            return
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    portal: Portal
-
-
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     work: Path = tmp_path_factory.mktemp("incremental")
     portal = Portal()
     _build(portal)
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.portal = portal
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = Server(portal.respond, recorder=portal.requests).start()
+    origin = server.url("/")
     profile = Profile.model_validate(
         {"name": "示范县人民政府", "start_urls": [origin],
          "politeness": {"autothrottle": False, "delay": 0}}
@@ -174,7 +148,7 @@ def nights(tmp_path_factory):
     results = {}
 
     def night(number: int, full: bool = False) -> None:
-        portal.log.clear()
+        portal.requests.clear()
         outcome = inspect_site(profile, store, as_of=AS_OF, out_dir=work / f"n{number}",
                                progress="off", full=full)  # fmt: skip
         assert outcome.status == "finished" and outcome.complete, outcome.message
@@ -200,8 +174,7 @@ def nights(tmp_path_factory):
         night(4, full=True)
         yield portal, store, results
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         store.dispose()
 
 

@@ -5,11 +5,10 @@ the crawl raises no error — a real crawl of a loopback page."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import Routes, Server
 
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site
@@ -18,32 +17,16 @@ from xuncha.store import Run, Store
 MALFORMED = ["http://127.0.0.1:8099gone_12.html", "http://127.0.0.1:99999/a.html"]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        port = self.server.server_address[1]
-        links = "".join(f'<li><a href="{url}">通知{n}</a></li>' for n, url in enumerate(MALFORMED))
-        links += f'<li><a href="http://127.0.0.1:{port}/missing.html">附件</a></li>'
-        pages = {"/": f"<html><head><title>示范县人民政府</title></head><body><ul>{links}</ul>"}
-        body = pages.get(self.path)
-        status = 200 if body else 404
-        data = (body or "<html><body>404</body></html>").encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def inspected(tmp_path_factory):
     work = tmp_path_factory.mktemp("malformed")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    routes = Routes()
+    server = Server(routes, methods=("GET",)).start()
+    links = "".join(f'<li><a href="{url}">通知{n}</a></li>' for n, url in enumerate(MALFORMED))
+    links += f'<li><a href="{server.url("/missing.html")}">附件</a></li>'
+    routes.table["/"] = f"<html><head><title>示范县人民政府</title></head><body><ul>{links}</ul>"
     profile = Profile.model_validate(
-        {"name": "示范县人民政府", "start_urls": [f"http://127.0.0.1:{server.server_address[1]}/"],
+        {"name": "示范县人民政府", "start_urls": [server.url("/")],
          "politeness": {"autothrottle": False, "delay": 0}}
     )  # fmt: skip
     store = Store(f"sqlite:///{work / 'xuncha.db'}")
@@ -51,11 +34,10 @@ def inspected(tmp_path_factory):
         outcome = inspect_site(profile, store, as_of=date(2026, 11, 26), out_dir=work / "out",
                                progress="off")  # fmt: skip
         with store.session() as session:
-            stats = session.get(Run, outcome.run_id).stats
+            stats = session.get_one(Run, outcome.run_id).stats
         yield outcome, json.loads(outcome.findings_path.read_text("utf-8")), stats
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         store.dispose()
 
 

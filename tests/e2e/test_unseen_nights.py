@@ -1,4 +1,4 @@
-"""End to end: the unseen portal (``unseen_portal.py``) through the demo's three nights.
+"""End to end: the unseen portal (``unseen_portal/``) through the demo's three nights.
 
 One :class:`UnseenPortal` (same port, so one site in the store) serves night 1 (as published:
 the answer key ``PLANTED`` + ``CONTENT_EXPECTED``), night 2 (a week later, after the
@@ -147,7 +147,7 @@ def nights(tmp_path_factory):
             base = f"http://{HOST}:{portal.port}"
             for night in NIGHTS:
                 portal.night = night
-                portal.requests.clear()
+                portal.reset()
                 outcome = inspect_site(
                     _profile(base), store, as_of=NIGHTS[night], out_dir=work / f"night-{night}",
                     progress="off",
@@ -174,7 +174,9 @@ def nights(tmp_path_factory):
              "--format", "json", "--out", str(lookback))  # fmt: skip
         results["lookback"] = json.loads(lookback.read_text("utf-8"))
         _cli("ledger", "--db", db_url, "--out", str(work / "ledger.xlsx"))
-        rows = list(load_workbook(work / "ledger.xlsx").active.iter_rows(values_only=True))
+        sheet = load_workbook(work / "ledger.xlsx").active
+        assert sheet is not None
+        rows = list(sheet.iter_rows(values_only=True))
         results["ledger"] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
         yield base, results
     finally:
@@ -242,7 +244,7 @@ def test_each_night_sees_exactly_its_defects(nights, night):
 def test_every_finding_has_its_lifecycle_status_after_each_night(nights, night):
     """整改跟踪 on this portal: fixed, still open, new, reopened — with first/last seen."""
     base, results = nights
-    got = Counter(
+    got: Counter[tuple[str, ...]] = Counter(
         (f["check"], f["subtype"], f["url"], f["status"], f["first_seen"], f["last_seen"])
         for f in results[night]["findings"]
     )

@@ -1,5 +1,5 @@
 """End to end on a portal the crawler and the checks were not written against (see
-``unseen_portal.py``).
+``unseen_portal/``).
 
 Two runs of the same GBK, Hanweb-style site: one through a profile that names the host
 (``network.hosts``), one with no profile at all on ``http://127.0.0.1:PORT/`` (what

@@ -12,6 +12,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import _socket
+    from _socket import _Address
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -47,24 +52,24 @@ def install() -> None:
     real_sendto = socket.socket.sendto
     real_getaddrinfo = socket.getaddrinfo
 
-    def _check_address(sock: socket.socket, address: object, what: str) -> None:
+    def _check_address(sock: _socket.socket, address: object, what: str) -> None:
         if sock.family == getattr(socket, "AF_UNIX", object()):
             return
         host = address[0] if isinstance(address, tuple) and address else address
         if not _is_loopback(host):
             _refuse(what, address)
 
-    def connect(self: socket.socket, address: object) -> None:
+    def connect(self: _socket.socket, address: _Address) -> None:
         _check_address(self, address, "connect")
         return real_connect(self, address)
 
-    def connect_ex(self: socket.socket, address: object) -> int:
+    def connect_ex(self: _socket.socket, address: _Address) -> int:
         _check_address(self, address, "connect")
         return real_connect_ex(self, address)
 
-    def sendto(self: socket.socket, data: bytes, *args: object) -> int:
+    def sendto(self: _socket.socket, data: bytes, *args: Any) -> int:
         _check_address(self, args[-1], "sendto")
-        return real_sendto(self, data, *args)  # type: ignore[arg-type]
+        return real_sendto(self, data, *args)
 
     def getaddrinfo(host: object, *args: object, **kwargs: object) -> list:
         if host is not None and not _is_loopback(host):
@@ -74,7 +79,7 @@ def install() -> None:
     socket.socket.connect = connect  # type: ignore[method-assign]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.socket.sendto = sendto  # type: ignore[method-assign,assignment]
-    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+    socket.getaddrinfo = getaddrinfo
     socket._xuncha_netguard = True  # type: ignore[attr-defined]
 
 

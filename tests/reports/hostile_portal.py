@@ -10,10 +10,11 @@ whose text is a script tag (wrong_link, the link text in the title), and a broke
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import replace
+
+from loopback import Reply, Request, Server
 
 SCRIPT_TITLE = "<script>window.__xss=1</script>关于某项目中标结果的公告"
 IMG_TITLE = '"><img src=x onerror="window.__xss=2">采购成交公告'
@@ -60,43 +61,22 @@ def pages(with_broken_link: bool = True) -> dict[str, str]:
     return site
 
 
-class _Handler(BaseHTTPRequestHandler):
-    site: dict[str, str] = {}
-
-    def _answer(self, with_body: bool) -> None:
-        body = self.site.get(self.path.split("?", 1)[0])
-        data = (body or "<html><title>404 Not Found</title></html>").encode()
-        self.send_response(200 if body else 404)
-        kind = "text/plain" if self.path == "/robots.txt" else "text/html"
-        self.send_header("Content-Type", f"{kind}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if with_body:
-            self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802
-        self._answer(True)
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._answer(False)
-
-    def log_message(self, *args: object) -> None:
-        pass
+NOT_FOUND = Reply(404, body="<html><title>404 Not Found</title></html>")
 
 
 @contextmanager
 def hostile_portal() -> Iterator[tuple[str, dict[str, str]]]:
     """(base URL, the live page table): change the table between runs to change the site."""
     site = pages()
-    handler = type("Handler", (_Handler,), {"site": site})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    finally:
-        server.shutdown()
-        server.server_close()
+
+    def answer(request: Request) -> Reply:
+        kind = "text/plain" if request.target == "/robots.txt" else "text/html"
+        body = site.get(request.path)
+        reply = Reply(body=body) if body else NOT_FOUND
+        return replace(reply, content_type=f"{kind}; charset=utf-8")
+
+    with Server(answer) as server:
+        yield server.url("/"), site
 
 
 def profile_data(base: str) -> dict[str, object]:

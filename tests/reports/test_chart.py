@@ -22,29 +22,43 @@ def _svg(markup: str) -> etree._Element:
 NS = {"s": "http://www.w3.org/2000/svg"}
 
 
+def _attr(element: etree._Element, name: str) -> str:
+    """An attribute the chart writes on every such element."""
+    value = element.get(name)
+    assert value is not None, name
+    return value
+
+
+def _text(element: etree._Element, path: str) -> str:
+    """The text of a child the chart always writes."""
+    text = element.findtext(path, namespaces=NS)
+    assert text is not None, path
+    return text
+
+
 @pytest.mark.parametrize(
     "values", [(5,), (0, 0), (12, 7, 30, 4), tuple(range(15))], ids=["one", "zeros", "four", "15"]
 )
 def test_trend_points_values_and_labels(values):
     svg = _svg(trend_svg(_points(*values), HOSTILE, "检测基准日", "待整改问题数"))
     circles = svg.findall(".//s:circle", NS)
-    assert [int(c.get("data-value")) for c in circles] == list(values)
-    assert [c.findtext("s:title", namespaces=NS).split(": ")[-1] for c in circles] == [
+    assert [int(_attr(c, "data-value")) for c in circles] == list(values)
+    assert [_text(c, "s:title").split(": ")[-1] for c in circles] == [
         str(v) for v in values]  # fmt: skip
     labels = [t.text for t in svg.findall(".//s:text[@class='value']", NS)]
     assert labels == [str(v) for v in values]
-    ys = [float(c.get("cy")) for c in circles]
+    ys = [float(_attr(c, "cy")) for c in circles]
     for i in range(len(values) - 1):  # larger values sit higher, equal ones level
         assert (values[i] > values[i + 1]) == (ys[i] < ys[i + 1])
         assert (values[i] == values[i + 1]) == (ys[i] == ys[i + 1])
     assert max(values) == 0 or min(ys) < HEIGHT / 2  # the largest reaches the upper half
-    xs = [float(c.get("cx")) for c in circles]
+    xs = [float(_attr(c, "cx")) for c in circles]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     axis = [t.text for t in svg.findall(".//s:text[@class='axis-label']", NS)]
     assert axis == ["待整改问题数", "检测基准日"]
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "trend-title trend-desc"
     assert svg.findtext("s:title", namespaces=NS) == HOSTILE  # text, not markup
-    assert "2026-11-10 #1: " + str(values[0]) in svg.findtext("s:desc", namespaces=NS)
+    assert "2026-11-10 #1: " + str(values[0]) in _text(svg, "s:desc")
     assert len(svg.findall(".//s:polyline", NS)) == (1 if len(values) > 1 else 0)
     assert [c.get("class") for c in circles] == [
         "point incomplete" if i == 1 else "point" for i in range(len(values))]  # fmt: skip
@@ -60,6 +74,6 @@ def test_hostile_text_stays_text_in_the_svg():
 
 def test_sparkline():
     svg = _svg(sparkline_svg(_points(3, 1, 4), HOSTILE))
-    assert [int(c.get("data-value")) for c in svg.findall(".//s:circle", NS)] == [3, 1, 4]
+    assert [int(_attr(c, "data-value")) for c in svg.findall(".//s:circle", NS)] == [3, 1, 4]
     assert svg.findtext("s:title", namespaces=NS) == f"{HOSTILE}: 3, 1, 4"
     assert svg.get("role") == "img"

@@ -96,6 +96,7 @@ def test_the_run_wrote_the_ledger(reports):
     """`xuncha run` writes ledger.xlsx: every finding of the site, the fixed one re-checked."""
     _, second = reports
     sheet = load_workbook(second.report_path.parent / "ledger.xlsx").active
+    assert sheet is not None
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == second.findings + 1
     fixed = [row for row in rows if row[10] == "已整改"]

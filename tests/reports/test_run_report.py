@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from reports.rendering import safe_href
 from reports.run_report import ReportFinding, RunReport, render_run_report
@@ -28,24 +29,26 @@ def _report(url: str, title: str = HOSTILE_TITLE, lang: str = "zh") -> RunReport
 
 def test_hostile_text_is_escaped():
     page = render_run_report(_report("https://x.example.gov.cn/a"))
-    tree = lxml_html.fromstring(page)
+    tree: HtmlElement = lxml_html.fromstring(page)
     assert not tree.xpath("//img") and not tree.xpath("//script") and not tree.xpath("//b")
     assert HOSTILE_TITLE in tree.text_content()
     assert tree.get_element_by_id("bl-1").get("data-check") == "broken_link"
 
 
 def test_javascript_url_is_not_clickable():
-    tree = lxml_html.fromstring(render_run_report(_report("javascript:alert(document.cookie)")))
+    tree: HtmlElement = lxml_html.fromstring(
+        render_run_report(_report("javascript:alert(document.cookie)"))
+    )
     hrefs = tree.xpath("//a/@href")
     assert not [h for h in hrefs if not h.startswith(("http://", "https://"))]
     assert "javascript:alert(document.cookie)" in tree.text_content()
 
 
 def test_summary_and_language():
-    zh = lxml_html.fromstring(render_run_report(_report("https://x/a")))
+    zh: HtmlElement = lxml_html.fromstring(render_run_report(_report("https://x/a")))
     assert zh.get_element_by_id("run-status").text_content() == "已完成"
     assert "另有 1 个页面" in zh.text_content()
-    en = lxml_html.fromstring(render_run_report(_report("https://x/a", lang="en")))
+    en: HtmlElement = lxml_html.fromstring(render_run_report(_report("https://x/a", lang="en")))
     assert en.get_element_by_id("run-status").text_content() == "finished"
     assert en.get("lang") == "en"
 

@@ -1,21 +1,21 @@
 """A small portal on 127.0.0.1 for the nightly-operation tests (locks, probes, run --all).
 
-Imported by the ``test_*`` modules beside it. Each :func:`serve` starts its own threaded
-server whose behaviour a test switches at run time: `down` answers 503 everywhere, and while
-`gate` is clear every article request waits for it — a crawl that is reliably still running.
+Imported by the ``test_*`` modules beside it. Each :func:`serve` starts its own loopback
+server (GET only; plain or TLS) whose behaviour a test switches at run time: `down` answers
+503 everywhere, and while `gate` is clear every article request waits for it — a crawl that
+is reliably still running.
 """
 
 from __future__ import annotations
 
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+from loopback import Recorder, Reply, Request, Routes, Server, Site
 
 ARTICLES = 6
 GATE_LIMIT = 120  # seconds an article waits for the gate at most, so no thread outlives a test
@@ -38,123 +38,78 @@ LISTING = (
 )
 
 
+ARTICLE = "<html><body><h1>通知</h1><p>发布时间：2026-10-01</p></body></html>"
+DOWN = Reply(503, body="<html><body>维护中</body></html>")
+NOT_FOUND = Reply(404, body="<html><title>404</title></html>")
+
+
 @dataclass
 class PortalState:
+    """What a test switches at run time, and what the portal was asked."""
+
     down: bool = False
     gate: threading.Event = field(default_factory=threading.Event)
-    hits: list[str] = field(default_factory=list)
+    requests: Recorder = field(default_factory=Recorder)
 
     def __post_init__(self) -> None:
         self.gate.set()
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, state: PortalState, tls: ssl.SSLContext | None) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.state = state
-        self.tls = tls
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        if self.tls is None:
-            super().finish_request(request, client_address)
-            return
-        try:
-            wrapped = self.tls.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return  # the client refused our certificate: nothing to serve
-        try:
-            super().finish_request(wrapped, client_address)
-        finally:
-            wrapped.close()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients that give up mid-answer (timeouts, killed crawls) are part of the tests
+    @property
+    def hits(self) -> list[str]:
+        """The target of every request, in order."""
+        return [request.target for request in self.requests]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+def _site(state: PortalState) -> Site:
+    def article(request: Request) -> Reply:
+        if not request.path.startswith("/zwgk/tzgg/a"):
+            return NOT_FOUND
+        state.gate.wait(GATE_LIMIT)
+        return Reply(body=ARTICLE)
 
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        state = self.server.state
-        state.hits.append(self.path)
-        parts = urlsplit(self.path)
-        if state.down:
-            self._reply(503, "<html><body>维护中</body></html>")
-        elif parts.path == "/":
-            self._reply(200, HOME)
-        elif parts.path == "/zwgk/":
-            self._reply(200, SECTION)
-        elif parts.path == "/zwgk/tzgg/":
-            self._reply(200, LISTING)
-        elif parts.path.startswith("/zwgk/tzgg/a"):
-            state.gate.wait(GATE_LIMIT)
-            self._reply(200, "<html><body><h1>通知</h1><p>发布时间：2026-10-01</p></body></html>")
-        elif parts.path == "/redirect":
-            self._redirect(parse_qs(parts.query)["to"][0])
-        elif parts.path == "/loop":
-            self._redirect("/loop")
-        elif parts.path == "/trickle":
-            self._trickle(float(parse_qs(parts.query)["pause"][0]))
-        else:
-            self._reply(404, "<html><title>404</title></html>")
+    routes = Routes(
+        {
+            "/": HOME,
+            "/zwgk/": SECTION,
+            "/zwgk/tzgg/": LISTING,
+            "/redirect": lambda request: _redirect(parse_qs(request.query)["to"][0]),
+            "/loop": _redirect("/loop"),
+            "/trickle": lambda request: _trickle(float(parse_qs(request.query)["pause"][0])),
+        },
+        default=article,
+    )
+    return lambda request: DOWN if state.down else routes(request)
 
-    def _reply(self, status: int, body: str) -> None:
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+def _redirect(location: str) -> Reply:
+    return Reply(302, (("Location", location),), content_type=None)
 
-    def _trickle(self, pause: float) -> None:
-        """A home page that answers at once but sends its body slowly: every read is quick,
-        the whole is not."""
-        chunks = [b"<html><body>" + b"x" * 100 for _ in range(6)]
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(sum(len(c) for c in chunks)))
-        self.end_headers()
-        for chunk in chunks:
-            self.wfile.write(chunk)
-            self.wfile.flush()
-            time.sleep(pause)
 
-    def log_message(self, *args: Any) -> None:
-        pass
+def _trickle(pause: float) -> Reply:
+    """A home page that answers at once but sends its body slowly: every read is quick, the
+    whole is not."""
+    chunk = b"<html><body>" + b"x" * 100
+    return Reply(body=chunk * 6, content_type="text/html", chunk=len(chunk), trickle=pause)
 
 
 @dataclass
 class Portal:
-    server: _Server
+    server: Server
     state: PortalState
-    scheme: str
 
     @property
     def port(self) -> int:
-        return int(self.server.server_address[1])
+        return self.server.port
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.port}{path}"
+        return self.server.url(path, host)
 
 
 @contextmanager
 def serve(tls: ssl.SSLContext | None = None) -> Iterator[Portal]:
     state = PortalState()
-    server = _Server(state, tls)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Portal(server, state, "https" if tls else "http")
-    finally:
-        state.gate.set()  # let waiting articles go before the server closes
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with Server(_site(state), tls=tls, methods=("GET",), recorder=state.requests) as server:
+        try:
+            yield Portal(server, state)
+        finally:
+            state.gate.set()  # let waiting articles go before the server closes

@@ -32,7 +32,7 @@ RUN_DAYS = (date(2026, 10, 20), date(2026, 11, 2), date(2026, 11, 9), date(2026,
 SEEN = crawl(pages=(page(ARTICLE),))
 
 
-def typo(word: str, unit: str | None, column: str | None = None):  # type: ignore[no-untyped-def]
+def typo(word: str, unit: str | None, column: str | None = None):
     return finding("wording_error", "miswriting", ARTICLE, key=f"{ARTICLE}|{word}",
                    evidence={"wrong": word, "right": word + "正"}, unit=unit,
                    column=column)  # fmt: skip
@@ -55,7 +55,7 @@ OUTCOMES = {
 }
 
 
-def title(item) -> str:  # type: ignore[no-untyped-def]
+def title(item) -> str:
     return f"错别字：“{item.evidence['wrong']}”应为“{item.evidence['right']}”"
 
 

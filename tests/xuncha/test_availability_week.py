@@ -49,13 +49,14 @@ def test_the_window_is_the_days_before_the_run_ended(db_url):
         record_probe(store, owner.id, ProbeResult("http://a/", END - age, ok, 200 if ok else None,
                                                   0.1, None if ok else "timeout"))  # fmt: skip
     with store.session() as s:
-        week = load_availability(s, s.get(Run, run.id), ScoringConfig(availability_min_tries=1))
-        three_days = load_availability(s, s.get(Run, run.id),
+        week = load_availability(s, s.get_one(Run, run.id), ScoringConfig(availability_min_tries=1))
+        three_days = load_availability(s, s.get_one(Run, run.id),
                                        ScoringConfig(availability_days=3,
                                                      availability_min_tries=1))  # fmt: skip
         # Fewer probes than the minimum: no verdict either way (the probe cron stopped?).
-        assert load_availability(s, s.get(Run, run.id), ScoringConfig()) is None
+        assert load_availability(s, s.get_one(Run, run.id), ScoringConfig()) is None
     store.dispose()
+    assert week is not None and three_days is not None
     assert (week.tries, week.failures, week.since, week.until) == (4, 2, END - timedelta(7), END)
     assert (three_days.tries, three_days.failures) == (2, 1)  # day 3 itself is the open edge
 

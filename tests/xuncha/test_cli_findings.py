@@ -66,10 +66,10 @@ def invoke(*args: str):
     return result
 
 
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+def run_main(monkeypatch, capsys, *args: str) -> tuple[int | str | None, str, str]:
     """Through `main()`, as the console script runs: errors become one line and a status."""
     monkeypatch.setattr(sys, "argv", ["xuncha", "findings", *args])
-    code = 0
+    code: int | str | None = 0
     try:
         main()
     except SystemExit as exc:
@@ -175,6 +175,7 @@ def test_xlsx_reads_back_with_the_csv_columns_as_text(db, tmp_path):
     result = invoke("--db", db, "--format", "xlsx", "--out", str(out), "--status", "open")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
+    assert sheet is not None
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["编号", "网站", "检查项"] and header[-2:] == ["状态说明", "备注"]
     body = list(sheet.iter_rows(min_row=2))
@@ -351,11 +352,14 @@ def test_export_carries_person_note_and_reason_of_manual_actions(tmp_path):
     from reports.findings_json import finding_document
 
     class Row:
+        id, site_id, last_run_id = 1, 1, None
         fingerprint, check, subtype, severity = "bl-1", "broken_link", "http_404", "high"
         url, page, pages = "http://a/x", "http://a/", ["http://a/"]
-        column, evidence, unit = None, {}, "办公室"
+        column, unit = None, "办公室"
+        evidence: dict[str, object] = {}
         person, note, status, status_reason = "张三", "已联系", "waived", "依法不予公开"
-        first_seen = last_seen = deadline = None
+        first_seen = last_seen = date(2026, 11, 2)
+        deadline = None
 
     document = finding_document(Row())
     assert (document["person"], document["note"], document["status_reason"]) == (

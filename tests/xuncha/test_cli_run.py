@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
+from loopback import Recorder, Reply, Routes, Server
 from sqlalchemy import select
 
 from xuncha.cli import cli
@@ -42,35 +41,19 @@ PAGES["/files/a.txt"] = "名单\x00附件\x00"
 
 
 PAGES["/robots.txt"] = "User-agent: *\nDisallow: /zwgk/\n"
-SEEN: list[tuple[str, str]] = []  # (path, User-Agent) of every request
+NOT_FOUND = Reply(404, body="<html><title>404 Not Found</title></html>")
+REQUESTS = Recorder()  # every request the site answered
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        SEEN.append((self.path, self.headers.get("User-Agent", "")))
-        body = PAGES.get(self.path)
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        data = (body or "<html><title>404 Not Found</title></html>").encode()
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_HEAD(self):  # noqa: N802
-        self.send_response(200 if self.path in PAGES else 404)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
+def _seen() -> list[tuple[str, str]]:
+    """(path, User-Agent) of every GET."""
+    return [(r.target, r.headers.get("User-Agent", "")) for r in REQUESTS if r.method == "GET"]
 
 
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with Server(Routes(PAGES, NOT_FOUND), recorder=REQUESTS) as server:
+        yield server.url("/")
 
 
 def test_run_with_url_only(site, tmp_path, monkeypatch, db_url):
@@ -97,11 +80,11 @@ def test_run_with_url_only(site, tmp_path, monkeypatch, db_url):
     store = Store(db_url)
     with store.session() as s:
         columns = s.scalars(select(Column)).all()
-        assert [(c.name, c.items, c.newest.isoformat()) for c in columns] == [
+        assert [(c.name, c.items, str(c.newest)) for c in columns] == [
             ("通知公告", 3, "2026-10-03")
         ]
         articles = s.scalars(select(Page).where(Page.role == "article")).all()
-        assert sorted(p.pub_date.isoformat() for p in articles) == [
+        assert sorted(str(p.pub_date) for p in articles) == [
             "2026-10-01",
             "2026-10-02",
             "2026-10-03",
@@ -147,35 +130,38 @@ def test_unreachable_site_is_a_failed_run(tmp_path):
     store = Store(db)
     with store.session() as s:
         run = s.scalar(select(Run))
+        assert run is not None
         assert (run.status, run.complete) == ("failed", False)
-        assert "connection_refused" in run.message
+        assert run.message is not None and "connection_refused" in run.message
     store.dispose()
 
 
 def test_robots_ignored_by_default_obeyed_on_request_and_user_agent_sent(site, tmp_path):
     db = f"sqlite:///{tmp_path / 'x.db'}"
-    SEEN.clear()
+    REQUESTS.clear()
     result = CliRunner().invoke(
         cli, ["run", "--url", site, "--db", db, "--out", str(tmp_path / "a")]
     )
     assert result.exit_code == 0, result.output
-    paths = [path for path, _ in SEEN]
+    seen = _seen()
+    paths = [path for path, _ in seen]
     assert "/zwgk/tzgg/t20261001_1.html" in paths  # robots.txt disallows it: a monitor reads on
-    assert all(agent.startswith("Xuncha/") for _, agent in SEEN)
+    assert all(agent.startswith("Xuncha/") for _, agent in seen)
 
     profile = tmp_path / "site.yaml"
     profile.write_text(
         f"start_urls: [{site}]\npoliteness:\n  obey_robots: true\n  user_agent: Inspector-test/1\n",
         encoding="utf-8",
     )
-    SEEN.clear()
+    REQUESTS.clear()
     result = CliRunner().invoke(
         cli, ["run", "--profile", str(profile), "--db", db, "--out", str(tmp_path / "b")]
     )
     assert result.exit_code == 0, result.output
-    paths = [path for path, _ in SEEN]
+    seen = _seen()
+    paths = [path for path, _ in seen]
     assert "/robots.txt" in paths and not [p for p in paths if p.startswith("/zwgk/")]
-    assert {agent for _, agent in SEEN} == {"Inspector-test/1"}
+    assert {agent for _, agent in seen} == {"Inspector-test/1"}
 
 
 def test_progress_lines_for_cron_and_for_a_terminal(site, tmp_path, monkeypatch):

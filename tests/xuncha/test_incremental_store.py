@@ -94,12 +94,13 @@ def _count(session, model, run_id: int) -> int:
 def test_the_previous_run_is_the_last_complete_one_with_the_same_crawl_settings(store, two_runs):
     first, tonight = two_runs
     with store.session() as session, session.begin():
-        assert previous_run(session, session.get(Run, tonight)).id == first
-        session.get(Run, tonight).profile = dict(PROFILE, columns=[{"url": LIST}])
-        assert previous_run(session, session.get(Run, tonight)) is None  # the columns changed
-        session.get(Run, tonight).profile = PROFILE
-        session.get(Run, first).complete = False
-        assert previous_run(session, session.get(Run, tonight)) is None  # a partial crawl
+        last = previous_run(session, session.get_one(Run, tonight))
+        assert last is not None and last.id == first
+        session.get_one(Run, tonight).profile = dict(PROFILE, columns=[{"url": LIST}])
+        assert previous_run(session, session.get_one(Run, tonight)) is None  # the columns changed
+        session.get_one(Run, tonight).profile = PROFILE
+        session.get_one(Run, first).complete = False
+        assert previous_run(session, session.get_one(Run, tonight)) is None  # a partial crawl
 
 
 def test_load_prior_keeps_pages_entries_and_results(store, two_runs):

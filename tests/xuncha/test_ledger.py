@@ -85,6 +85,7 @@ def test_cli_writes_the_xlsx_in_the_inspectors_columns(store, tmp_path):
     result = CliRunner().invoke(cli, ["ledger", "--db", store.url, "--out", str(out)])
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
+    assert sheet is not None
     assert sheet.title == "整改台账"
     header = [c.value for c in sheet[1]]
     assert header == list(HEADERS_ZH) == INSPECTORS_COLUMNS
@@ -114,7 +115,9 @@ def test_cli_filters(store, tmp_path, args, expected):
     out = tmp_path / "ledger.xlsx"
     result = CliRunner().invoke(cli, ["ledger", "--db", store.url, "--out", str(out), *args])
     assert result.exit_code == 0, result.output
-    titles = {row[3] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)}
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    titles = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert titles == {title(ALL[name]) for name in expected}
 
 
@@ -140,6 +143,7 @@ def test_no_cell_starts_a_formula(db_url, tmp_path):
     store.dispose()
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
+    assert sheet is not None
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     texts = {c.value for c in cells if isinstance(c.value, str)}
     assert not [t for t in texts if t.startswith(FORMULA_STARTS)]

@@ -66,9 +66,15 @@ def _lock(store: Store) -> RunLock | None:
         return s.scalar(select(RunLock))
 
 
+def _held(store: Store) -> RunLock:
+    lock = _lock(store)
+    assert lock is not None
+    return lock
+
+
 def _run(store: Store, run_id: int) -> Run:
     with store.session() as s:
-        return s.get(Run, run_id)
+        return s.get_one(Run, run_id)
 
 
 HOUR = timedelta(hours=1)
@@ -107,15 +113,16 @@ def test_who_may_take_a_held_lock(
         assert message.startswith(f"{LABEL} is already being inspected (host {holder_host}, "
                                   f"pid {holder_pid}, since 20")  # fmt: skip
         assert "\n" not in message
-        lock = _lock(store)
+        lock = _held(store)
         assert (lock.host, lock.pid, lock.run_id) == (holder_host, holder_pid, run_id)
         if run_id is not None:
             assert _run(store, run_id).status == run_status
         return
 
     lease = acquire(store, site_id, site_label=LABEL, stale_after=stale_after)
-    lock = _lock(store)
+    lock = _held(store)
     assert (lock.host, lock.pid, lock.run_id) == (this_host(), os.getpid(), None)
+    assert lease.recovered is not None
     assert (lease.recovered.host, lease.recovered.pid) == (holder_host, holder_pid)
     if run_id is None:
         return
@@ -125,7 +132,7 @@ def test_who_may_take_a_held_lock(
         assert run.finished_at is not None
     elif expected == "stale":
         assert run.status == "interrupted"
-        assert run.message.startswith(
+        assert run.message is not None and run.message.startswith(
             f"recovered: the previous run's lock went stale (host {OTHER}"
         )
     else:
@@ -135,12 +142,12 @@ def test_who_may_take_a_held_lock(
 def test_a_free_lock_is_taken_bound_to_the_run_and_released(store):
     site_id, _ = _site(store, None)
     with holding(store, site_id, site_label=LABEL) as lease:
-        assert (_lock(store).host, _lock(store).pid) == (this_host(), os.getpid())
+        assert (_held(store).host, _held(store).pid) == (this_host(), os.getpid())
         with store.session() as s, s.begin():
             run = Run(site_id=site_id, started_at=datetime.now(UTC), as_of=date(2026, 10, 10),
                       status="running", complete=False, profile={}, stats={})  # fmt: skip
             s.add(run)
-        assert _lock(store).run_id == run.id
+        assert _held(store).run_id == run.id
         # The same process asking again is a second run of the site: refused.
         with pytest.raises(RunLockedError, match=f"pid {os.getpid()}, since .* run #{run.id}"):
             acquire(store, site_id, site_label=LABEL)
@@ -162,10 +169,10 @@ def test_release_leaves_a_lock_taken_over_by_another_run(store):
     site_id, _ = _site(store, None)
     lease = acquire(store, site_id, site_label=LABEL)
     with store.session() as s, s.begin():
-        lock = s.get(RunLock, site_id)
+        lock = s.get_one(RunLock, site_id)
         lock.host, lock.pid = OTHER, 4242
     release(store, lease)
-    assert (_lock(store).host, _lock(store).pid) == (OTHER, 4242)
+    assert (_held(store).host, _held(store).pid) == (OTHER, 4242)
 
 
 def test_runs_of_other_sites_do_not_bind_to_the_lock(store):
@@ -177,4 +184,4 @@ def test_runs_of_other_sites_do_not_bind_to_the_lock(store):
         with store.session() as s, s.begin():
             s.add(Run(site_id=other.id, started_at=datetime.now(UTC), as_of=date(2026, 10, 10),
                       status="running", complete=False, profile={}, stats={}))  # fmt: skip
-        assert _lock(store).run_id is None
+        assert _held(store).run_id is None

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 from report_world import (
     ALL,
     DISCLOSURE,
@@ -43,7 +44,7 @@ def store(db_url):
     store.dispose()
 
 
-def _lookback(store, **kwargs):  # type: ignore[no-untyped-def]
+def _lookback(store, **kwargs):
     with store.session() as session:
         return build_lookback(session, SINCE, UNTIL, JUDGED, **kwargs)
 
@@ -96,7 +97,7 @@ def test_each_finding_carries_its_history(store):
 
 
 def test_the_html_shows_the_table_and_the_histories(store):
-    page = lxml_html.fromstring(render_lookback(_lookback(store)))
+    page: HtmlElement = lxml_html.fromstring(render_lookback(_lookback(store)))
     cells = {}
     for row in page.xpath("//table[@id='outcomes']/tbody/tr"):
         for cell in row.xpath("td[@data-outcome]"):
@@ -129,7 +130,7 @@ def test_cli_json_and_html_in_english(store, tmp_path):
                                  "--until", "2026-11-30", "--as-of", "2026-11-25",
                                  "--out", str(out), "--lang", "en"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    page = lxml_html.fromstring(out.read_text(encoding="utf-8"))
+    page: HtmlElement = lxml_html.fromstring(out.read_text(encoding="utf-8"))
     headers = [th.text_content() for th in page.xpath("//table[@id='outcomes']/thead/tr/th")]
     assert headers[:3] == ["Responsible unit", "fixed on time", "fixed late"]
     assert page.get("lang") == "en"

@@ -155,11 +155,13 @@ def _assert_survived(store: Store, revision: str, ids: dict[str, int]) -> None:
         )  # fmt: skip
         assert pages[TARGET].size == BIG
         column = s.scalar(select(Column))
+        assert column is not None
         assert (column.name, column.items, column.newest) == ("通知公告", 31, date(2026, 11, 1))
         assert s.scalar(select(ListItem.title)) == "关于开展交通安全检查的通知"
         links = s.execute(select(LinkOccurrence.page, LinkOccurrence.target)).all()
         assert sorted(links) == sorted([(HOME, ARTICLE), (HOME, TARGET)])
         check = s.scalar(select(LinkCheck))
+        assert check is not None
         assert (check.status, check.attempts, check.redirects) == (
             404,
             3,
@@ -182,6 +184,7 @@ def _assert_survived(store: Store, revision: str, ids: dict[str, int]) -> None:
             assert [e.changes for e in events] == [None]
         else:
             waived = s.scalar(select(Finding).where(Finding.status == "waived"))
+            assert waived is not None
             assert (waived.unit_by_hand, waived.person, waived.status_reason) == (
                 True, "张三", "依法不予公开",
             )  # fmt: skip
@@ -207,7 +210,8 @@ def test_a_store_at_any_revision_upgrades_to_head_with_its_rows(db_url, revision
             s.add(LinkOccurrence(run_id=ids["run"], page=ARTICLE, target=HOME, raw="/",
                                  tag="a", attr="href", kind="page"))  # fmt: skip
         with store.session() as s:
-            assert s.scalar(select(LinkOccurrence.id).where(LinkOccurrence.page == ARTICLE)) > 2
+            new_id = s.scalar(select(LinkOccurrence.id).where(LinkOccurrence.page == ARTICLE))
+            assert new_id is not None and new_id > 2
     finally:
         store.dispose()
 

@@ -84,7 +84,7 @@ def test_one_try(portal, url, hosts, timeout, expected):
     assert (result.ok, result.status, result.error) == expected, result.detail
     assert result.url == url and result.elapsed >= 0
     if result.error == "blocked":
-        assert "outside the allowed networks" in result.detail
+        assert result.detail is not None and "outside the allowed networks" in result.detail
 
 
 def test_a_site_that_answers_503_is_down(portal):
@@ -145,9 +145,10 @@ def test_a_try_is_stored_for_the_site_row_runs_use(portal, db_url):
     result = probe_home(profile)
     record_probe(store, site_id, result)
     with store.session() as s:
-        site = s.get(Site, site_id)
+        site = s.get_one(Site, site_id)
         assert (site.key, site.start_url) == (portal.url().rstrip("/"), portal.url())
         row = s.scalar(select(Probe))
+        assert row is not None
         assert (row.site_id, row.url, row.ok, row.status, row.error) == (
             site_id, portal.url(), True, 200, None,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 from report_world import ALL, DISCLOSURE, OFFICE, TREND, build
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,7 @@ def story(db_url):
 _OPEN: list[Session] = []
 
 
-def _report(store, run_id, lang="zh", **kwargs):  # type: ignore[no-untyped-def]
+def _report(store, run_id, lang="zh", **kwargs):
     session = store.session()
     _OPEN.append(session)
     return build_run_report(session, session.get(Run, run_id), lang, **kwargs)
@@ -87,7 +88,7 @@ def test_each_finding_has_evidence_and_how_to_fix(story):
     assert next(f for f in english.findings if f.id == c.id).how_to_fix.startswith("Correct")
 
 
-def _probe(store, site_id, hours_ago, ok):  # type: ignore[no-untyped-def]
+def _probe(store, site_id, hours_ago, ok):
     with store.session() as session, session.begin():
         session.add(Probe(site_id=site_id, at=datetime.now(UTC) - timedelta(hours=hours_ago),
                           url="https://jtj.example.gov.cn/", ok=ok, status=200 if ok else None,
@@ -116,7 +117,7 @@ def test_the_weeks_availability(story, failures, tries, pct, crossed):
     availability = _report(store, runs[3]).availability
     assert (availability.tries, availability.failures) == (tries, failures)
     assert (availability.failure_pct, availability.crossed) == (pct, crossed)
-    page = lxml_html.fromstring(render_run_report(_report(store, runs[3])))
+    page: HtmlElement = lxml_html.fromstring(render_run_report(_report(store, runs[3])))
     if tries == 0:
         assert "没有可访问性探测记录" in page.get_element_by_id("probe-none").text_content()
     else:
@@ -130,7 +131,7 @@ def test_the_weeks_availability(story, failures, tries, pct, crossed):
 
 def test_the_rendered_report(story):
     store, _, runs = story
-    page = lxml_html.fromstring(render_run_report(_report(store, runs[3])))
+    page: HtmlElement = lxml_html.fromstring(render_run_report(_report(store, runs[3])))
     assert [page.get_element_by_id(f"count-{k}").text_content()
             for k in ("opened", "fixed", "reopened")] == ["1", "1", "1"]  # fmt: skip
     points = page.xpath("//*[@id='trend-chart']//*[local-name()='circle']")
@@ -148,7 +149,7 @@ def test_the_rendered_report(story):
 
 def test_the_report_in_english(story):
     store, _, runs = story
-    page = lxml_html.fromstring(render_run_report(_report(store, runs[3], "en")))
+    page: HtmlElement = lxml_html.fromstring(render_run_report(_report(store, runs[3], "en")))
     text = page.text_content()
     for label in (
         "Since the last run",

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 from nightly_sites import serve
 from sqlalchemy import func, select
 
@@ -38,7 +39,7 @@ from xuncha.store import (
     Store,
     retention,
 )
-from xuncha.store.models import CRAWL_MODELS
+from xuncha.store.models import CRAWL_MODELS, table_of
 from xuncha.store.retention import (
     TABLE_WORDS,
     RunPrunedError,
@@ -80,7 +81,7 @@ def _add_site(store: Store, name: str, url: str) -> int:
         return site.id
 
 
-def _crawl_rows(run_id: int, links: int = PER_RUN["links"]) -> dict[type, list[dict]]:
+def _crawl_rows(run_id: int, links: int = PER_RUN["links"]) -> dict[type[Base], list[dict]]:
     page = f"{ROOT}r{run_id}/"
     return {
         Page: [dict(run_id=run_id, url=f"{page}{i}.html", role="article", status=200,
@@ -116,7 +117,7 @@ def _add_runs(store: Store, site_id: int, nights: str, profile: dict | None = No
             s.flush()
             ids.append(run.id)
             for model, rows in _crawl_rows(run.id).items():
-                s.execute(model.__table__.insert(), rows)
+                s.execute(table_of(model).insert(), rows)
         finding = Finding(site_id=site_id, fingerprint=f"bl-{ids[0]:016x}", check="broken_link",
                           subtype="http_404", severity="high", url=f"{ROOT}f0.pdf", pages=[ROOT],
                           title="t", detail="d", evidence={"status": 404}, status="open",
@@ -132,10 +133,10 @@ def _add_runs(store: Store, site_id: int, nights: str, profile: dict | None = No
 def _rows_of(store: Store, run_id: int) -> dict[str, int]:
     with store.session() as s:
         return {
-            model.__tablename__: s.scalar(
-                select(func.count()).select_from(model).where(model.run_id == run_id)
-            )
-            for model in CRAWL_MODELS
+            table.name: s.execute(
+                select(func.count()).select_from(table).where(table.c.run_id == run_id)
+            ).scalar_one()
+            for table in map(table_of, CRAWL_MODELS)
         }
 
 
@@ -190,7 +191,7 @@ def test_big_runs_are_deleted_in_chunks(store, monkeypatch):
     site = _add_site(store, "辽源市交通运输局", ROOT)
     ids = _add_runs(store, site, "CCC")
     with store.session() as s, s.begin():
-        s.execute(LinkOccurrence.__table__.insert(), _crawl_rows(ids[0], links=10)[LinkOccurrence])
+        s.execute(table_of(LinkOccurrence).insert(), _crawl_rows(ids[0], links=10)[LinkOccurrence])
     result = prune_site(store, site, 2)
     assert result.run_ids == [ids[0]]
     assert result.rows["links"] == PER_RUN["links"] + 10
@@ -298,8 +299,8 @@ def test_the_report_of_a_pruned_run_says_so(store, pruned, lang, notice):
         assert report.counts_by_column == []  # no pages left to place the findings
         assert (report.pages, report.links_checked, report.score) == (2, 2, _score(90))
         assert upcoming_items(s, old) == []  # not recomputed from an empty crawl
-        page = lxml_html.fromstring(render_run_report(report))
-        newest = lxml_html.fromstring(
+        page: HtmlElement = lxml_html.fromstring(render_run_report(report))
+        newest: HtmlElement = lxml_html.fromstring(
             render_run_report(build_run_report(s, s.get_one(Run, pruned[-1]), lang))
         )
     assert page.get_element_by_id("run-pruned").text_content().startswith(notice.format(day=today))
@@ -424,5 +425,5 @@ def test_each_run_prunes_its_site_and_keeps_the_last_complete_crawl(db_url, tmp_
     with store.session() as s:  # every run's findings history is still there
         written = set(s.scalars(select(FindingEvent.run_id)))
         assert {run_id for run_id in written if run_id is not None} >= {1, 4}
-        assert s.scalar(select(func.count()).select_from(Finding)) > 0
+        assert s.execute(select(func.count()).select_from(Finding)).scalar_one() > 0
     store.dispose()

@@ -5,56 +5,35 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import Recorder, Reply, Routes, Server
 from sqlalchemy import func, select
 
 from xuncha.store import Page, Run, Store
 
 ARTICLES = 40
-REQUESTS: list[float] = []
-
-
-class SlowHandler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        REQUESTS.append(time.monotonic())
-        if self.path == "/":
-            body = '<a href="/">首页</a><a href="/zwgk/">政务公开</a>'
-        elif self.path == "/zwgk/":
-            body = "<ul class='menu'><li><a href='/zwgk/tzgg/'>通知公告</a></li></ul>"
-        elif self.path == "/zwgk/tzgg/":
-            body = (
-                "<ul class='list'>"
-                + "".join(
-                    f"<li><a href='a{i}.html'>第{i}号通知</a><span>2026-10-01</span></li>"
-                    for i in range(ARTICLES)
-                )
-                + "</ul>"
-            )
-        else:
-            time.sleep(0.4)  # each article is slow: the crawl is still going when stopped
-            body = "<h1>通知</h1><p>发布时间：2026-10-01</p>"
-        data = f"<html><body>{body}</body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+REQUESTS = Recorder()  # every request the site read, at its arrival
+LISTING = "".join(
+    f"<li><a href='a{i}.html'>第{i}号通知</a><span>2026-10-01</span></li>" for i in range(ARTICLES)
+)
+ROUTES = {
+    "/": '<html><body><a href="/">首页</a><a href="/zwgk/">政务公开</a></body></html>',
+    "/zwgk/": "<html><body><ul class='menu'><li><a href='/zwgk/tzgg/'>通知公告</a></li></ul>"
+    "</body></html>",
+    "/zwgk/tzgg/": f"<html><body><ul class='list'>{LISTING}</ul></body></html>",
+}
+# Any other path is an article, and each is slow: the crawl is still going when stopped.
+ARTICLE = Reply(
+    body="<html><body><h1>通知</h1><p>发布时间：2026-10-01</p></body></html>", delay=0.4
+)
 
 
 @pytest.fixture
 def slow_site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with Server(Routes(ROUTES, ARTICLE), methods=("GET",), recorder=REQUESTS) as server:
+        yield server.url("/")
 
 
 def test_sigterm_stores_an_interrupted_run_with_what_was_crawled(slow_site, tmp_path):
@@ -72,12 +51,13 @@ def test_sigterm_stores_an_interrupted_run_with_what_was_crawled(slow_site, tmp_
     assert "Traceback" not in err
     stopped = time.monotonic()
     time.sleep(1.0)
-    assert not [t for t in REQUESTS if t > stopped], "the crawl went on after the run ended"
+    assert not [r for r in REQUESTS if r.at > stopped], "the crawl went on after the run ended"
     store = Store(db)
     with store.session() as s:
         run = s.scalar(select(Run))
+        assert run is not None
         assert (run.status, run.complete, run.score) == ("interrupted", False, None)
-        stored = s.scalar(select(func.count()).select_from(Page))
+        stored = s.execute(select(func.count()).select_from(Page)).scalar_one()
         assert 3 <= stored < ARTICLES + 3  # what was crawled before the stop is kept
     store.dispose()
     assert "中断" in out
@@ -98,5 +78,5 @@ def test_killing_the_command_does_not_leave_the_crawl_running(slow_site, tmp_pat
     time.sleep(3.0)  # in-flight requests (0.4 s each) finish; nothing new may start
     settled = time.monotonic()
     time.sleep(2.0)
-    assert not [t for t in REQUESTS if t > settled], "the crawl ran on as an orphan"
+    assert not [r for r in REQUESTS if r.at > settled], "the crawl ran on as an orphan"
     assert len(REQUESTS) < ARTICLES + 3

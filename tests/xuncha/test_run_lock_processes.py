@@ -92,9 +92,10 @@ def test_the_lock_of_a_killed_run_is_recovered_by_the_next(portal, db_url, tmp_p
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
+    assert killed_run is not None  # a bound lock names its run
     with store.session() as s:
-        assert s.get(Run, killed_run).status == "running"  # nobody lived to say otherwise
-        assert s.get(RunLock, s.get(Run, killed_run).site_id).pid == first.pid
+        assert s.get_one(Run, killed_run).status == "running"  # nobody lived to say otherwise
+        assert s.get_one(RunLock, s.get_one(Run, killed_run).site_id).pid == first.pid
     portal.state.gate.set()
 
     second = subprocess.run(_xuncha_run(portal.url(), db_url, str(tmp_path / "2")),

@@ -69,7 +69,7 @@ def page(url: str, role: str, title: str | None = None, column: str | None = Non
 
 
 def check(target: str, status: int | None = 200, **kw: Any) -> dict[str, Any]:
-    row = {"target": target, "method": "GET", "status": status, "error": None,
+    row: dict[str, Any] = {"target": target, "method": "GET", "status": status, "error": None,
            "error_detail": None, "final_url": target, "redirects": [], "content_type": "text/html",
            "title": None, "text_sample": None, "content_hash": None, "probe": False,
            "checked_at": NOW}  # fmt: skip
@@ -216,7 +216,7 @@ def stored(db_url: str, monkeypatch: pytest.MonkeyPatch):
         run_id, noise_id = _run(session, site.id), _run(session, site.id)
     _insert_interleaved(store, {run_id: world, noise_id: noise})
     with store.session() as session, session.begin():
-        yield session, load_crawl(session, session.get(Run, run_id), PROFILE), world
+        yield session, load_crawl(session, session.get_one(Run, run_id), PROFILE), world
     store.dispose()
 
 

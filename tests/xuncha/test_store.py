@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from xuncha.store import Base, Finding, FindingEvent, LinkCheck, Run, Site, Store
+from xuncha.store.models import table_of
 
 # The migrations must create exactly the tables the models declare.
 TABLES = sorted(["alembic_version", *Base.metadata.tables])
@@ -45,9 +46,10 @@ def test_migrates_to_head_and_round_trips(db_url):
         run_id = run.id
     again = Store(db_url)  # a second open is a no-op migration
     with again.session() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         assert run.profile == {"name": "辽源"}
         check = s.scalar(select(LinkCheck).where(LinkCheck.run_id == run_id))
+        assert check is not None
         assert (check.target, check.status, check.redirects) == (
             "https://x/附件.pdf",
             404,
@@ -102,8 +104,9 @@ def test_findings_and_events_are_kept(db_url):
             )
         )
     with store.session() as s:
-        f = s.scalar(select(Finding))
-        assert f.evidence == {"status": 404} and f.pages == ["http://a/"]
+        stored = s.scalar(select(Finding))
+        assert stored is not None
+        assert stored.evidence == {"status": 404} and stored.pages == ["http://a/"]
         assert [e.action for e in s.scalars(select(FindingEvent))] == ["opened"]
     store.dispose()
 
@@ -113,10 +116,11 @@ def test_upgrade_from_the_first_schema_keeps_rows(db_url):
     store.upgrade("0001")
     with store.engine.begin() as conn:
         conn.execute(
-            Site.__table__.insert().values(key="k", name="旧站", start_url="http://a.gov.cn/")
+            table_of(Site).insert().values(key="k", name="旧站", start_url="http://a.gov.cn/")
         )
     store.upgrade("head")
     assert "page_texts" in store.table_names() and "site_searches" in store.table_names()
     with store.session() as s:
-        assert s.scalar(select(Site)).name == "旧站"
+        site = s.scalar(select(Site))
+        assert site is not None and site.name == "旧站"
     store.dispose()

@@ -138,19 +138,19 @@ class World:
 
     def row(self, item: CheckFinding) -> Finding:
         with self.store.session() as s:
-            return s.scalar(
+            return s.scalars(
                 select(Finding).where(
                     Finding.site_id == self.site_id, Finding.fingerprint == fingerprint(item)
                 )
-            )
+            ).one()
 
     def events(self, item: CheckFinding) -> list[FindingEvent]:
         with self.store.session() as s:
-            row = s.scalar(
+            row = s.scalars(
                 select(Finding).where(
                     Finding.site_id == self.site_id, Finding.fingerprint == fingerprint(item)
                 )
-            )
+            ).one()
             return list(
                 s.scalars(
                     select(FindingEvent)
@@ -159,7 +159,7 @@ class World:
                 )
             )
 
-    def act(self, action, item: CheckFinding, **kwargs: Any) -> Finding:  # type: ignore[no-untyped-def]
+    def act(self, action, item: CheckFinding, **kwargs: Any) -> Finding:
         """A manual action (tracking.waive, …) on the finding, in its own transaction."""
         with self.store.session() as s, s.begin():
             return action(s, fingerprint(item), actor=kwargs.pop("actor", "李四"), **kwargs)

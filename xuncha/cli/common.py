@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from crawler.job import Progress
 from reports.labels import RUN_STATUS_LABELS, label
 from xuncha.logs import is_terminal
 from xuncha.run.outcome import RunOutcome
@@ -29,7 +30,7 @@ def parse_date(value: str | None, name: str) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
 
 
-def progress_mode() -> str:
+def progress_mode() -> Progress:
     """A live line on a terminal, plain lines under cron."""
     return "tty" if is_terminal() else "log"
 

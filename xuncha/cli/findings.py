@@ -95,6 +95,7 @@ def findings(
             flat = [output.flat_row(s, f, lang) for s, f in rows]
             _emit(output.write_csv(flat, lang, out), None)
         elif fmt == "xlsx":
+            assert out is not None, "refused above: --format xlsx needs --out"
             output.write_xlsx([output.flat_row(s, f, lang) for s, f in rows], lang, out)
         else:
             flat = [output.flat_row(s, f, lang) for s, f in rows]

@@ -73,7 +73,14 @@ def _log(profile: Profile, result: ProbeResult) -> None:
     help="Seconds a try may take in all; a slower one is a failure (the standard's 15 s).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Log only the sites that are down.")
-def probe(profile_path, url, all_dir, db, timeout, quiet) -> None:  # type: ignore[no-untyped-def]
+def probe(
+    profile_path: str | None,
+    url: str | None,
+    all_dir: str | None,
+    db: str | None,
+    timeout: float,
+    quiet: bool,
+) -> None:
     """Try each site's home page once and record it (可用性探测); run it hourly.
 
     \b

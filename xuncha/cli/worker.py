@@ -20,7 +20,7 @@ import sys
 import click
 from sqlalchemy.engine import make_url
 
-from crawler.job import CrawlResult
+from crawler.job import CrawlResult, Progress
 from xuncha.logs import cron_log, is_terminal
 from xuncha.run.crawl_process import crawl_in_child
 from xuncha.run.frontier import (
@@ -81,7 +81,7 @@ def _work_on(
         logger.error("不加入检测 #%d（%s）：%s", run.run_id, run.site, problem)
         return ExitCode.ERROR, False
     logger.info("加入检测 #%d（%s）", run.run_id, run.site)
-    progress = "tty" if is_terminal() else "log"
+    progress: Progress = "tty" if is_terminal() else "log"
     result = crawl_in_child(run.request(store.url, redis_url, prefix), progress, verbose)
     click.echo(_summary(run, result))
     reason = result.reason

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from xuncha.profile import load_profile
 from xuncha.store import Store
 
+if TYPE_CHECKING:
+    from crawler.job import Progress
+    from xuncha.run.outcome import RunOutcome
 
-def run_demo(out_dir: Path, *, db_url: str | None = None, lang: str = "zh", progress: str = "log"):  # type: ignore[no-untyped-def]
+
+def run_demo(
+    out_dir: Path, *, db_url: str | None = None, lang: str = "zh", progress: Progress = "log"
+) -> RunOutcome:
     from xuncha.demo import DEMO_AS_OF, demo_profile
     from xuncha.demo.server import DemoPortal
     from xuncha.run.inspection import inspect_site

@@ -260,7 +260,11 @@ class _PortalHTTPServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = LOOPBACK, self.server_address[1]
 
-    def finish_request(self, request: socket.socket, client_address: Any) -> None:  # type: ignore[override]
+    def finish_request(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
+        # A datagram server's request is a (data, socket) pair; a TCP server's, its connection.
+        assert isinstance(request, socket.socket), "a TCP server's request is a socket"
         request.settimeout(10)
         if self.tls is None:
             super().finish_request(request, client_address)
@@ -270,7 +274,7 @@ class _PortalHTTPServer(ThreadingHTTPServer):
         except (ssl.SSLError, OSError):
             return  # the client refused our certificate (or went away): nothing to answer
         try:
-            self.RequestHandlerClass(wrapped, client_address, self)  # type: ignore[arg-type]
+            super().finish_request(wrapped, client_address)  # the handler, on the TLS socket
         finally:
             wrapped.close()
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from checks.mandatory import not_yet_due
 from checks.registry import run_checks
 from checks.scoring import score
-from crawler.job import CrawlRequest
+from crawler.job import CrawlRequest, Progress
 from xuncha.errors import StoreError
 from xuncha.profile import Profile
 from xuncha.run.crawl_process import crawl
@@ -64,7 +64,7 @@ def inspect_site(
     out_dir: Path,
     concurrency: int | None = None,
     lang: str = "zh",
-    progress: str = "log",
+    progress: Progress = "log",
     verbose: bool = False,
     full: bool = False,
 ) -> RunOutcome:

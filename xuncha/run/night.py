@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from crawler.job import Progress
 from reports.labels import RUN_STATUS_LABELS, VERDICT_LABELS, label
 from xuncha.errors import ProfileError, RunLockedError, XunchaError
 from xuncha.profile import Profile, load_profile
@@ -48,7 +49,7 @@ class NightSettings:
     out_dir: Path
     concurrency: int | None = None
     lang: str = "zh"
-    progress: str = "log"
+    progress: Progress = "log"
     verbose: bool = False
     fail_on: str = "none"
     stale_after: timedelta = DEFAULT_STALE_AFTER

@@ -242,12 +242,13 @@ def iter_ledger_rows(
 def _ledger_order(session: Session, site: str | None, statuses: Iterable[str]) -> list[int]:
     """The ids in the ledger's order: site, day first seen, severity, check, URL, then
     status (open first) and id."""
-    keys = session.execute(
+    rows = session.execute(
         select(Finding.id, Finding.site_id, Finding.first_seen, Finding.severity, Finding.check,
                Finding.url, Finding.status).where(*finding_filters(session, site, statuses))
     ).all()  # fmt: skip
-    keys.sort(key=lambda k: (k.site_id, k.first_seen, SEVERITY_ORDER.get(k.severity, 9), k.check,
-                             k.url, STATUS_ORDER.get(k.status, 9), k.id))  # fmt: skip
+    keys = sorted(rows, key=lambda k: (k.site_id, k.first_seen, SEVERITY_ORDER.get(k.severity, 9),
+                                       k.check, k.url, STATUS_ORDER.get(k.status, 9),
+                                       k.id))  # fmt: skip
     return [key.id for key in keys]
 
 

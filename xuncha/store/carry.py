@@ -4,18 +4,28 @@ the whole site and open findings are reported in full."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, literal, select
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
-from xuncha.store.models import LinkCheck, LinkOccurrence, ListItem, Page, PageText, SiteSearch
+from xuncha.store.models import (
+    Base,
+    LinkCheck,
+    LinkOccurrence,
+    ListItem,
+    Page,
+    PageText,
+    SiteSearch,
+    table_of,
+)
 from xuncha.store.prior import STRUCTURAL_ROLES
 
 
-def _copy(model: type, run_id: int, where: Any) -> Any:
+def _copy(model: type[Base], run_id: int, where: ColumnElement[bool]) -> Insert:
     """INSERT INTO model (…, run_id) SELECT …, :run_id FROM model WHERE …"""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     names = [c.name for c in table.columns if c.name not in ("id", "run_id")]
     source = select(*[table.c[n] for n in names], literal(run_id)).where(where)
     return insert(table).from_select([*names, "run_id"], source)
@@ -30,7 +40,7 @@ def carry_pages(session: Session, run_id: int, prior_run_id: int, urls: list[str
     return carried
 
 
-def _carry(session: Session, run_id: int, prior_run_id: int, chosen: Any) -> int:
+def _carry(session: Session, run_id: int, prior_run_id: int, chosen: ColumnElement[bool]) -> int:
     """Carry the prior run's pages matching `chosen` that tonight's run does not hold yet."""
     tonight = Page.__table__.alias("tonight")
     missing = ~exists().where(and_(tonight.c.run_id == run_id, tonight.c.url == Page.url))
@@ -70,12 +80,16 @@ def carry_forward(session: Session, run_id: int, prior_run_id: int) -> dict[str,
                                      tonight.c.target == LinkCheck.target))  # fmt: skip
     used = exists().where(and_(LinkOccurrence.run_id == run_id,
                                LinkOccurrence.target == LinkCheck.target))  # fmt: skip
-    checks = session.execute(
-        _copy(
-            LinkCheck,
-            run_id,
-            and_(LinkCheck.run_id == prior_run_id, LinkCheck.probe.is_(False), unchecked, used),
-        )  # fmt: skip
+    # Session.execute is typed to return a Result; an INSERT's result is a CursorResult.
+    checks = cast(
+        CursorResult[Any],
+        session.execute(
+            _copy(
+                LinkCheck,
+                run_id,
+                and_(LinkCheck.run_id == prior_run_id, LinkCheck.probe.is_(False), unchecked, used),
+            )  # fmt: skip
+        ),
     ).rowcount
     searched = session.scalar(select(SiteSearch.id).where(SiteSearch.run_id == run_id).limit(1))
     if searched is None:  # the home page was unchanged: last run's search result stands

@@ -15,15 +15,22 @@ from typing import Any
 
 from sqlalchemy import String, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import Insert
 
 from checks.model import ListItemView
+from xuncha.errors import StoreError
 from xuncha.store.carry import carry_pages
 from xuncha.store.db import Store
-from xuncha.store.models import CRAWL_MODELS, Base, ListItem
+from xuncha.store.models import CRAWL_MODELS, Base, ListItem, table_of
 from xuncha.store.prior import Prior, load_prior
 
-__all__ = ["CRAWL_TABLES", "CrawlStore", "Prior"]
+__all__ = ["CRAWL_TABLES", "CrawlStore", "CrawlWriteError", "Prior"]
+
+
+class CrawlWriteError(StoreError):
+    """A batch of a crawl's records could not be written; the message is one line."""
+
 
 # The tables a crawl writes, by name.
 CRAWL_TABLES: dict[str, type[Base]] = {model.__tablename__: model for model in CRAWL_MODELS}
@@ -83,18 +90,22 @@ class CrawlStore:
         """Insert ``rows`` (table name → rows) into run ``run_id`` in one transaction, and carry
         the ``carried`` pages (answered 304) from ``prior_run_id``. A row whose unique key is
         stored already is skipped: the spider emits each page and target once, and this keeps
-        a slip from costing the whole batch. A database error propagates (SQLAlchemyError)."""
-        with self.store.session() as session, session.begin():
-            for table, table_rows in rows.items():
-                if table_rows:
-                    session.execute(
-                        self._insert(table), [dict(row, run_id=run_id) for row in table_rows]
-                    )
-            if carried and prior_run_id is not None:
-                carry_pages(session, run_id, prior_run_id, list(carried))
+        a slip from costing the whole batch. A database error is a :class:`CrawlWriteError`."""
+        try:
+            with self.store.session() as session, session.begin():
+                for table, table_rows in rows.items():
+                    if table_rows:
+                        session.execute(
+                            self._insert(table), [dict(row, run_id=run_id) for row in table_rows]
+                        )
+                if carried and prior_run_id is not None:
+                    carry_pages(session, run_id, prior_run_id, list(carried))
+        except SQLAlchemyError as exc:
+            first = str(exc).splitlines()[0][:300]
+            raise CrawlWriteError(f"{type(exc).__name__}: {first}") from exc
 
     def _insert(self, table: str) -> Insert:
-        model_table = CRAWL_TABLES[table].__table__
+        model_table = table_of(CRAWL_TABLES[table])
         dialect = self.store.engine.dialect.name
         if dialect == "postgresql":
             return postgresql.insert(model_table).on_conflict_do_nothing()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -31,6 +32,12 @@ from xuncha.store.types import UTCDateTime
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table as a :class:`~sqlalchemy.Table` (``Model.__table__`` is typed as any
+    FromClause): every model of this schema maps one table, registered under its name."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class Site(Base):

@@ -178,8 +178,9 @@ def load_prior(
     one = SharedStrings()
     for url, role, column_url, etag, last_modified, fetched_at, digest, status in rows:
         if status is not None and status < 400:
+            body = _digest(digest) if digest else None
             prior.pages[one(url)] = PriorPage(one(role), one(column_url), etag, last_modified,
-                                              fetched_at, digest and _digest(digest))  # fmt: skip
+                                              fetched_at, body)  # fmt: skip
     for url, title, list_date in session.execute(
         select(ListItem.url, ListItem.title, ListItem.list_date).where(
             ListItem.run_id == prior_run_id

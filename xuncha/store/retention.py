@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from xuncha.errors import StoreError
 from xuncha.profile import KEEP_RUNS_DEFAULT, KEEP_RUNS_MIN
 from xuncha.store import Run, Store
-from xuncha.store.models import CRAWL_MODELS
+from xuncha.store.models import CRAWL_MODELS, table_of
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def prune_site(store: Store, site_id: int, keep: int | None = None) -> SitePrune
 def _delete_crawl_rows(store: Store, run_id: int) -> Counter[str]:
     deleted: Counter[str] = Counter()
     for model in CRAWL_MODELS:
-        table = model.__table__
+        table = table_of(model)
         chunk = select(table.c.id).where(table.c.run_id == run_id).limit(DELETE_CHUNK)
         while True:
             with store.engine.begin() as conn:

@@ -10,7 +10,7 @@ is read through the caller's session, which must stay open while the checks run.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, ValuesView
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -28,6 +28,7 @@ from checks.model import (
     SearchView,
 )
 from checks.site import judge_availability
+from xuncha.profile import Profile
 from xuncha.store import (
     Certificate,
     Column,
@@ -46,7 +47,6 @@ BATCH = 2_000  # rows a read fetches at a time
 IN_CHUNK = 500  # values of one IN (…): under every database's bind-parameter limit
 V = TypeVar("V")
 AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
-S = TypeVar("S", str, None)
 
 
 def _batches(session: Session, query: AnySelect, key: Any, after: int = 0) -> Iterator[Any]:
@@ -68,7 +68,11 @@ class SharedStrings:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
 
-    def __call__(self, value: S) -> S:
+    @overload
+    def __call__(self, value: str) -> str: ...
+    @overload
+    def __call__(self, value: str | None) -> str | None: ...
+    def __call__(self, value: str | None) -> str | None:
         if value is None:
             return value
         return self.values.setdefault(value, value)
@@ -261,7 +265,7 @@ def load_availability(session: Session, run: Run, config: ScoringConfig) -> Avai
     return AvailabilityView(tries=tries, failures=failures, since=since, until=until)
 
 
-def load_crawl(session: Session, run: Run, profile) -> CrawlData:  # type: ignore[no-untyped-def]
+def load_crawl(session: Session, run: Run, profile: Profile) -> CrawlData:
     """The run's crawl as the checks read it; RunPrunedError when retention removed its rows
     (an empty crawl would read as a site with nothing on it)."""
     ensure_not_pruned(run)

@@ -99,4 +99,5 @@ def evidence_changes(
 
 
 def _as_json(value: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))  # type: ignore[no-any-return]
+    decoded: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    return decoded
