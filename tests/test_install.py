@@ -137,6 +137,15 @@ def test_the_wheel_without_extras_runs_the_demo_to_a_report(fresh_venv, tmp_path
     assert (out / "ledger.xlsx").stat().st_size > 0
 
 
+def test_scrapy_finds_the_spider_without_the_extra(fresh_venv, tmp_path) -> None:
+    """Scrapy's spider loader imports every module of crawler.spiders: none may need Redis."""
+    env = dict(_env(), SCRAPY_SETTINGS_MODULE="crawler.settings")
+    python = str(fresh_venv / "bin" / "python")
+    done = subprocess.run([python, "-m", "scrapy", "list"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "portal\n"), done.stderr
+
+
 def test_redis_without_the_extra_is_one_line_naming_it(fresh_venv, tmp_path) -> None:
     args = [str(fresh_venv / "bin" / "xuncha"), "run", "--url", "http://127.0.0.1:9/",
             "--redis", "redis://127.0.0.1:6379/0",

@@ -1,4 +1,8 @@
-"""Downloader middlewares of the crawler, one component per module.
+"""The crawler's network layer: where a request may go, how names resolve, what the TLS
+handshake showed, retries, robots.txt, and what a failure means. One component per module:
+``policy`` (the address policy), ``resolver`` (the reactor's resolver and the network gate),
+``guard`` (the downloader middleware that asks the gate), ``tls`` and ``certificates`` (the TLS
+inspector and its records), ``retry`` (Retry-After), ``robots``, ``outcomes`` (a failure's name).
 
 ``NETWORK_SETTINGS`` is the settings fragment that wires the network layer together, so
 ``crawler/settings.py`` and the tests enable the same thing:
