@@ -253,12 +253,35 @@ def stale_column(data: CrawlData, settings: CheckSettings, as_of: date) -> list[
     return findings + _home_findings(data, dates, config, as_of)
 
 
+# A column page without entries says something of its own from this many informative characters
+# on (Han characters, letters, digits, once the chrome, its title and placeholders are set
+# aside: crawler/parsing/content.py): "本单位无行政事业性收费项目" (13) is information, a bare
+# "暂无信息" or "共0条" is not.
+MIN_CONTENT_CHARS = 10
+
+
 def blank_column(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
-    """空白栏目: one finding per column whose list holds no item (an empty list, "暂无信息")."""
+    """空白栏目: one finding per column that carries no information — an empty list, "暂无信息",
+    or a page with nothing but the site's chrome and its own title. A column that is a page of
+    content (机构职能, 领导信息, a 公开指南 of text) lists no item and is not blank."""
+    contents = _page_contents(data)
     findings = []
     for column in data.columns:
         if column.items != 0:
             continue
+        measured = contents.get(_norm_url(column.url), [])
+        if any(c.get("chars", 0) >= MIN_CONTENT_CHARS for c in measured):
+            continue  # a page of content
+        evidence: dict[str, object] = {
+            "column": column.name,
+            "list_pages": column.list_pages,
+            "source": column.source,
+        }
+        if any(c.get("placeholder") for c in measured):
+            evidence["placeholder"] = True
+        sample = next((c.get("sample") for c in measured if c.get("sample")), None)
+        if sample:
+            evidence["page_text"] = sample
         findings.append(
             Finding(
                 check="blank_column",
@@ -269,15 +292,25 @@ def blank_column(data: CrawlData, settings: CheckSettings, as_of: date) -> list[
                 page=column.url,
                 pages=(column.url,),
                 column=column.name,
-                evidence={
-                    "column": column.name,
-                    "list_pages": column.list_pages,
-                    "source": column.source,
-                },
+                evidence=evidence,
                 unit=column.unit,
             )
         )
     return findings
+
+
+def _page_contents(data: CrawlData) -> dict[str, list[dict[str, Any]]]:
+    """What the crawler measured of each column's list pages without entries, by column URL."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for page in data.pages:
+        content = page.meta.get("content") if page.role == "list" else None
+        if isinstance(content, dict):
+            found.setdefault(_norm_url(page.column_url or page.url), []).append(content)
+    return found
+
+
+def _norm_url(url: str) -> str:
+    return url.rstrip("/")
 
 
 _STALE_ZH = "“{column}”栏目超过{window_days}天未更新（最新信息{newest}，已{days}天）"

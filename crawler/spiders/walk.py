@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from scrapy.statscollectors import StatsCollector
 
 from checks.model import Link
 from crawler.items import ListItemRecord
+from crawler.parsing.content import page_content
 from crawler.parsing.dates import article_date
 from crawler.parsing.document import parse_html
 from crawler.parsing.encoding import decode_body
@@ -115,6 +117,12 @@ class Walk:
         if meta.breadcrumb:
             page.meta["breadcrumb"] = meta.breadcrumb
         page.meta.update(self.content.page_meta(doc, text, role))
+        entries = extract_list_items(doc, response.url) if role == "list" else []
+        if role == "list" and not entries:
+            # A column page without entries: what it says of its own decides whether the
+            # column is blank (空白栏目) or a page of content (机构职能, 领导信息…).
+            found = page_content(doc, [meta.title, meta.meta.get("ColumnName")])
+            page.meta["content"] = asdict(found)
         yield page
         yield recorder.text(url, doc)
         self.stats.inc_value(f"xuncha/pages/{role}")
@@ -125,7 +133,7 @@ class Walk:
         elif role == "section":
             yield from self.section(doc, response.url)
         elif role == "list" and column is not None:
-            yield from self._list(doc, text, response.url, url, column)
+            yield from self._list(doc, text, response.url, url, column, entries)
 
         for link in extract_links(doc, response.url, query_encoding=encoding):
             yield Link(
@@ -186,13 +194,18 @@ class Walk:
                 yield self.requests.get(column_url, "list", column=column_url, priority=50)
 
     def _list(
-        self, doc: Any, text: str, response_url: str, url: str, column_url: str
+        self,
+        doc: Any,
+        text: str,
+        response_url: str,
+        url: str,
+        column_url: str,
+        entries: list[ListEntry],
     ) -> Iterator[Any]:
         column_url = self.state.column_url(column_url) or self.define_column(
             column_url, column_name(doc) or column_url, "list"
         )  # one name per column, however the request spelled it
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        entries = extract_list_items(doc, response_url)
         newest = max((entry.date for entry in entries if entry.date), default=None)
         items = [entry.url for entry in entries]
         if not self.state.record_list_page(column_url, url, digest, items, newest):

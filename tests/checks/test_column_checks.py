@@ -405,6 +405,45 @@ def test_blank_column(columns, names):
         assert title == f"“{finding.column}”为空白栏目（无任何信息）"
 
 
+def list_page(key, chars, placeholder=False, sample=""):
+    """A column's list page without entries, as the crawler measured what it says of its own."""
+    url = XXGK + key + "/"
+    content = {"chars": chars, "placeholder": placeholder, "sample": sample}
+    return PageView(url, url, "list", 200, "栏目", url, None, None, {"content": content})
+
+
+# (id, columns, list pages, blank column names, evidence of the first blank)
+PAGES = [
+    ("a-page-of-content", [column("机构职能", "jgzn", items=0)],
+     [list_page("jgzn", 180, sample="（一）贯彻执行国家有关交通运输工作的方针政策")], [], None),
+    ("a-statement", [column("行政事业性收费", "sf", items=0)],
+     [list_page("sf", 13, sample="本单位无行政事业性收费项目。")], [], None),
+    ("just-under-the-line", [column("财政资金", "czzj", items=0)],
+     [list_page("czzj", 9, sample="资金使用情况见附件")], ["财政资金"],
+     {"page_text": "资金使用情况见附件"}),
+    ("a-placeholder", [column("政府采购", "zfcg", items=0)],
+     [list_page("zfcg", 0, placeholder=True)], ["政府采购"], {"placeholder": True}),
+    ("nothing-but-chrome", [column("财政资金", "czzj", items=0)], [list_page("czzj", 0)],
+     ["财政资金"], {}),
+    ("not-measured", [column("财政资金", "czzj", items=0)], [], ["财政资金"], {}),
+    ("content-on-another-column", [column("财政资金", "czzj", items=0)],
+     [list_page("jgzn", 180)], ["财政资金"], {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("columns", "pages", "names", "evidence"), [c[1:] for c in PAGES], ids=[c[0] for c in PAGES]
+)
+def test_a_column_page_of_content_is_not_blank(columns, pages, names, evidence):
+    found = blank_column(crawl(columns, pages=pages), PROFILE, AS_OF)
+    assert [f.column for f in found] == names
+    if found:
+        (finding,) = found
+        assert {k: v for k, v in finding.evidence.items() if k in ("placeholder", "page_text")} == (
+            evidence
+        )
+
+
 KINDS = [
     ("政策解读", "interpretation"),
     ("图解政策", "interpretation"),
