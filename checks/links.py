@@ -4,17 +4,26 @@ A broken link is one whose target did not load: an HTTP error after retries, a s
 a network failure, a redirect loop or a chain ending in an error. A wrong link is wrong
 whether or not it loads, and is decided without fetching: a placeholder on a text that
 promises content, a local file path, an address inside a private network.
+
+The profile's link rules (``links:``, checks/link_rules.py) change the first only: a target an
+`exclude` pattern matches is not judged broken (the crawler did not fetch it), an answer an
+`accept` rule covers is not broken. A wrong link stays wrong whatever the rules say: it is a
+defect of the page, seen in what the page wrote, and excluding ``^http://10\\.`` must not
+silence the intranet links of a public site. :func:`link_rule_counts` says how many links each
+rule touched, for the run report.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from checks.config import CheckSettings
+from checks.link_rules import LinkRules, host_of
 from checks.model import CheckView, CrawlData, Finding, Link, links_to
 
 # Texts that promise the visitor a document or more content (下载, 附件, 详见 …): an empty,
@@ -154,8 +163,11 @@ class _Failure:
     redirects: list[str] | None  # the hops and where they ended, if redirected
 
 
-def _failing(data: CrawlData) -> dict[str, _Failure]:
-    """Every checked target that did not load."""
+def _failing(
+    data: CrawlData, rules: LinkRules, accepted: dict[str, int] | None = None
+) -> dict[str, _Failure]:
+    """Every checked target that did not load, but those the rules leave out: excluded
+    targets, and answers an `accept` rule covers (put in ``accepted``, target → rule)."""
     probes = _probe_by_origin(data)
     failing = {}
     shared: dict[object, Any] = {}  # one object per repeated value ("GET", 404, "timeout")
@@ -166,6 +178,15 @@ def _failing(data: CrawlData) -> dict[str, _Failure]:
         subtype = _broken_subtype(check, probes.get(f"{parts.scheme}://{parts.netloc}"))
         if subtype is None:
             continue
+        if rules and rules.excluded(target) is not None:
+            continue  # not fetched on purpose; a result carried from an earlier run or a
+            # failed DNS lookup (the address policy still looks) is not a judgement
+        if subtype not in NETWORK_ERRORS and subtype != "soft_404":
+            rule = rules.accepted(check.final_url or target, check.status)
+            if rule is not None:
+                if accepted is not None:
+                    accepted[target] = rule
+                continue
         redirects = None
         if check.redirects:
             redirects = list(check.redirects) + ([check.final_url] if check.final_url else [])
@@ -184,14 +205,10 @@ def broken_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[
     """断链: one finding per target that did not load, listing every page it appears on.
 
     The failing checks are found first; only the links to them are read then."""
-    failing = _failing(data)
+    failing = _failing(data, LinkRules(settings.links))
     findings = []
     occurrences = group_links((link.target, link) for link in links_to(data.links, failing))
-    # What the profile names (further start URLs, its columns) may be linked from nowhere:
-    # it still counts, as a link from the profile itself.
-    named = [(url, url) for url in data.start_urls[1:]]
-    named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
-    for url, text in named:
+    for url, text in _named(data):
         if url in failing and url not in occurrences:
             occurrences[url] = Occurrences.of(Link(url, url, url, "a", "href", "page", text))
     for target, links in occurrences.items():
@@ -221,6 +238,70 @@ def broken_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[
             )
         )
     return findings
+
+
+def _named(data: CrawlData) -> list[tuple[str, str]]:
+    """What the profile names (further start URLs, its columns), with a text: it may be linked
+    from nowhere and still counts, as a link from the profile itself."""
+    named = [(url, url) for url in data.start_urls[1:]]
+    named += [(c.url, c.name) for c in data.columns if c.source == "profile"]
+    return named
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    """One link rule of the profile and how many distinct link targets it touched in a run:
+    `exclude` (targets matched, first pattern wins), `accept` (targets that would otherwise be
+    断链 findings), `slow_host` (targets of the host that were checked with its timeout)."""
+
+    rule: Literal["exclude", "accept", "slow_host"]
+    links: int
+    pattern: str | None = None
+    host: str | None = None
+    status: tuple[int | str, ...] = ()
+    timeout: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As the run keeps it (``runs.stats["link_rules"]``) and findings.json shows it."""
+        if self.rule == "exclude":
+            return {"rule": self.rule, "pattern": self.pattern, "links": self.links}
+        if self.rule == "accept":
+            return {"rule": self.rule, "host": self.host, "status": list(self.status),
+                    "links": self.links}  # fmt: skip
+        return {"rule": self.rule, "host": self.host, "timeout": self.timeout, "links": self.links}
+
+
+def link_rule_counts(data: CrawlData, settings: CheckSettings) -> list[RuleCount]:
+    """Every link rule of the profile, in its order, with the links it touched: nothing a rule
+    leaves out is hidden without a trace (the run report lists them, zeros included)."""
+    config = settings.links
+    rules = LinkRules(config)
+    if not rules:
+        return []
+    counts: list[RuleCount] = []
+    if rules.has_exclusions:
+        targets = {link.target for link in data.links} | {url for url, _ in _named(data)}
+        excluded = Counter(rules.excluded(target) for target in targets)
+        counts += [
+            RuleCount("exclude", excluded[i], pattern=p) for i, p in enumerate(config.exclude)
+        ]
+    if config.accept:
+        accepted: dict[str, int] = {}
+        _failing(data, rules, accepted)
+        linked = {link.target for link in links_to(data.links, accepted)}
+        linked |= {url for url, _ in _named(data) if url in accepted}
+        by_rule = Counter(accepted[target] for target in linked)
+        counts += [
+            RuleCount("accept", by_rule[i], host=rule.host, status=tuple(rule.status))
+            for i, rule in enumerate(config.accept)
+        ]
+    if rules.has_slow_hosts:
+        hosts = Counter(host_of(t) for t, check in data.link_checks.items() if not check.probe)
+        counts += [
+            RuleCount("slow_host", hosts[slow.host], host=slow.host, timeout=slow.timeout)
+            for slow in config.slow_hosts
+        ]
+    return counts
 
 
 def _promises_content(text: str) -> bool:

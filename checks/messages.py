@@ -84,11 +84,20 @@ _FIXES: dict[str, tuple[str, str]] = {
 }
 
 
-def register(check: str, titles: dict[str, tuple[str, str]], fix: tuple[str, str]) -> None:
+def register(
+    check: str,
+    titles: dict[str, tuple[str, str]],
+    fix: tuple[str, str],
+    fixes: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Add a check's titles ({subtype or "*": (中文, English)}, templates over its evidence)
-    and its one-line how-to-fix; each check module registers its own at import."""
+    and its one-line how-to-fix, with `fixes` for the subtypes that need their own (a missing
+    footer element is fixed by adding that element, not all of them); each check module
+    registers its own at import."""
     _TITLES[check] = dict(titles)
     _FIXES[check] = fix
+    for subtype, text in (fixes or {}).items():
+        _FIXES[f"{check}/{subtype}"] = text
 
 
 class _Lenient(dict[str, Any]):
@@ -100,7 +109,12 @@ def title(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") 
     table = _TITLES.get(check, {})
     zh, en = table.get(subtype) or table.get("*") or (check, check)
     template = en if lang == "en" else zh
-    values = _Lenient(evidence)
+    # A list in the evidence (the classes a guide lacks) reads as a list in the title.
+    joiner = ", " if lang == "en" else "、"
+    values = _Lenient(
+        {k: joiner.join(map(str, v)) if isinstance(v, list | tuple) else v
+         for k, v in evidence.items()}
+    )  # fmt: skip
     if values.get("status") is None:
         values["status"] = evidence.get("error") or "?"
     text = str(values.get("link_text") or "")
@@ -108,8 +122,8 @@ def title(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") 
     return template.format_map(values)
 
 
-def how_to_fix(check: str, lang: str = "zh") -> str:
-    zh, en = _FIXES.get(check, ("", ""))
+def how_to_fix(check: str, lang: str = "zh", subtype: str | None = None) -> str:
+    zh, en = _FIXES.get(f"{check}/{subtype}") or _FIXES.get(check, ("", ""))
     return en if lang == "en" else zh
 
 
@@ -119,6 +133,8 @@ _EVIDENCE_LABELS = {
     "verify_error": ("证书错误", "certificate error"),
     "address": ("地址", "address"),
     "not_after": ("证书到期", "expires"),
+    "how": ("隐藏方式", "hidden by"),
+    "target_title": ("目标网页标题", "target page title"),
 }
 
 
@@ -134,8 +150,8 @@ def detail(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh")
     if hops:
         seen.append(("redirects: " if english else "重定向：") + " → ".join(hops[:5]))
     if not seen:
-        return how_to_fix(check, lang)
+        return how_to_fix(check, lang, subtype)
     separator = "; " if english else "；"
     lead = "Seen: " if english else "所见："
     end = ". " if english else "。"
-    return lead + separator.join(seen) + end + how_to_fix(check, lang)
+    return lead + separator.join(seen) + end + how_to_fix(check, lang, subtype)

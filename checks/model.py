@@ -116,6 +116,11 @@ class SearchView:
     status: int | None = None
     error: str | None = None
     result_links: int | None = None
+    # The recent item asked for by its exact title, and whether a result linked to it.
+    expected_title: str | None = None
+    expected_url: str | None = None
+    expected_date: date | None = None
+    found_expected: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

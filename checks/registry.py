@@ -12,11 +12,14 @@ from datetime import date
 
 from checks import (
     columns,
+    harmful,
+    interaction,
     links,
     mandatory,
     misplaced,
     mixed_content,
     privacy,
+    service_guide,
     site,
     site_identity,
     wording,
@@ -107,10 +110,34 @@ REGISTRY: dict[str, CheckInfo] = {
             wording.wording_errors,
         ),
         CheckInfo(
+            "harmful_link",
+            "暗链/黑链及违法有害链接：隐藏的外部链接、外链变质（指向博彩、色情或停放出售的域名）、"
+            "链接指向违法内容",
+            "A hidden outside link (暗链), an outside link whose site now serves gambling, porn "
+            "or a parked domain (外链变质), or a link to illegal content",
+            harmful.harmful_links,
+        ),
+        CheckInfo(
+            "interaction_response",
+            "互动回应差：未提供可用的咨询建言渠道，或网民有效留言超过3个月未回复；"
+            "另报超过本地时限的回复和内容为空的“已回复”",
+            "No working consultation channel, or valid messages unanswered for over 3 months; "
+            "also replies over the local limit and empty replies marked answered",
+            interaction.interaction_response,
+        ),
+        CheckInfo(
             "misplaced_content",
             "内容混杂：明显属于其他栏目的信息（只报明确情形并说明理由）",
             "An item that plainly belongs in another column (clear cases only, with the reason)",
             misplaced.misplaced_content,
+        ),
+        CheckInfo(
+            "service_guide",
+            "服务不实用：办事指南缺少事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、"
+            "联系电话、办理流程八类要素之一（或标签后内容为空）",
+            "A service guide (办事指南) lacking any of the 8 element classes of the national note, "
+            "or showing a label with nothing after it",
+            service_guide.service_guide,
         ),
         CheckInfo(
             "site_unreachable",
@@ -125,7 +152,8 @@ REGISTRY: dict[str, CheckInfo] = {
 # Checks whose defect sits on a page (or is linked from one): the page's column owns it, for
 # the responsible unit (整改跟踪) and for the report's counts by column.
 PAGE_CHECKS = frozenset(
-    {"broken_link", "wrong_link", "mixed_content", "privacy_leak", "wording_error"}
+    {"broken_link", "wrong_link", "mixed_content", "privacy_leak", "wording_error", "service_guide"}
+    | {"harmful_link"}
 )
 
 

@@ -32,8 +32,17 @@ DEDUCTIONS: dict[str, tuple[float, float]] = {
     "privacy_leak": (5.0, 20.0),
     "wording_error": (2.0, 10.0),
     "misplaced_content": (1.0, 10.0),
+    "harmful_link": (2.0, 10.0),
+    # 互动回应差's own lines veto; what is left is the local limit and empty replies.
+    "interaction_response": (1.0, 6.0),  # what is left when nothing vetoes: parked, suspected 暗链
     "tls_certificate": (2.0, 4.0),
+    # 服务不实用 (办事服务 group), the 普查 rule of 中国政府网《关于“办事指南”指标的说明》: 2 points
+    # per element class missing, at most 16; counted per class, not per guide (DISTINCT).
+    "service_guide": (2.0, 16.0),
 }
+# Checks deducted per distinct value of an evidence list rather than per finding: a class
+# missing from many guides counts once.
+DISTINCT: dict[str, str] = {"service_guide": "missing"}
 MODEL_NOTE_ZH = "扣分分值为巡查（Xuncha）的估算模型，非官方分值，可在站点配置中调整。"
 MODEL_NOTE_EN = "Deduction points are Xuncha's model, not official values; editable per site."
 
@@ -48,6 +57,8 @@ VETO_NAMES = {
     "columns_stale": "栏目不更新",
     "columns_blank": "空白栏目",
     "serious_error": "严重表述错误",
+    "harmful_links": "暗链及违法有害链接",
+    "interaction_poor": "互动回应差",
 }
 
 
@@ -70,6 +81,16 @@ def _stale_kind(finding: Finding) -> str:
     if isinstance(kind, str):
         return kind
     return "dynamic" if finding.severity == "high" else "maintained"
+
+
+# 严重问题 (19号): links to illegal content. Every high-severity harmful_link — a hidden link,
+# a changed-hands partner link or a visible link with gambling, porn or forged-paper words —
+# vetoes; parked domains and 暗链 suspected only by how they hide (medium) do not.
+HARMFUL_KINDS = {"hidden": "暗链/黑链", "hijacked": "外链变质", "illegal": "违法内容链接"}
+
+
+def _is_harmful_veto(finding: Finding) -> bool:
+    return finding.check == "harmful_link" and finding.severity == "high"
 
 
 def vetoes(findings: list[Finding], config: ScoringConfig) -> list[Veto]:
@@ -107,8 +128,29 @@ def vetoes(findings: list[Finding], config: ScoringConfig) -> list[Veto]:
                 f"空白栏目 {blank} 个（≥{config.blank_veto}）",
             )
         )
+    no_channel = any(
+        f.check == "interaction_response" and f.subtype == "no_channel" for f in findings
+    )
+    unanswered = sum(
+        int(f.evidence.get("count", 1))
+        for f in findings
+        if f.check == "interaction_response" and f.subtype == "unanswered"
+    )
+    if no_channel or unanswered:
+        reason = (
+            "未提供可用的网上咨询建言渠道"
+            if no_channel
+            else f"{unanswered} 条网民留言超过3个月未回复"
+        )
+        found.append(Veto("interaction_poor", VETO_NAMES["interaction_poor"], reason))
     if any(f.check == "wording_error" and f.evidence.get("serious") for f in findings):
         found.append(Veto("serious_error", VETO_NAMES["serious_error"], "存在严重表述错误"))
+    harmful = Counter(f.subtype for f in findings if _is_harmful_veto(f))
+    if harmful:
+        counts = "、".join(f"{HARMFUL_KINDS.get(kind, kind)} {n} 个" for kind, n in harmful.items())
+        found.append(
+            Veto("harmful_links", VETO_NAMES["harmful_links"], f"存在{counts}（严重问题）")
+        )
     return found
 
 
@@ -120,12 +162,19 @@ def deductions(findings: list[Finding], config: ScoringConfig) -> list[dict[str,
         table[key] = (points, cap)
     per_check: defaultdict[str, float] = defaultdict(float)
     counts: dict[str, int] = Counter()
+    distinct: defaultdict[str, set[str]] = defaultdict(set)
     for finding in findings:
         rule = table.get(f"{finding.check}/{finding.subtype}") or table.get(finding.check)
         if rule is None:
             continue
         counts[finding.check] += 1
-        per_check[finding.check] += rule[0]
+        if finding.check in DISTINCT:
+            values = finding.evidence.get(DISTINCT[finding.check]) or ()
+            fresh = {str(value) for value in values} - distinct[finding.check]
+            distinct[finding.check] |= fresh
+            per_check[finding.check] += rule[0] * len(fresh)
+        else:
+            per_check[finding.check] += rule[0]
     rows = []
     for check, raw in per_check.items():
         cap = table[check][1] if check in table else raw

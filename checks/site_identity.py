@@ -62,7 +62,7 @@ def site_identity(data: CrawlData, settings: CheckSettings, as_of: date) -> list
         *_missing_elements(sampled, root),
         *_invalid_site_codes(sampled, root),
         *_missing_meta_tags(data, root),
-        *_search_problems(data.search, config.search_query, root),
+        *_search_problems(data.search, root, as_of, config.search_index_days),
     ]
 
 
@@ -150,14 +150,24 @@ def _missing_meta_tags(data: CrawlData, root: str) -> list[Finding]:
     ]
 
 
-def _search_problems(search: SearchView | None, query: str, root: str) -> list[Finding]:
+def _search_problems(
+    search: SearchView | None, root: str, as_of: date, index_days: int
+) -> list[Finding]:
     """站内搜索 "answers" when the query's result page comes back 2xx with at least one link
     that is not already on the home page. 0 such links is `search_empty` (low: the index may
     be empty, or results are drawn by script Xuncha does not run); a failure or an HTTP error
-    is `search_broken`. A 2xx answer whose links were not counted is taken as working."""
+    is `search_broken`. A 2xx answer whose links were not counted is taken as working. The
+    query is the exact title of the home page's newest item: results that do not link to an
+    item at least `index_days` old are `search_stale` (索引未及时更新)."""
     if search is None:
         return []
-    evidence: dict[str, Any] = {"query": search.query or query}
+    evidence: dict[str, Any] = {"query": search.query}
+    if search.expected_title:
+        evidence.update(
+            item_title=search.expected_title,
+            item_url=search.expected_url,
+            item_date=search.expected_date.isoformat() if search.expected_date else None,
+        )
     if not search.form_found:
         subtype, severity = "search_missing", "medium"
     elif search.error or (search.status is not None and search.status >= 400):
@@ -166,6 +176,14 @@ def _search_problems(search: SearchView | None, query: str, root: str) -> list[F
     elif search.status is not None and 200 <= search.status < 300 and search.result_links == 0:
         subtype, severity = "search_empty", "low"
         evidence.update(status=search.status, action=search.action, result_links=0)
+    elif (
+        search.found_expected is False
+        and search.expected_date is not None
+        and (as_of - search.expected_date).days >= index_days
+    ):
+        subtype, severity = "search_stale", "low"
+        evidence.update(status=search.status, action=search.action,
+                        result_links=search.result_links)  # fmt: skip
     else:
         return []
     return [
@@ -230,6 +248,11 @@ messages.register(
             "站内搜索检索“{query}”无结果",
             "Site search returns nothing for '{query}'",
         ),
+        "search_stale": (
+            "站内搜索索引未及时更新：按标题检索{item_date}发布的“{query}”，结果中没有该文章",
+            "Site search index not current: searching for '{query}' (published {item_date}) "
+            "does not find it",
+        ),
         "*": ("网站标识不规范", "Site identity element missing"),
     },
     (
@@ -240,4 +263,56 @@ messages.register(
         "record numbers, the Party and government mark and the error-report entry in every "
         "footer; add the required meta tags to article pages; provide a working site search.",
     ),
+    {
+        "site_code": (
+            "在所有页面底部标明本网站的网站标识码（10位，见全国政府网站信息报送系统）。",
+            "Show the site's 10-character site code (网站标识码) in every page footer.",
+        ),
+        "site_code_invalid": (
+            "核对网站标识码，按全国政府网站信息报送系统登记的10位标识码修改。",
+            "Correct the site code to the 10 characters registered for the site.",
+        ),
+        "icp": (
+            "在所有页面底部标明ICP备案编号，并链接到工业和信息化部备案管理系统。",
+            "Show the ICP record number in every footer, linked to the MIIT record system.",
+        ),
+        "public_security": (
+            "在所有页面底部标明公安机关备案号，并链接到全国互联网安全管理服务平台。",
+            "Show the public-security record number in every footer, linked to its platform.",
+        ),
+        "conac": (
+            "在所有页面底部放置党政机关网站开办者标识（党政机关标识）。",
+            "Place the Party and government site mark (党政机关标识) in every footer.",
+        ),
+        "jiucuo": (
+            "在所有页面放置“我为政府网站找错”入口（全国政府网站统一的找错平台）。",
+            "Place the 'report an error' (我为政府网站找错) entry on every page.",
+        ),
+        "sponsor": (
+            "在所有页面底部标明网站主办单位（“主办单位：某某人民政府办公室”）。",
+            "Name the sponsoring body (主办单位) in every footer.",
+        ),
+        "meta_tags": (
+            "按《政府网站发展指引》在文章页添加缺少的元数据标签（SiteName、SiteDomain、"
+            "SiteIDCode、ColumnName、ArticleTitle、PubDate 等）。",
+            "Add the missing meta tags the 《政府网站发展指引》 asks of article pages.",
+        ),
+        "search_missing": (
+            "在首页提供站内搜索。",
+            "Provide a site search on the home page.",
+        ),
+        "search_broken": (
+            "修复站内搜索，确保检索请求能正常返回结果页。",
+            "Repair the site search so a query returns a results page.",
+        ),
+        "search_stale": (
+            "检查站内搜索的索引更新机制（增量索引任务），确保新发布的文章能及时按标题检索到。",
+            "Check the search index's update job so new articles are found by their title.",
+        ),
+        "search_empty": (
+            "检查站内搜索的索引：已发布的文章应能按标题检索到，且索引应及时更新。",
+            "Check the search index: published articles must be found by their title, and the "
+            "index kept current.",
+        ),
+    },
 )

@@ -22,6 +22,7 @@ def profile_settings(profile: Profile) -> dict[str, Any]:
         "XUNCHA_ALLOWED_NETWORKS": list(profile.network.allow),
         "XUNCHA_START_URLS": list(profile.start_urls),
         "XUNCHA_TLS_CA_FILE": profile.tls.ca_file,
+        "XUNCHA_LINK_RULES": profile.links.model_dump(mode="json"),
         "USER_AGENT": politeness.user_agent,
         "ROBOTSTXT_OBEY": politeness.obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrent_per_host,

@@ -105,6 +105,11 @@ class SearchRecord:
     status: int | None = None
     error: str | None = None
     result_links: int | None = None
+    # The recent item searched for by its title, and whether the results link to it.
+    expected_title: str | None = None
+    expected_url: str | None = None
+    expected_date: date | None = None
+    found_expected: bool | None = None
 
 
 @dataclass(slots=True)

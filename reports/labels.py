@@ -49,6 +49,11 @@ LABELS = {
         "incremental": "增量巡查：{pages} 个页面自第 #{run} 次检测以来未变化或未到轮换复核日，"
         "沿用该次抓取结果（其中 {revalidated} 个已向服务器确认未变）；"
         "{checks} 个链接的可用结果在有效期内沿用（失效链接每次都重新检测）。",
+        "link_rules": "本次检测按站点配置的链接规则（links）执行：",
+        "link_rule_exclude": "排除规则 {subject}：跳过 {n} 个链接"
+        "（不访问、不判断断链；错链照常报告）",
+        "link_rule_accept": "接受规则 {subject} {status}：{n} 个链接未报告为断链",
+        "link_rule_slow_host": "慢速主机 {subject}：超时放宽为 {timeout} 秒，涉及 {n} 个链接",
         # ledger and look-back
         "ledger": "整改台账", "lookback": "回头看", "period": "统计区间",
         "lookback_as_of": "判定日期", "outcome": "整改结果", "total": "合计",
@@ -56,6 +61,16 @@ LABELS = {
         "event_action": "动作", "event_status": "状态", "event_reason": "说明",
         "lookback_none": "该区间内没有新发现的问题。", "fixed_on": "整改日期",
         "by_unit_outcome": "按责任单位统计整改结果", "findings_in_period": "区间内发现的问题",
+        # the ledger's 说明 sheet: how its deadlines (整改时限) were counted
+        "calendar_sheet": "说明", "calendar_title": "整改时限的计算",
+        "calendar_rule": "整改时限按工作日计算，自发现次日起算：国务院办公厅通知的放假日不计，"
+        "调休上班日计入。",
+        "calendar_builtin": "节假日安排：内置 {first}—{last} 年国务院办公厅部分节假日安排的通知。",
+        "calendar_file": "{site}：另按本站节假日安排文件（{years} 年），"
+        "与内置安排不同的日期以该文件为准。",
+        "calendar_weekdays": "{n} 条整改时限按周一至周五计算，未计 {years} 年节假日和调休"
+        "（见各条备注）。",
+        "calendar_row": "整改时限按周一至周五计算，未计 {years} 年节假日和调休",
         # site index
         "index": "网站检测汇总", "latest_run": "最近检测", "open_findings": "待整改问题",
         "no_run": "尚无检测", "no_score": "未评分", "report_link": "查看报告",
@@ -100,6 +115,11 @@ LABELS = {
         "for their rotation yet, were kept as that run saw them ({revalidated} of them confirmed "
         "unchanged by the server); {checks} working-link results were reused within their "
         "validity (broken links are re-checked every run).",
+        "link_rules": "This run applied the link rules of the site profile (links):",
+        "link_rule_exclude": "Exclusion {subject}: {n} links skipped (not fetched, not judged "
+        "broken; wrong links still reported)",
+        "link_rule_accept": "Accepted {subject} {status}: {n} links not reported as broken",
+        "link_rule_slow_host": "Slow host {subject}: timeout raised to {timeout} s, {n} links",
         "ledger": "Rectification ledger", "lookback": "Look-back", "period": "Period",
         "lookback_as_of": "Judged on", "outcome": "Outcome", "total": "Total",
         "all_units": "All", "history": "History", "event_at": "When", "event_by": "By",
@@ -107,6 +127,16 @@ LABELS = {
         "lookback_none": "No finding was first seen in this period.", "fixed_on": "Fixed on",
         "by_unit_outcome": "Outcomes by responsible unit",
         "findings_in_period": "Findings first seen in the period",
+        "calendar_sheet": "Notes", "calendar_title": "How deadlines are counted",
+        "calendar_rule": "Deadlines are counted in working days from the day after a finding is "
+        "first seen: the holidays of the State Council's notices are skipped, their make-up "
+        "working days (调休) count.",
+        "calendar_builtin": "Holidays: the State Council's notices for {first}–{last}, built in.",
+        "calendar_file": "{site}: also the site's holidays file ({years}); where it differs from "
+        "the built-in notices, the file wins.",
+        "calendar_weekdays": "Deadlines counted Monday to Friday, without the holidays and "
+        "make-up days of {years}: {n} (see their notes).",
+        "calendar_row": "Deadline counted Monday to Friday, without the holidays of {years}",
         "index": "Sites inspected", "latest_run": "Latest run", "open_findings": "Open findings",
         "no_run": "no run yet", "no_score": "not scored", "report_link": "report",
         "pass": "pass", "fail": "fail", "colon": ": ",

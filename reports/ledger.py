@@ -14,13 +14,18 @@ run that re-checked (a person's action by the day it was done):
 - open or reopened and seen again by a later run: ``… 复核未整改`` (dated by that run);
 - open and not re-checked yet: ``待复核``;
 - waived / false positive: ``2026-11-29 不予整改`` / ``… 认定误报`` (the reason is in 备注).
+
+整改时限 are working days (public holidays skipped, 调休 make-up days counted). A second sheet
+(说明) states the calendar they were counted with: the built-in notices' years and each site's
+holidays file; a deadline that went Monday to Friday through a year no notice covered says so
+in its 备注, and the sheet counts them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -35,7 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from checks import messages
 from reports.cells import xlsx_safe
 from reports.history import RunDates, event_day, fix_date
-from reports.labels import STATUS_LABELS, check_name, label
+from reports.labels import STATUS_LABELS, check_name, label, labels
 from reports.rendering import safe_href
 from reports.rows import StoredEvent, StoredFinding
 
@@ -84,6 +89,10 @@ class LedgerRow:
     recheck: str  # 复核情况
     note: str  # 备注
     finding_id: str = ""  # not a column: for tests and tools that join back to findings
+    # Not columns: how 整改时限 was counted — years no notice covered (counted Monday to
+    # Friday; 备注 says so) and years the site's holidays file transcribed (the 说明 sheet).
+    weekday_years: tuple[int, ...] = ()
+    holiday_file_years: tuple[int, ...] = ()
 
 
 PAGES_SHOWN = 10
@@ -131,14 +140,22 @@ def recheck_text(
     return ("; " if lang == "en" else "；").join(parts)
 
 
-def note_text(finding: StoredFinding, lang: str) -> str:
-    """备注: why the finding has its status (豁免理由, 误报理由…) and the latest note."""
+def note_text(finding: StoredFinding, lang: str, weekday_years: Sequence[int] = ()) -> str:
+    """备注: why the finding has its status (豁免理由, 误报理由…), the latest note, and whether
+    its deadline was counted Monday to Friday through `weekday_years`."""
     parts = []
     if finding.status_reason:
         parts.append(("Reason: " if lang == "en" else "理由：") + finding.status_reason)
     if finding.note:
         parts.append(finding.note)
+    if weekday_years:
+        parts.append(labels(lang)["calendar_row"].format(years=years_text(weekday_years, lang)))
     return ("; " if lang == "en" else "；").join(parts)
+
+
+def years_text(years: Iterable[int], lang: str) -> str:
+    """``2027、2028`` (``2027, 2028`` in English)."""
+    return (", " if lang == "en" else "、").join(str(year) for year in sorted(set(years)))
 
 
 def pages_text(finding: StoredFinding, lang: str) -> str:
@@ -158,8 +175,12 @@ def ledger_row(
     events: Sequence[StoredEvent],
     dates: RunDates,
     lang: str,
+    *,
+    weekday_years: Sequence[int] = (),
+    holiday_file_years: Sequence[int] = (),
 ) -> LedgerRow:
-    """One row of the ledger: finding ``number`` of the sheet, with its history read."""
+    """One row of the ledger: finding ``number`` of the sheet, with its history read and how
+    its deadline was counted (see :class:`LedgerRow`)."""
     return LedgerRow(
         number=number,
         site=site_name,
@@ -173,8 +194,10 @@ def ledger_row(
         deadline=finding.deadline,
         status=label(STATUS_LABELS, finding.status, lang),
         recheck=recheck_text(finding, events, dates, lang),
-        note=note_text(finding, lang),
+        note=note_text(finding, lang, weekday_years),
         finding_id=finding.fingerprint,
+        weekday_years=tuple(weekday_years),
+        holiday_file_years=tuple(holiday_file_years),
     )
 
 
@@ -184,8 +207,12 @@ def cell_text(value: object) -> str:
     return xlsx_safe(value)
 
 
-def write_ledger(rows: Iterable[LedgerRow], lang: str, path: Path) -> Path:
-    """One sheet: a styled, frozen header with an autofilter, then a row per finding.
+def write_ledger(
+    rows: Iterable[LedgerRow], lang: str, path: Path, holiday_years: tuple[int, int] | None = None
+) -> Path:
+    """The ledger sheet: a styled, frozen header with an autofilter, then a row per finding;
+    given `holiday_years` (the first and last year of the built-in holiday notices), a second
+    sheet (说明) on the calendar the deadlines were counted with.
 
     Written row by row (openpyxl's write-only mode): a site with tens of thousands of
     findings gets its ledger without the workbook ever holding all its cells."""
@@ -196,15 +223,55 @@ def write_ledger(rows: Iterable[LedgerRow], lang: str, path: Path) -> Path:
     sheet.append([_cell(sheet, en if lang == "en" else zh, styles.header, text=True)
                   for _, zh, en, _ in COLUMNS])  # fmt: skip
     written = 0
+    counted = DeadlineCalendar()
     for row in rows:
         sheet.append([_row_cell(sheet, styles, row, name) for name, _, _, _ in COLUMNS])
+        counted.add(row)
         written += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{1 + written}"
+    if holiday_years is not None:
+        notes = book.create_sheet(labels(lang)["calendar_sheet"])
+        notes.column_dimensions["A"].width = NOTES_WIDTH
+        notes.append([_cell(notes, labels(lang)["calendar_title"], styles.header, text=True)])
+        for line in counted.notes(holiday_years, lang):
+            notes.append([_cell(notes, cell_text(line), styles.wrapped, text=True)])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     book.save(tmp)
     tmp.replace(path)
     return path
+
+
+NOTES_WIDTH = 100
+
+
+@dataclass
+class DeadlineCalendar:
+    """What the rows written say of how their deadlines were counted, for the 说明 sheet."""
+
+    site_files: dict[str, set[int]] = field(default_factory=dict)  # site → its file's years
+    weekday_years: set[int] = field(default_factory=set)
+    weekday_rows: int = 0
+
+    def add(self, row: LedgerRow) -> None:
+        if row.holiday_file_years:
+            self.site_files.setdefault(row.site, set()).update(row.holiday_file_years)
+        if row.weekday_years:
+            self.weekday_years.update(row.weekday_years)
+            self.weekday_rows += 1
+
+    def notes(self, holiday_years: tuple[int, int], lang: str) -> list[str]:
+        """The rule, the built-in notices' years, each site's holidays file, and how many
+        deadlines went Monday to Friday through which years."""
+        t = labels(lang)
+        first, last = holiday_years
+        lines = [t["calendar_rule"], t["calendar_builtin"].format(first=first, last=last)]
+        lines.extend(t["calendar_file"].format(site=site, years=years_text(years, lang))
+                     for site, years in sorted(self.site_files.items()))  # fmt: skip
+        if self.weekday_rows:
+            years = years_text(self.weekday_years, lang)
+            lines.append(t["calendar_weekdays"].format(n=self.weekday_rows, years=years))
+        return lines
 
 
 def _set_up(sheet: Any) -> None:

@@ -9,6 +9,9 @@ Each finding first seen in [since, until] gets one outcome, judged on `as_of`:
 - ``reopened``: fixed once and back (or reopened by a person), whatever its deadline;
 - ``waived`` / ``false_positive``: a person's decision (不予整改 / 误报).
 
+The deadline judged against is the finding's own: counted in working days (holidays and 调休
+make-up days known) by the run that opened it, or set by a person. Nothing here counts days.
+
 Outcomes are counted per responsible unit (责任单位; findings without one count apart) and each
 finding is listed with its history. The JSON document, schema ``xuncha.lookback/1``, carries the
 same figures for other tools: add fields freely; never rename or drop one without bumping it.

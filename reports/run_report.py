@@ -124,6 +124,22 @@ class Incremental:
     link_checks_carried: int
 
 
+LINK_RULES = ("exclude", "accept", "slow_host")  # each worded as labels' link_rule_<rule>
+
+
+@dataclass(frozen=True)
+class LinkRuleNote:
+    """A link rule of the site profile (链接规则, ``links:``) and the links it touched in the
+    run: `exclude` (a pattern: targets not fetched, not judged broken), `accept` (a host and
+    its statuses: answers not reported as 断链), `slow_host` (a host and its timeout)."""
+
+    rule: str
+    subject: str  # the pattern or the host
+    links: int
+    status: str = ""  # accept: "403, 500-599"
+    timeout: str = ""  # slow_host: seconds, as written ("60", "2.5")
+
+
 @dataclass(frozen=True)
 class RunReport:
     """Everything the run report (检测报告) shows; built by :func:`build_run_report`."""
@@ -151,6 +167,7 @@ class RunReport:
     availability: Availability | None = None
     pruned_on: str | None = None  # the day retention (保留) removed the run's crawl rows
     incremental: Incremental | None = None  # 增量巡查: what was carried from an earlier run
+    link_rules: list[LinkRuleNote] = field(default_factory=list)  # the profile's links: rules
 
 
 # -- what the caller reads from the store ------------------------------------------------------
@@ -234,6 +251,7 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         availability=availability(data.probes, data.scoring),
         pruned_on=run.pruned_at.date().isoformat() if run.pruned_at else None,
         incremental=_incremental(run),
+        link_rules=link_rule_notes(run),
     )
 
 
@@ -255,7 +273,7 @@ def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
         deadline=item["deadline"],
         unit=row.unit,
         status_label=label(STATUS_LABELS, row.status, lang),
-        how_to_fix=messages.how_to_fix(row.check, lang),
+        how_to_fix=messages.how_to_fix(row.check, lang, row.subtype),
         evidence=evidence_lines(row.evidence or {}),
     )
 
@@ -308,6 +326,27 @@ def _incremental(run: StoredRun) -> Incremental | None:
         revalidated=revalidated,
         link_checks_carried=int(carried.get("link_checks", 0)),
     )
+
+
+def link_rule_notes(run: StoredRun) -> list[LinkRuleNote]:
+    """The profile's link rules as the run counted them (``stats["link_rules"]``, written by
+    the checks' ``link_rule_counts``), in the profile's order; none for a run without rules."""
+    notes = []
+    for entry in (run.stats or {}).get("link_rules") or []:
+        rule = str(entry.get("rule"))
+        if rule not in LINK_RULES:
+            continue  # a kind of rule this version has no words for
+        timeout = entry.get("timeout")
+        notes.append(
+            LinkRuleNote(
+                rule=rule,
+                subject=str(entry.get("pattern") if rule == "exclude" else entry.get("host")),
+                links=int(entry.get("links", 0)),
+                status=", ".join(str(s) for s in entry.get("status") or ()),
+                timeout=f"{timeout:g}" if isinstance(timeout, int | float) else "",
+            )
+        )
+    return notes
 
 
 def _column_of(row: StoredFinding, columns: Mapping[str, str]) -> str | None:

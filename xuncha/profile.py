@@ -9,17 +9,28 @@ comes from the inspection standards (see docs/standards.md and docs/profile.md).
 from __future__ import annotations
 
 import ipaddress
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import tldextract
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
-from checks.config import ChecksConfig, CheckSettings
+from checks.config import ChecksConfig, CheckSettings, LinksConfig
 from checks.errors import CheckConfigError
+from checks.link_rules import LinkRules
+from checks.office_words import WordListError, office_rules
 from checks.rules import rules_for
 from xuncha.errors import ProfileError
 
@@ -90,11 +101,63 @@ class Limits(_Section):
     max_attachment_bytes: int = Field(50 * 1024 * 1024, ge=1024)
 
 
+def _day(value: Any) -> date:
+    """A day as YAML writes it (2027-10-01) or as a stored run holds it ("2027-10-01")."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError("not a day (write it YYYY-MM-DD)")
+
+
+def _day_or_stretch(value: Any) -> date | tuple[date, date]:
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            written = ", ".join(str(item) for item in value)
+            raise ValueError(f"a stretch of days is [first day, last day], not [{written}]")
+        first, last = _day(value[0]), _day(value[1])
+        if first > last:
+            raise ValueError(f"a stretch runs from its first day to its last, not {first}…{last}")
+        return first, last
+    return _day(value)
+
+
+def spelled_out(item: date | tuple[date, date]) -> list[date]:
+    """Every day of a day or of a stretch [first, last]."""
+    first, last = item if isinstance(item, tuple) else (item, item)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+class HolidayNotice(_Section):
+    """One year of the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) as a
+    site's holidays file transcribes it: the days off (放假: a day, or a stretch [first, last])
+    and the weekend days worked instead (调休上班). A day it does not name keeps the weekday
+    rule (Monday to Friday)."""
+
+    holidays: list[Annotated[date | tuple[date, date], BeforeValidator(_day_or_stretch)]] = Field(
+        default_factory=list
+    )
+    workdays: list[Annotated[date, BeforeValidator(_day)]] = Field(default_factory=list)
+
+
+HOLIDAY_NOTICES: TypeAdapter[dict[int, HolidayNotice]] = TypeAdapter(dict[int, HolidayNotice])
+
+
 class Tracking(_Section):
     """整改跟踪: how findings are followed up after a run."""
 
-    # 整改时限: working days (Mon–Fri) from the day a finding is first seen.
+    # 整改时限: working days from the day a finding is first seen; public holidays are skipped
+    # and 调休 make-up days count (xuncha/tracking/workdays.py).
     deadline_working_days: int = Field(10, ge=1)
+    # 节假日安排 of this site: a YAML file of State Council notices, relative to the profile;
+    # where its days differ from the built-in ones, the file wins (docs/profile.md).
+    holidays_file: str | None = None
+    # What that file says, read with the profile and stored with every run, so that a run's
+    # deadlines can be counted again without the file. Never written in a profile.
+    holiday_notices: dict[int, HolidayNotice] = Field(default_factory=dict)
 
 
 # 保留: the next night's incremental crawl reads the latest complete run, and the report
@@ -133,6 +196,7 @@ class Profile(_Section):
     network: Network = Field(default_factory=Network)
     limits: Limits = Field(default_factory=Limits)
     checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    links: LinksConfig = Field(default_factory=LinksConfig)
     tracking: Tracking = Field(default_factory=Tracking)
     retention: Retention = Field(default_factory=Retention)
     incremental: Incremental = Field(default_factory=Incremental)
@@ -163,6 +227,7 @@ class Profile(_Section):
         """What the checks read of this profile."""
         return CheckSettings(
             checks=self.checks,
+            links=self.links,
             tls_verify=self.tls.verify,
             tls_expiry_warning_days=self.tls.expiry_warning_days,
             rules_dir=Path(self.source).parent if self.source else None,
@@ -211,19 +276,7 @@ def profile_for_url(url: str, **overrides: Any) -> Profile:
 def load_profile(path: str | Path) -> Profile:
     """Read and validate a profile; every failure is one ProfileError naming file, line and key."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such profile file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc})") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at_line = f":{mark.line + 1}" if mark else ""
-        raise ProfileError(f"{path}{at_line}: YAML syntax error: {exc.problem or exc}") from None
+    node, data = _read_yaml(path, "profile")
     if not isinstance(data, dict):
         raise ProfileError(f"{path}:1: a profile is a mapping of keys (name, start_urls, …)")
     try:
@@ -243,12 +296,142 @@ def load_profile(path: str | Path) -> Profile:
         profile = profile.model_copy(
             update={"tls": profile.tls.model_copy(update={"ca_file": str(ca)})}
         )
+    excluded = excluded_own_url(profile)
+    if excluded is not None:
+        index, url = excluded
+        line = _line_of(node, ("links", "exclude", index))
+        raise ProfileError(
+            f"{path}:{line}: links.exclude.{index}: excludes {url}, which this profile itself "
+            "names (start_urls, scope.sections, columns)"
+        )
+    profile = _with_holiday_notices(profile, path, node)
+    profile = _with_office_words(profile, path, node)
     profile = profile.model_copy(update={"source": str(path)})
     try:
         rules_for(profile.check_settings)  # a broken rule pack must fail now, not after the crawl
     except CheckConfigError as exc:
         raise ProfileError(str(exc)) from None
     return profile
+
+
+def _read_yaml(path: Path, what: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML document at `path` and its node tree (for line numbers); every failure is one
+    ProfileError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such {what} file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read the {what} file ({exc})") from None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at_line = f":{mark.line + 1}" if mark else ""
+        raise ProfileError(f"{path}{at_line}: YAML syntax error: {exc.problem or exc}") from None
+    except ValueError as exc:  # a timestamp YAML cannot build, such as 2027-02-30
+        raise ProfileError(f"{path}: YAML value error: {exc}") from None
+
+
+def _with_holiday_notices(profile: Profile, path: Path, node: yaml.Node | None) -> Profile:
+    """The profile with the notices of its holidays file (``tracking.holidays_file``, relative
+    to the profile) in ``tracking.holiday_notices``."""
+    tracking = profile.tracking
+    if "holiday_notices" in tracking.model_fields_set:
+        line = _line_of(node, ("tracking", "holiday_notices"))
+        raise ProfileError(f"{path}:{line}: tracking.holiday_notices: unknown key (the days go "
+                           "in the file that tracking.holidays_file names)")  # fmt: skip
+    if not tracking.holidays_file:
+        return profile
+    file = Path(tracking.holidays_file)
+    if not file.is_absolute():
+        file = path.parent / file
+    if not file.is_file():
+        line = _line_of(node, ("tracking", "holidays_file"))
+        raise ProfileError(f"{path}:{line}: tracking.holidays_file: no such file {file}")
+    notices = load_holiday_notices(file)
+    update = {"holidays_file": str(file), "holiday_notices": notices}
+    return profile.model_copy(update={"tracking": tracking.model_copy(update=update)})
+
+
+def _with_office_words(profile: Profile, path: Path, node: yaml.Node | None) -> Profile:
+    """The profile with the rules of its office's word list (``checks.wording.file``, a CSV
+    file relative to the profile: 本单位词表) in ``checks.wording.office``."""
+    wording = profile.checks.wording
+    if "office" in wording.model_fields_set:
+        line = _line_of(node, ("checks", "wording", "office"))
+        raise ProfileError(f"{path}:{line}: checks.wording.office: unknown key (the office's "
+                           "rules go in the CSV file that checks.wording.file names)")  # fmt: skip
+    if not wording.file:
+        return profile
+    file = Path(wording.file)
+    if not file.is_absolute():
+        file = path.parent / file
+    line = _line_of(node, ("checks", "wording", "file"))
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else "cannot read"
+        raise ProfileError(f"{path}:{line}: checks.wording.file: {reason} {file}") from None
+    try:
+        office = office_rules(data, str(file))
+    except WordListError as exc:
+        raise ProfileError(str(exc)) from None
+    wording = wording.model_copy(update={"file": str(file), "office": office})
+    checks = profile.checks.model_copy(update={"wording": wording})
+    return profile.model_copy(update={"checks": checks})
+
+
+def load_holiday_notices(path: Path) -> dict[int, HolidayNotice]:
+    """Read and validate a holidays file (节假日安排: year → holidays, workdays); every failure is
+    one ProfileError naming the file, the line and the key."""
+    node, data = _read_yaml(path, "holidays")
+    if not isinstance(data, dict) or not data:
+        raise ProfileError(f"{path}:1: a holidays file maps each year to its holidays and "
+                           "workdays (2027: {holidays: […], workdays: […]})")  # fmt: skip
+    try:
+        notices = HOLIDAY_NOTICES.validate_python(data)
+    except ValidationError as exc:
+        loc, message = _first_error(exc)
+        loc = tuple(p for p in loc if p != "[key]")
+        line = _line_of(node, loc)
+        raise ProfileError(f"{path}:{line}: {'.'.join(map(str, loc))}: {message}") from None
+    mistake = _notice_mistake(notices)
+    if mistake is not None:
+        loc, message = mistake
+        raise ProfileError(f"{path}:{_line_of(node, loc)}: {'.'.join(map(str, loc))}: {message}")
+    return notices
+
+
+def _notice_mistake(notices: dict[int, HolidayNotice]) -> tuple[tuple[Any, ...], str] | None:
+    """A day outside its notice's year (a New Year holiday may begin, and a day be worked, in the
+    December before), or a day both off and worked: where, and what."""
+    seen: dict[date, str] = {}
+    for year, notice in notices.items():
+        for key, items in (("holidays", notice.holidays), ("workdays", notice.workdays)):
+            for index, item in enumerate(items):
+                for day in spelled_out(item):
+                    if day.year != year and (day.year, day.month) != (year - 1, 12):
+                        message = f"{day} is not in {year} (nor in the December before it)"
+                        return (year, key, index), message
+                    if seen.setdefault(day, key) != key:
+                        return (year, key, index), f"{day} is both a holiday and a workday"
+    return None
+
+
+def excluded_own_url(profile: Profile) -> tuple[int, str] | None:
+    """(pattern index, URL) of a URL the profile names that its own `links.exclude` matches:
+    such a URL would never be fetched (a start URL, a section, a column left empty), a
+    contradiction to fix in the profile rather than a crawl to puzzle over."""
+    rules = LinkRules(profile.links)
+    if not rules.has_exclusions:
+        return None
+    named = [*profile.start_urls, *profile.scope.sections, *(c.url for c in profile.columns)]
+    for url in named:
+        index = rules.excluded(url)
+        if index is not None:
+            return index, url
+    return None
 
 
 def _first_error(exc: ValidationError) -> tuple[tuple[Any, ...], str]:

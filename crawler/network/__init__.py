@@ -2,11 +2,14 @@
 handshake showed, retries, robots.txt, and what a failure means. One component per module:
 ``policy`` (the address policy), ``resolver`` (the reactor's resolver and the network gate),
 ``guard`` (the downloader middleware that asks the gate), ``tls`` and ``certificates`` (the TLS
-inspector and its records), ``retry`` (Retry-After), ``robots``, ``outcomes`` (a failure's name).
+inspector and its records), ``retry`` (Retry-After), ``robots``, ``outcomes`` (a failure's name),
+``link_rules`` (the profile's excluded targets and slow hosts).
 
 ``NETWORK_SETTINGS`` is the settings fragment that wires the network layer together, so
 ``crawler/settings.py`` and the tests enable the same thing:
 
+* ``LinkRulesMiddleware`` sits at 90, before robots.txt (100): an excluded target's host is
+  asked nothing, not even its robots.txt (the address policy is still applied to it);
 * ``RetryAfterMiddleware`` takes the place of Scrapy's ``RetryMiddleware`` (same slot, 550);
 * ``AddressGuardMiddleware`` sits at 760: after ``HttpProxyMiddleware`` (750), so it judges
   the address the connection really goes to, and before ``DownloaderStats`` (850), so a
@@ -21,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 NETWORK_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "crawler.network.link_rules.LinkRulesMiddleware": 90,
     # robots.txt checked for every waiting request, not only the first (see robots.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.network.robots.SharedRobotsTxtMiddleware": 100,

@@ -105,6 +105,11 @@ class PageContent:
     sample: str
 
 
+def says_placeholder(doc: HtmlElement) -> bool:
+    """Whether the page's visible text says it has nothing yet (暂无信息, 建设中, 敬请期待…)."""
+    return bool(_PLACEHOLDER.search(visible_text(doc)))
+
+
 def page_content(doc: HtmlElement, titles: Iterable[str | None] = ()) -> PageContent:
     """The page's own text (see the module docstring). ``titles``: the page's title and column
     name, whose words are the page's heading, not its content."""

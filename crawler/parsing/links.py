@@ -37,7 +37,7 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -49,6 +49,7 @@ __all__ = [
     "ATTACHMENT_EXTENSIONS",
     "ExtractedLink",
     "extract_links",
+    "href_resolver",
     "is_fetchable",
     "rendered_elements",
 ]
@@ -164,6 +165,15 @@ def extract_links(
     for element in rendered_elements(doc):
         links.extend(_element_links(element, resolver))
     return links
+
+
+def href_resolver(
+    doc: lxml.html.HtmlElement, page_url: str, *, query_encoding: str = "utf-8"
+) -> Callable[[str], str]:
+    """How :func:`extract_links` turns one ``href`` of ``doc`` into a link's ``url``: another
+    parser that picks its own elements gets the very target the page's links carry."""
+    resolver = _Resolver(_base_url(doc, page_url), _url_encoding(query_encoding))
+    return lambda raw: resolver.resolve(raw.strip(_C0_AND_SPACE))[0]
 
 
 def _url_encoding(encoding: str) -> str:

@@ -56,6 +56,9 @@ _SIDEBAR_TOKEN = re.compile(
 )
 _HEADING_TOKEN = re.compile(r"(?:tit|title|bt|hd|head|name|tab|lm)", re.IGNORECASE)
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A column menu's container: side menu, nav tree, 目录 (mulu), 栏目导航 (lmdh).
+_MENU_TOKEN = re.compile(r"(?:^|[_-])(?:side|menu|nav|tree|catalog|mulu|lmdh|leftnav)", re.I)
+MENU_LEVELS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,23 @@ def _links_here(group: RecordGroup, url: str) -> bool:
     return any(same_page(record.url, url) for record in group.records)
 
 
+def _in_menu_showing_here(group: RecordGroup, doc: Element, url: str) -> bool:
+    """Part of a column menu (a side tree, a 目录) that elsewhere links to this very page: its
+    top-level entries are the menu's, not the list of a column that lists nothing (a blank
+    column's page shows the tree it sits in)."""
+    if group.from_datastore:
+        return False
+    base = base_url(doc, url)
+    for node in _ancestors_within(group.container, MENU_LEVELS):
+        if not any(_MENU_TOKEN.search(token) for token in tokens(node)):
+            continue
+        for anchor in node.iter("a"):
+            target = link_of(anchor, base)
+            if target and same_page(target, url):
+                return True
+    return False
+
+
 def _signature(element: Element) -> tuple[str, ...]:
     """Tag and class of the element and its parent: what makes two list blocks "the same"."""
     parent = element.getparent()
@@ -165,7 +185,11 @@ def _main_groups(doc: Element, url: str) -> list[RecordGroup]:
     if dated:
         best = max(dated, key=lambda g: (g.dated, len(g.records)))
     else:
-        undated = [g for g in content if len(g.records) >= MIN_UNDATED_ITEMS]
+        undated = [
+            g
+            for g in content
+            if len(g.records) >= MIN_UNDATED_ITEMS and not _in_menu_showing_here(g, doc, url)
+        ]
         if not undated:
             return []
         best = max(undated, key=lambda g: (len(g.records), sum(len(r.title) for r in g.records)))

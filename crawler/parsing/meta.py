@@ -16,7 +16,7 @@ import lxml.html
 
 from crawler.parsing.links import rendered_elements
 
-__all__ = ["PageMeta", "extract_meta", "meta_tags", "meta_value"]
+__all__ = ["PageMeta", "extract_meta", "meta_tags", "meta_value", "site_name"]
 
 # Class/id words of a trail; not CSS utility classes such as "position-relative".
 _CRUMB_CLASS = re.compile(
@@ -31,6 +31,17 @@ _LABEL_START = re.compile(r"^\s*(?:您|当前)[^>»›:：\n]{0,6}位置")
 _SEPARATOR = re.compile(r"\s*(?:>>|->|>|»|›|→|＞|/)\s*")
 _HOME = re.compile(r"^(?:网站)?(?:首页|主页)$")
 _NON_RENDERED = frozenset({"script", "style", "template", "noscript"})
+# A home page's title names the site among other words: "首页 - 某市人民政府",
+# "某市人民政府门户网站", "欢迎访问某县人民政府网站 | 政务公开".
+_TITLE_PARTS = re.compile(r"\s*(?:[-|_｜—–·•»>]+|\s[:：]\s)\s*")
+_GREETING = re.compile(r"^(?:欢迎(?:您)?(?:访问|光临|登录)|welcome to)\s*", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"^(?:网站)?(?:首页|主页|index|home(?:\s*page)?|default)$", re.IGNORECASE)
+# What a government body's or its portal's name ends in.
+_BODY = re.compile(
+    r"(?:政府|人大|政协|委员会|委|局|厅|办公室|办|署|院|部|中心|管委会|网|门户|平台|中国[\u4e00-\u9fff]{2,4})"
+    r"(?:门户网站|网站|门户)?$"
+)
+_MAX_NAME = 40  # longer is a sentence (an article's title), not a site's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,23 @@ def meta_value(meta: PageMeta, name: str) -> str | None:
     wanted = name.lower()
     values = [value for key, value in meta.meta.items() if key.lower() == wanted]
     return next((value for value in values if value), values[0] if values else None)
+
+
+def site_name(meta: PageMeta) -> str | None:
+    """The site's name as its home page gives it: the ``SiteName`` meta tag, else the part of
+    the ``<title>`` that names a government body or portal (a greeting and "首页" dropped), or
+    the whole title when it is one short phrase; ``None`` when neither says. Meant for the home
+    page: an article's title is one phrase too."""
+    declared = meta_value(meta, "SiteName")
+    if declared and len(declared) <= _MAX_NAME:
+        return declared
+    written = [_GREETING.sub("", part) for part in _TITLE_PARTS.split(meta.title) if part]
+    parts = [p for p in written if p and not _NOT_A_NAME.match(p) and len(p) <= _MAX_NAME]
+    named = [p for p in parts if _BODY.search(p)]
+    if named:
+        return named[0]
+    # A home page titled with one short phrase and nothing else is titled with its name.
+    return parts[0] if len(written) == 1 and parts else None
 
 
 def meta_tags(doc: lxml.html.HtmlElement) -> dict[str, str]:

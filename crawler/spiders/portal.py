@@ -9,7 +9,8 @@ One pass does everything a run needs:
 4. every link and resource on those pages, each distinct target checked once: pages inside
    the sections are crawled, other pages of the portal fetched once, outside targets checked
    with HEAD (GET when HEAD is refused or says "error", unless the host's HEAD has proven its
-   "not found" right: crawler/state/head_trust.py).
+   "not found" right: crawler/state/head_trust.py) — a link to another site's home page with
+   GET, its title kept for 外链变质 (``walk.reads_title``).
 
 The spider only observes: it yields records (crawler/items.py) and never judges; judging is the
 job of ``checks/``. It is built from parts, each an object of its own: the requests it makes
@@ -42,8 +43,10 @@ from twisted.python.failure import Failure
 from crawler.configure import profile_settings
 from crawler.items import LinkCheckRecord, RecordBatch
 from crawler.network.certificates import certificate_records, tls_failure_for
+from crawler.network.link_rules import ExcludedLink
 from crawler.network.outcomes import classify_failure
 from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
+from crawler.spiders.boards import Boards
 from crawler.spiders.content import ContentCapture
 from crawler.spiders.recorder import PageRecorder, is_html, now
 from crawler.spiders.requests import SECTION_PRIORITY, SETTLE_PRIORITY, RequestFactory, Role
@@ -108,11 +111,13 @@ class PortalSpider(scrapy.Spider):
             on_search=self.parse_search,
             on_search_failure=self.on_search_failure,
         )
+        boards = Boards(scope=self.scope, state=state, requests=self.requests, as_of=self._as_of)
         self.walk = Walk(
             scope=self.scope,
             state=state,
             requests=self.requests,
             content=self.content,
+            boards=boards,
             stats=lambda: self.stats,
             define_column=self.define_column,
             home_is_start=is_start_home(self.profile.start_urls),
@@ -160,6 +165,12 @@ class PortalSpider(scrapy.Spider):
         if self.revisits is not None:
             for request in self.revisits.start_requests():
                 yield request
+
+    def _as_of(self) -> date:
+        """The run's date (XUNCHA_AS_OF), else today's."""
+        crawler = getattr(self, "crawler", None)
+        as_of = crawler.settings.get("XUNCHA_AS_OF") if crawler is not None else None
+        return date.fromisoformat(as_of) if as_of else date.today()
 
     def _revisits(self) -> Revisits | None:
         """An incremental night's revisits, if the run names a previous run (增量巡查)."""
@@ -217,10 +228,16 @@ class PortalSpider(scrapy.Spider):
             yield text
 
     def parse_search(
-        self, response: Response, role: Role, target: str, query: str, home_links: list[str]
+        self,
+        response: Response,
+        role: Role,
+        target: str,
+        query: str,
+        home_links: list[str],
+        expected: dict[str, str] | None = None,
     ) -> Iterator[Any]:
         """The answer of the site search (站内搜索) to its one query."""
-        yield self.content.search_record(response, target, query, home_links)
+        yield self.content.search_record(response, target, query, home_links, expected)
 
     def on_search_failure(self, failure: Failure) -> Iterator[Any]:
         yield self.content.search_failed(failure)
@@ -301,6 +318,8 @@ class PortalSpider(scrapy.Spider):
 
     def _failed(self, failure: Failure) -> Iterator[Any]:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        if isinstance(failure.value, ExcludedLink):
+            return  # links.exclude: not fetched on purpose, nothing to record
         target = request.cb_kwargs.get("target", request.url)
         role = request.cb_kwargs.get("role")
         error: str | None

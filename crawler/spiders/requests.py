@@ -24,9 +24,13 @@ Role = Literal[
     "check",  # a link target that is only checked, never parsed
     "probe",  # the soft-404 probe of a site root (a path that cannot exist)
     "search",  # the site search (站内搜索), asked one query
+    "board",  # a consultation channel's message list (领导信箱, 咨询, 留言) or its hub
+    "message",  # one message of a board, with its reply
 ]
 # Roles whose pages are parsed for links, columns and texts.
-PARSED_ROLES: frozenset[Role] = frozenset({"start", "home", "section", "list", "article", "page"})
+PARSED_ROLES: frozenset[Role] = frozenset(
+    {"start", "home", "section", "list", "article", "page", "board", "message"}
+)
 
 # Leaves first, then the articles of the list pages read so far, then further list pages: the
 # frontier then holds a column's pages and a page's worth of articles, not every article of a

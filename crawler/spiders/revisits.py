@@ -18,6 +18,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import CarryRecord
 from crawler.parsing.links import is_fetchable
+from crawler.scope import canonical
 from crawler.spiders.requests import ARTICLE_PRIORITY, SECTION_PRIORITY, RequestFactory, Role
 from crawler.state.base import CrawlState
 from xuncha.store.crawl import CrawlStore, Prior
@@ -50,6 +51,10 @@ class Revisits:
         define_column: Callable[..., str],
     ) -> None:
         self.prior = prior
+        # The previous run's blank columns (空白栏目): kept, so not parent nodes.
+        self.blank_columns = {
+            canonical(column["url"]) for column in prior.columns if not column.get("items")
+        }
         self.store = store
         self.state = state
         self.requests = requests
@@ -111,6 +116,10 @@ class Revisits:
                 newest = max((e.list_date for e in entries if e.list_date), default=None)
                 items = [entry.url for entry in entries]
                 self.state.record_list_page(column_url, url, None, items, newest)
+            elif canonical(column_url) in self.blank_columns:
+                # A blank column's list, unchanged: still a walked list page — a 空白栏目 does
+                # not vanish by not changing.
+                self.state.record_list_page(column_url, url, None, [], None)
             republished = self.state.is_republished(url)
             for entry in entries:
                 if republished and entry.url in self.prior.pages:

@@ -21,9 +21,10 @@ from crawler.parsing.content import page_content
 from crawler.parsing.dates import article_date
 from crawler.parsing.document import parse_html
 from crawler.parsing.encoding import decode_body
+from crawler.parsing.hidden import hidden_links
 from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import ListEntry, extract_list_items, list_blocks
-from crawler.parsing.meta import extract_meta
+from crawler.parsing.meta import extract_meta, site_name
 from crawler.parsing.navigation import (
     column_name,
     column_parents,
@@ -39,6 +40,7 @@ from crawler.scope import (
     origin,
     section_prefix,
 )
+from crawler.spiders.boards import Boards
 from crawler.spiders.content import ContentCapture
 from crawler.spiders.recorder import KEPT_META, PageRecorder, header
 from crawler.spiders.requests import (
@@ -70,6 +72,7 @@ class Walk:
         state: CrawlState,
         requests: RequestFactory,
         content: ContentCapture,
+        boards: Boards,
         stats: Callable[[], StatsCollector],
         define_column: Callable[..., str],
         home_is_start: bool,
@@ -78,6 +81,7 @@ class Walk:
         self.state = state
         self.requests = requests
         self.content = content
+        self.boards = boards
         self._stats = stats
         self.define_column = define_column
         self.home_is_start = home_is_start
@@ -117,15 +121,31 @@ class Walk:
         if meta.breadcrumb:
             page.meta["breadcrumb"] = meta.breadcrumb
         page.meta.update(self.content.page_meta(doc, text, role))
+        hidden = hidden_links(doc, response.url, self.outside, query_encoding=encoding)
+        if hidden:
+            page.meta["hidden_links"] = [link.to_json() for link in hidden]  # 暗链 candidates
+        if role == "home" and (name := site_name(meta)):
+            page.meta["site_name"] = name  # what a bare `--url` run calls the site
+        # 互动交流: the channels named on the home page, a board's messages, one message.
+        follow: list[Any] = []
+        if role == "home":
+            found, follow = self.boards.channels(doc, response.url)
+            page.meta.update(found)
+        elif role == "board":
+            found, follow = self.boards.board(doc, text, response.url, column or url)
+            page.meta.update(found)
+        elif role == "message":
+            page.meta.update(self.boards.message(doc))
         entries = extract_list_items(doc, response.url) if role == "list" else []
         if role == "list" and not entries:
             # A column page without entries: what it says of its own decides whether the
             # column is blank (空白栏目) or a page of content (机构职能, 领导信息…).
-            found = page_content(doc, [meta.title, meta.meta.get("ColumnName")])
-            page.meta["content"] = asdict(found)
+            own = page_content(doc, [meta.title, meta.meta.get("ColumnName")])
+            page.meta["content"] = asdict(own)
         yield page
         yield recorder.text(url, doc)
         self.stats.inc_value(f"xuncha/pages/{role}")
+        yield from follow
 
         if role == "home":
             yield self.content.search(doc, response.url, encoding)
@@ -290,6 +310,9 @@ class Walk:
 
     # -- links --------------------------------------------------------------------------
 
+    def outside(self, url: str) -> bool:
+        return not self.scope.in_site(url)
+
     def schedule(self, link: ExtractedLink) -> Iterator[Any]:
         """The request a link calls for, if its target was not requested yet: a page inside
         the sections is crawled, an attachment fetched, anything else checked."""
@@ -306,7 +329,11 @@ class Walk:
             return
         if not in_site:
             if self.state.claim(url, "check"):
-                yield self.requests.head(url)
+                yield (
+                    self.requests.get(url, "check")
+                    if reads_title(link)
+                    else self.requests.head(url)
+                )
         elif link.kind == "page" and self.scope.in_sections(url) and not looks_like_attachment(url):
             if self.state.claim(url, "page"):
                 yield self.requests.get(url, "page", priority=10)
@@ -325,3 +352,18 @@ def is_start_home(start_urls: list[str]) -> bool:
     """Whether a start URL is a home page (then a home page without a disclosure entry is
     itself the section)."""
     return any(is_home_url(start) for start in start_urls)
+
+
+# Tags of the links a visitor follows to another page (a form submits, it is not followed).
+_FOLLOWED_TAGS = frozenset({"a", "area", "option", "onclick", "iframe", "frame"})
+
+
+def reads_title(link: ExtractedLink) -> bool:
+    """Whether an outside link's target is fetched with GET, its title and a text sample kept,
+    rather than only asked with HEAD: a link to another site's home page (友情链接, 合作网站) is
+    the kind whose domain, once it lapses, a gambling site buys (外链变质, judged by
+    checks/harmful.py) — except under gov.cn, whose names nobody else can register."""
+    if link.kind != "page" or link.tag not in _FOLLOWED_TAGS or not is_home_url(link.url):
+        return False
+    host = (urlsplit(link.url).hostname or "").lower()
+    return not (host == "gov.cn" or host.endswith(".gov.cn"))

@@ -35,8 +35,9 @@ def _site(measured: bool) -> CrawlData:
         ColumnView(f"{XXGK}{k}/", names[k], "static", "办公室", "navigation", 0, None, 1)
         for k in keys
     )
+    channel = {"url": "https://www.province.gov.cn/12345/", "name": "网上咨询", "in_site": False}
     pages = [PageView(HOME, HOME, "home", 200, "首页", None, None, None,
-                      {"newest_item": AS_OF.isoformat()})]  # fmt: skip
+                      {"newest_item": AS_OF.isoformat(), "channels": [channel]})]  # fmt: skip
     for key in keys:
         text = PAGES[key][1] if key in PAGES else ""
         content = {"chars": len(text), "placeholder": False, "sample": text}

@@ -35,6 +35,7 @@ COLUMNS = [
     column("政府信息公开指南", "xxgkzn"),
     column("政府信息公开年报", "xxgknb"),
     column("财政预决算", "czyjs", unit="财务科"),
+    column("权责清单", "qzqd"),
 ]
 ANNUAL_2025 = item("xxgknb", "辽源市交通运输局2025年政府信息公开工作年度报告", date(2026, 1, 24))
 ANNUAL_2024 = item("xxgknb", "辽源市交通运输局2024年政府信息公开工作年度报告", date(2025, 1, 20))
@@ -124,6 +125,16 @@ CASES = [
     ("institution-absent", AS_OF, COMPLETE, [c for c in COLUMNS if c.name != "机构职能"],
      [("absent", "institution")]),
     ("plans-absent", AS_OF, without(PLAN), COLUMNS, [("absent", "plans")]),
+    # 权责清单 (中办发〔2015〕21号): a column, or an item in another column, under either name.
+    ("power-list-absent", AS_OF, COMPLETE, [c for c in COLUMNS if c.name != "权责清单"],
+     [("absent", "power_responsibility_lists")]),
+    ("power-list-as-an-item", AS_OF, plus(item("jgzn", "辽源市交通运输局权力清单和责任清单")),
+     [c for c in COLUMNS if c.name != "权责清单"], []),
+    ("responsibility-list-column", AS_OF, COMPLETE,
+     [column("责任清单", "zrqd") if c.name == "权责清单" else c for c in COLUMNS], []),
+    ("power-list-training-notice-is-not-the-list", AS_OF,
+     plus(item("tzgg", "关于举办权责清单编制培训会议的通知")),
+     [c for c in COLUMNS if c.name != "权责清单"], [("absent", "power_responsibility_lists")]),
 ]  # fmt: skip
 
 
@@ -250,7 +261,7 @@ TRANSPORT_ITEMS = COMPLETE + [
     item("czyjs", "辽源市交通运输局2025年度审计发现问题整改情况"),
     item("czyjs", "辽源市交通运输局2026年“三公”经费预算情况说明"),
 ]
-TRANSPORT_COLUMNS = COLUMNS + [
+TRANSPORT_COLUMNS = [c for c in COLUMNS if c.name != "权责清单"] + [
     column("政策解读", "zcjd"),
     column("重大建设项目", "zdjsxm"),
     column("建议提案办理", "jytabl"),

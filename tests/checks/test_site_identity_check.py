@@ -198,6 +198,34 @@ SEARCH = [
     ("answer-not-counted", SearchView(True, ROOT + "search", "政务公开", 200), None),
 ]
 
+TITLE = "关于2026年秋冬季森林防火工作的通知"
+
+
+def _by_title(found, links=6, day=date(2026, 11, 12)):
+    return SearchView(True, ROOT + "search", TITLE, 200, None, links, TITLE,
+                      ROOT + "art/2026/11/12/art_1.html", day, found)  # fmt: skip
+
+
+STALE = [
+    ("finds-the-item", _by_title(True), None),
+    ("misses-an-8-day-old-item", _by_title(False), ("search_stale", "low")),
+    # Look-alikes: an index a day behind is normal; nothing asked by title; no result at all.
+    ("misses-yesterdays-item", _by_title(False, day=date(2026, 11, 19)), None),
+    ("fixed-query", SearchView(True, ROOT + "search", "政务公开", 200, None, 6), None),
+    ("no-results-at-all", _by_title(False, links=0), ("search_empty", "low")),
+]
+
+
+@pytest.mark.parametrize("search, expected", [s[1:] for s in STALE], ids=[s[0] for s in STALE])
+def test_search_for_a_recent_title(search, expected):
+    found = run([home()], search)
+    assert [(f.subtype, f.severity) for f in found] == ([expected] if expected else [])
+    if expected:
+        evidence = found[0].evidence
+        assert (evidence["query"], evidence["item_date"]) == (TITLE, "2026-11-12")
+        assert evidence["item_url"].endswith("art_1.html")
+        assert found[0].key == expected[0]  # the key never holds the night's title
+
 
 @pytest.mark.parametrize("search, expected", [s[1:] for s in SEARCH], ids=[s[0] for s in SEARCH])
 def test_site_search(search, expected):
@@ -205,7 +233,7 @@ def test_site_search(search, expected):
     assert [(f.subtype, f.severity) for f in found] == ([expected] if expected else [])
     if expected:
         assert found[0].url == ROOT and found[0].key == expected[0]
-        assert found[0].evidence["query"] == "政务公开"
+        assert found[0].evidence.get("query") == search.query  # none asked without a form
 
 
 def test_titles():
@@ -233,3 +261,24 @@ def test_real_footers(real_pages, name, role, missing):
     pages = [home(COMPLETE), page(INNER[0], role=role, identity=identity)]
     found = [f for f in run(pages) if f.subtype != "meta_tags"]
     assert [(f.subtype, f.pages) for f in found] == [(m, (INNER[0],)) for m in missing]
+
+
+@pytest.mark.parametrize(
+    ("subtype", "names", "never"),
+    [
+        ("icp", "ICP备案编号", ("网站标识码", "公安机关备案号", "主办单位")),
+        ("site_code", "网站标识码", ("ICP", "公安机关备案号", "主办单位")),
+        ("jiucuo", "找错", ("ICP", "网站标识码", "主办单位")),
+        ("sponsor", "主办单位", ("ICP", "网站标识码", "公安机关备案号")),
+        ("search_empty", "索引", ("ICP", "网站标识码", "主办单位")),
+    ],
+    ids=["icp", "site-code", "jiucuo", "sponsor", "search-empty"],
+)
+def test_how_to_fix_names_only_the_missing_element(subtype, names, never):
+    text = messages.how_to_fix("site_identity", "zh", subtype)
+    assert names in text
+    assert not [word for word in never if word in text]
+    assert messages.detail("site_identity", subtype, {}, "zh") == text
+    assert messages.how_to_fix("site_identity", "en", subtype) != messages.how_to_fix(
+        "site_identity", "en"
+    )

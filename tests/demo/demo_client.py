@@ -30,7 +30,8 @@ COLUMN_KINDS = {
     "tzgg": "notice", "gzdt": "dynamic", "czyjs": "maintained", "rsxx": "maintained",
     "zdjsxm": "maintained", "jytabl": "maintained", "xqdt": "dynamic", "gsgg": "notice",
     "tjxx": "maintained", "ghjh": "maintained", "qzqd": "maintained", "zfcg": "maintained",
-    "xxgknb": "maintained",
+    "xxgknb": "maintained", "ldxx": "static", "xzsf": "maintained", "zxzj": "maintained",
+    "bszn": "maintained",
 }  # fmt: skip
 KIND_WINDOWS = {"dynamic": 14, "notice": 183, "policy": 183, "interpretation": 183}
 WARN_WITHIN_DAYS = 30

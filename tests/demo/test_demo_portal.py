@@ -2,7 +2,8 @@
 
 A real :class:`DemoPortal` serves these tests over HTTP and HTTPS (fixtures in ``conftest.py``,
 client in ``demo_client.py``): links are read from the pages with lxml, independently of the
-crawler's parsers. The content plants of issue 3 are tested in ``test_demo_content.py``.
+crawler's parsers. The content plants of issue 3 are tested in ``test_demo_content.py``, issue
+11's 暗链, 外链变质 and 办事指南 in ``test_demo_harmful_and_guides.py``.
 """
 
 from __future__ import annotations
@@ -323,7 +324,9 @@ def test_demo_profile_is_yaml_ready_and_maps_every_demo_host(portal):
     assert Path(profile["tls"]["ca_file"]).read_bytes().startswith(b"-----BEGIN CERTIFICATE")
     hosts = profile["network"]["hosts"]
     assert hosts.pop("oa.example.gov.cn") == "10.20.30.40"
-    assert set(hosts.values()) == {"127.0.0.1"} and len(hosts) == 6
+    # the six demo hosts and the five outside sites of issue 11 (casinos, partner, gov sites)
+    assert set(hosts.values()) == {"127.0.0.1"} and len(hosts) == 11
+    assert {"www.amxpj8866.example", "www.lyly-travel.example"} <= hosts.keys()
     assert "www.gone-site.invalid" not in hosts
     assert profile["timeouts"] == {"request": 2, "retries": 2}
     assert "columns" not in profile

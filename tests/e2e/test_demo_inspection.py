@@ -124,15 +124,44 @@ def test_report_html_shows_the_run(inspected):
 
 
 def test_verdict_is_scored_the_inspectors_way(inspected):
-    """The demo carries one serious misstatement: a single veto, so 不合格 with no points."""
+    """The demo carries three kinds of single-veto defect — a letter left unanswered for four
+    months in the 局长信箱 (互动回应差), a serious misstatement, and an injected hidden casino
+    link beside a partner link whose domain now serves a casino (暗链 and 外链变质, 严重问题) —
+    so 不合格 with no points; the vetoes come in the order of the official table."""
     _, _, document = inspected
     score = document["score"]
     assert score["verdict"] == "不合格"
-    assert score["vetoes"] == ["严重表述错误"]
+    assert score["vetoes"] == ["互动回应差", "严重表述错误", "暗链及违法有害链接"]
+    assert score["veto_reasons"][2] == "存在暗链/黑链 1 个、外链变质 1 个（严重问题）"
     assert score["points"] is None
     assert any("即将超期" in warning for warning in score["warnings"])
-    deducted = {row["check"] for row in score["deductions"]}
-    assert {"broken_link", "stale_column", "blank_column", "privacy_leak"} <= deducted
+    deducted = {row["check"]: row for row in score["deductions"]}
+    assert {"broken_link", "stale_column", "blank_column", "privacy_leak"} <= deducted.keys()
+    # 办事指南要素缺失: 2 points for each of the two classes one guide lacks
+    assert deducted["service_guide"] == {"check": "service_guide", "count": 1, "points": 4.0}
+
+
+def test_harmful_links_and_the_guide_are_reported_with_their_evidence(inspected):
+    """暗链: on the one article it was injected into, hidden off-screen, for its gambling words;
+    外链变质: on the disclosure home page, for its target's title; the guide: the two classes."""
+    portal, _, document = inspected
+    by_subtype = {
+        f["subtype"]: f
+        for f in document["findings"]
+        if f["check"] in ("harmful_link", "service_guide")
+    }
+    assert sorted(by_subtype) == ["hidden", "hijacked", "missing_elements"]
+    hidden, hijacked, guide = (by_subtype[k] for k in ("hidden", "hijacked", "missing_elements"))
+    injected = next(p for p in PLANTED if p.subtype == "hidden")
+    assert hidden["pages"] == [portal.url("xxgk.example.gov.cn", injected.page)]
+    assert (hidden["severity"], hidden["evidence"]["how"]) == ("high", "offscreen")
+    assert hidden["evidence"]["category"] == "gambling"  # 新葡京 in its own words
+    assert hijacked["pages"] == [portal.url("xxgk.example.gov.cn", "/")]
+    assert hijacked["evidence"]["target_title"] == "皇冠体育-真人娱乐-首存送彩金"
+    assert hijacked["title"] == "外链变质：“辽源旅游网”指向的网站已变为博彩页面"
+    assert guide["evidence"]["missing"] == ["设定依据", "办理时间"]
+    assert guide["evidence"]["empty"] == ["办理时间"]
+    assert guide["column"] == "办事指南"
 
 
 def test_not_yet_due_items_are_listed_apart(inspected):

@@ -1,15 +1,17 @@
 """End to end: the unseen portal (``unseen_portal/``) through the demo's three nights.
 
 One :class:`UnseenPortal` (same port, so one site in the store) serves night 1 (as published:
-the answer key ``PLANTED`` + ``CONTENT_EXPECTED``), night 2 (a week later, after the
-rectification: five defects of five kinds fixed, one new) and night 3 (two weeks later: one fix
-undone); each night is inspected on its own ``as_of`` with one SQLite database, then read back
-through the CLI (``findings --format json``, ``lookback --format json``, ``ledger``).
+the answer key ``PLANTED`` + ``CONTENT_EXPECTED``, 24 findings), night 2 (a week later, after
+the rectification: five defects of five kinds fixed, one new; the 暗链, the 外链变质 and the
+incomplete 办事指南 left as they were) and night 3 (two weeks later: one fix undone); each
+night is inspected on its own ``as_of`` with one SQLite database, then read back through the CLI
+(``findings --format json``, ``lookback --format json``, ``ledger``).
 
 The differences are written here by hand from the scenario (:data:`FIXED_ON_NIGHT_2`,
 :data:`NEW_ON_NIGHT_2`, :data:`BACK_ON_NIGHT_3`), not from the portal's ``Edition`` that makes
 them happen, so the test checks the portal as much as the lifecycle (整改跟踪). The profile
-sets ``tracking.deadline_working_days: 5`` so the look-back (回头看) has overdue outcomes.
+sets ``tracking.deadline_working_days: 5`` so the look-back (回头看) has overdue outcomes, and
+maps the outside hosts the pages link to (友情链接, 站群, the injected link) to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from unseen_portal import (
     CONTENT_EXPECTED,
     HOST,
     NIGHTS,
+    OUTSIDE_HOSTS,
     PLANTED,
     SITE_NAME,
     UnseenPortal,
@@ -52,7 +55,7 @@ FIXED_ON_NIGHT_2: dict[FindingKey, str] = {
     ("wording_error", "miswriting", "/art/2026/10/3/art_1201_5601.html"): "工作布署 → 工作部署",
     ("blank_column", "no_items", "/col/col1207/index.html"): "规划计划 publishes its first item",
 }  # fmt: skip
-"""Night-1 defects fixed by night 2: five of eighteen, of five checks."""
+"""Night-1 defects fixed by night 2: five of twenty-four, of five checks."""
 NEW_ON_NIGHT_2: dict[FindingKey, str] = {
     ("broken_link", "http_404", _DOWN + "2610151432567.xls"):
         "a new 通知公告 (2026-10-15) links an 附件 the download module cannot find",
@@ -119,7 +122,7 @@ def _profile(base: str) -> Profile:
             "start_urls": [base + "/"],
             "politeness": {"concurrent_per_host": 8, "delay": 0.0, "autothrottle": False},
             "timeouts": {"request": 5, "retries": 2},
-            "network": {"hosts": {HOST: "127.0.0.1"}},
+            "network": {"hosts": dict.fromkeys((HOST, *OUTSIDE_HOSTS), "127.0.0.1")},
             "tracking": {"deadline_working_days": 5},
         }
     )
@@ -268,32 +271,38 @@ def test_the_defect_that_came_back_keeps_its_id(nights):
 
 @pytest.mark.parametrize("night", NIGHTS, ids=NIGHT_IDS)
 def test_verdict_each_night(nights, night):
-    """No night crosses a single-veto line: 合格 with points deducted."""
+    """Every night crosses the same two single-veto lines: the 县长信箱 letter of 06-02 was left
+    unanswered for over 3 months, which stays true for a year (互动回应差), and the injected 暗链
+    and the hijacked 友情链接, never removed, are 严重问题 (暗链及违法有害链接); no other line."""
     _, results = nights
     score = results[night]["document"]["score"]
-    assert (score["verdict"], score["vetoes"]) == ("合格", [])
-    assert score["points"] < 100
+    vetoes = ["互动回应差", "暗链及违法有害链接"]
+    assert (score["verdict"], score["vetoes"], score["points"]) == ("不合格", vetoes, None)
 
 
-def test_score_rises_with_the_fixes_and_falls_with_the_relapse(nights):
-    """Five defects fixed and one new on night 2 raise the points; the mobile back lowers them."""
+def test_deductions_fall_with_the_fixes_and_rise_with_the_relapse(nights):
+    """Five defects fixed and one new on night 2 lower the points deducted (scored under the
+    veto all the same); the mobile back raises them."""
     _, results = nights
-    points = [results[n]["document"]["score"]["points"] for n in NIGHTS]
-    assert points[0] < points[1] > points[2]
+    deducted = [
+        sum(row["points"] for row in results[n]["document"]["score"]["deductions"]) for n in NIGHTS
+    ]
+    assert deducted[0] > deducted[1] < deducted[2]
 
 
 def test_look_back_after_three_nights(nights):
-    """回头看 of 10-10…10-24 judged on 10-24, counted by hand: night 1's 18 findings fall due
+    """回头看 of 10-10…10-24 judged on 10-24, counted by hand: night 1's 24 findings fall due
     on Friday 10-16, so the 4 fixes still fixed were found on Saturday 10-17 — late; the mobile
-    that came back is ``reopened`` whatever its deadline; the 13 never fixed are overdue, and so
-    is night 2's new one (due Friday 10-23, before 10-24). Nothing is fixed on time, nothing
-    is open and not yet due."""
+    that came back is ``reopened`` whatever its deadline; the 19 never fixed (the 暗链, the
+    外链变质 and the incomplete guide among them) are overdue, and so is night 2's new one (due
+    Friday 10-23, before 10-24): 4 + 1 + 20 = 25. Nothing is fixed on time, nothing is open and
+    not yet due."""
     base, results = nights
     document = results["lookback"]
     counts = {key: n for key, n in document["totals"]["counts"].items() if n}
-    assert counts == {"fixed_late": 4, "reopened": 1, "open_overdue": 14}
-    assert document["totals"]["total"] == 19
-    assert sum(row["total"] for row in document["units"]) == 19
+    assert counts == {"fixed_late": 4, "reopened": 1, "open_overdue": 20}
+    assert document["totals"]["total"] == 25
+    assert sum(row["total"] for row in document["units"]) == 25
     fixed = {_resolve(key, base)[2] for key in FIXED_ON_NIGHT_2} - {
         _resolve(key, base)[2] for key in BACK_ON_NIGHT_3
     }
@@ -319,13 +328,13 @@ def _ledger_row(status: str, first: str) -> tuple[str, str, date, date]:
 
 
 def test_ledger_after_three_nights(nights):
-    """整改台账: one row per finding (19), numbered, with each one's type, status, 复核情况
-    (fixed: 复核已整改 on night 2; reopened: 整改后复发 on night 3; open: 复核未整改),
-    发现时间 and 整改时限."""
+    """整改台账: one row per finding (25: night 1's 24 and night 2's new one), numbered, with
+    each one's type, status, 复核情况 (fixed: 复核已整改 on night 2; reopened: 整改后复发 on
+    night 3; open: 复核未整改), 发现时间 and 整改时限."""
     base, results = nights
     rows = results["ledger"]
     assert tuple(rows[0]) == LEDGER_HEADER
-    assert [row["序号"] for row in rows] == list(range(1, 20))
+    assert [row["序号"] for row in rows] == list(range(1, 26))
     got = Counter(
         (row["问题类型"], row["问题链接"] or "", row["整改状态"], row["复核情况"],
          row["发现时间"].date(), row["整改时限"].date())

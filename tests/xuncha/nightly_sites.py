@@ -22,9 +22,12 @@ GATE_LIMIT = 120  # seconds an article waits for the gate at most, so no thread 
 
 HOME = (
     "<html><head><title>某县人民政府</title></head><body>"
-    '<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
+    '<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a>'
+    '<a href="/hdjl/">在线咨询</a></div>'
     "</body></html>"
 )
+# 在线咨询: a page to write on (互动回应差 needs a working channel, and this is one).
+BOARD = "<html><body><form><textarea name='question'></textarea></form></body></html>"
 SECTION = (
     "<html><body><ul class='menu'><li><a href='/zwgk/tzgg/'>通知公告</a></li></ul></body></html>"
 )
@@ -72,6 +75,7 @@ def _site(state: PortalState) -> Site:
             "/": HOME,
             "/zwgk/": SECTION,
             "/zwgk/tzgg/": LISTING,
+            "/hdjl/": BOARD,
             "/redirect": lambda request: _redirect(parse_qs(request.query)["to"][0]),
             "/loop": _redirect("/loop"),
             "/trickle": lambda request: _trickle(float(parse_qs(request.query)["pause"][0])),

@@ -15,6 +15,7 @@ from xuncha.cli.common import SITE_HELP, db_option, lang_option
 from xuncha.run.outputs import ledger_rows
 from xuncha.store import session_scope
 from xuncha.tracking import STATUSES
+from xuncha.tracking.workdays import BUILTIN_YEARS
 
 
 @click.command()
@@ -31,5 +32,5 @@ def ledger(
     """整改台账: every tracked finding as an XLSX ledger, with its re-check outcome."""
     with session_scope(db) as session:
         rows = ledger_rows(session, site, statuses, lang)
-    write_ledger(rows, lang, out)
+    write_ledger(rows, lang, out, BUILTIN_YEARS)
     click.echo(str(out))

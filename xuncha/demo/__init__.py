@@ -10,11 +10,14 @@ The portal serves three nights (:data:`DEMO_NIGHTS`): as published, after a rect
 
 Modules: ``server`` (listeners, virtual hosts, request accounting), ``certs`` (demo CA and
 certificates), ``site`` (routing, the soft-404 rules, the site search), ``model`` (what a
-column and an article are), ``columns`` (the 栏目 as data), ``texts`` (article bodies and the
+column and an article are), ``catalog`` (the 栏目 as data), ``texts`` (article bodies and the
 planted content), ``placements`` (attachments, planted links and resources per article),
+``boards`` (互动交流: the 局长信箱 and its letters), ``harmful`` (the outside sites: the injected
+暗链's casino, the 友情链接 and the hidden 政府网站 dropdown), ``guides`` (the 办事指南 tables),
 ``editions`` (what changes on nights 2 and 3), ``render`` + ``templates/`` (HTML), ``files``
 (attachment bytes), ``profile`` (the site profile), ``answer_key`` + ``expected`` +
-``expected_content`` + ``nights`` (the answer key).
+``expected_content`` + ``nights`` (the answer key; issue 11's entries sit in ``boards``,
+``harmful`` and ``guides``).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 URLs hold ``{http_port}``, ``{https_port}`` and ``{closed_port}`` placeholders, filled from a
 running :class:`~xuncha.demo.server.DemoPortal` by ``resolve``. The entries themselves are in
-:mod:`xuncha.demo.expected` (issue 2's links) and :mod:`xuncha.demo.expected_content` (issue 3's
-content checks).
+:mod:`xuncha.demo.expected` (issue 2's links), :mod:`xuncha.demo.expected_content` (issue 3's
+content checks) and, for issue 11, beside what they plant: :mod:`xuncha.demo.boards` (互动交流),
+:mod:`xuncha.demo.harmful` (暗链, 外链变质) and :mod:`xuncha.demo.guides` (办事指南).
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ days, 通知公告/政策文件/政策解读 within 183, the maintained ones wit
 公开指南 static. The issue-3 columns are the planted 栏目不更新 cases: 县区动态 (动态, 40 days),
 公示公告 (通知公告, 200 days), 统计信息 (maintained, 400 days), 规划计划 (maintained, 350 days:
 about to go stale), 权责清单 (documents with no date anywhere) and 政府采购 (blank: 暂无信息).
+Issue 11's single-page columns: 领导信息 and 行政事业性收费 carry content on their own page (not
+blank), 专项资金 carries nothing but the page's chrome and title (blank); its 办事指南 (maintained,
+30 days: fresh) holds the two guides of :mod:`xuncha.demo.guides`.
 """
 
 from __future__ import annotations
@@ -308,6 +311,56 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         newest_age_days=0,
         unit="财务科",
         titles=(),  # blank: the list says 暂无信息
+    ),
+    # Single-page columns: two of content (not blank, whatever their list holds) and one that
+    # says nothing at all, not even 暂无信息 (blank).
+    ColumnSpec(
+        key="ldxx",
+        name="领导信息",
+        channel_id=2318,
+        list_style="plain",
+        newest_age_days=0,
+        unit="人事科",
+        titles=(),
+        page_text=(
+            "局长：王建国　主持局全面工作，分管办公室、财务科。",
+            "副局长：李明　负责公路建设、养护和道路运输管理工作，分管公路科、运输科。",
+        ),
+    ),
+    ColumnSpec(
+        key="xzsf",
+        name="行政事业性收费",
+        channel_id=2319,
+        list_style="plain",
+        newest_age_days=0,
+        unit="财务科",
+        titles=(),
+        page_text=("本单位无行政事业性收费项目。",),
+    ),
+    ColumnSpec(
+        key="zxzj",
+        name="专项资金",
+        channel_id=2320,
+        list_style="plain",
+        newest_age_days=0,
+        unit="财务科",
+        titles=(),
+        placeholder=False,
+    ),
+    # Issue 11's 办事指南 (xuncha/demo/guides.py): a complete guide and one lacking two of the
+    # 8 element classes, each page a label | value table.
+    ColumnSpec(
+        key="bszn",
+        name="办事指南",
+        channel_id=2321,
+        list_style="plain",
+        newest_age_days=30,  # maintained: 365-day window
+        gaps_days=(21,),
+        unit="行政审批科",
+        titles=(
+            "道路旅客运输经营许可办事指南",
+            "出租汽车驾驶员从业资格证核发办事指南",
+        ),
     ),
     ColumnSpec(
         key="xxgknb",

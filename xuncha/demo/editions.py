@@ -5,10 +5,11 @@ the demo portal can serve three editions of itself (:class:`Edition`, chosen wit
 ``DemoPortal(night=…)`` or :meth:`~xuncha.demo.server.DemoPortal.set_night`):
 
 - **night 1** (:data:`DEMO_AS_OF`): the site as published, every planted defect in place;
-- **night 2** (a week later): after the rectification (整改) — about a third of the defects
-  fixed, across kinds and across the ways a webmaster fixes things (a deleted file put back, a
-  link removed or pointed at a real attachment, a number masked, a word corrected, an item
-  published), and **one new defect**: a broken attachment link on a new 工作动态 article;
+- **night 2** (a week later): after the rectification (整改) — 12 of the 43 defects fixed,
+  across kinds and across the ways a webmaster fixes things (a deleted file put back, a link
+  removed or pointed at a real attachment, a number masked, a word corrected, an item
+  published), and **one new defect**: a broken attachment link on a new 工作动态 article; the
+  plants of issue 11 (互动交流, 暗链, 外链变质, 办事指南) stay as they were;
 - **night 3** (two weeks later): as night 2, except that the deleted 2020 document is deleted
   again, so its broken link comes back (回潮, a finding to reopen).
 

@@ -9,7 +9,10 @@ fills them from a running :class:`~xuncha.demo.server.DemoPortal`. ``page`` is t
 ``xxgk.example.gov.cn``) of a page showing the link. ``issue`` is the project issue that
 planted the entry: issue 2's link defects are listed here, issue 3's content defects in
 :mod:`xuncha.demo.expected_content` (column list URL for column checks, page URL for page
-checks, resource URL for mixed content, site root for site-wide ones).
+checks, resource URL for mixed content, site root for site-wide ones), issue 11's beside what
+they plant: the 局长信箱 in :mod:`xuncha.demo.boards` (the mailbox's URL), the 暗链 and the
+外链变质 in :mod:`xuncha.demo.harmful` (the outside target, on the page carrying it), the
+办事指南 in :mod:`xuncha.demo.guides` (the guide's page URL).
 
 These lists are written by hand, independently of where :mod:`xuncha.demo.placements`,
 :mod:`xuncha.demo.texts` and :mod:`xuncha.demo.catalog` put things;
@@ -21,7 +24,10 @@ from __future__ import annotations
 from xuncha.demo.answer_key import JTJ, PARTNER, XXGK, Negative, Planted
 from xuncha.demo.answer_key import folder_url as _folder
 from xuncha.demo.answer_key import page_path as _page
+from xuncha.demo.boards import INTERACTION_NEGATIVES, INTERACTION_PLANTED
 from xuncha.demo.expected_content import CONTENT_NEGATIVES, CONTENT_PLANTED
+from xuncha.demo.guides import GUIDE_NEGATIVES, GUIDE_PLANTED
+from xuncha.demo.harmful import HARMFUL_NEGATIVES, HARMFUL_PLANTED
 
 __all__ = ["NEGATIVES", "NEVER_FETCHED", "PLANTED", "Negative", "Planted"]
 
@@ -208,6 +214,10 @@ PLANTED: list[Planted] = [
     ),
     # issue 3: the content checks (栏目, 法定公开, 混合内容, 网站标识, 个人信息, 错敏词, 内容混杂)
     *CONTENT_PLANTED,
+    # issue 11: 互动回应差, 暗链 and 外链变质, 办事指南要素缺失
+    *INTERACTION_PLANTED,
+    *HARMFUL_PLANTED,
+    *GUIDE_PLANTED,
 ]
 
 NEGATIVES: list[Negative] = [
@@ -296,6 +306,9 @@ NEGATIVES: list[Negative] = [
         "重大建设项目",
     ),
     *CONTENT_NEGATIVES,
+    *INTERACTION_NEGATIVES,
+    *HARMFUL_NEGATIVES,
+    *GUIDE_NEGATIVES,
 ]
 
 NEVER_FETCHED: list[tuple[str, str]] = [

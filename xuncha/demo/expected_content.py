@@ -60,6 +60,12 @@ CONTENT_PLANTED: list[Planted] = [
     ),
     # blank_column (空白栏目)
     _planted("blank_column", "no_items", column_url("zfcg"), "政府采购: the list says 暂无信息"),
+    _planted(
+        "blank_column",
+        "no_items",
+        column_url("zxzj"),
+        "专项资金: a page with the site's chrome and the column's title, nothing else",
+    ),
     # missing_mandatory (法定公开内容): the department pack, as_of 2026-11-20
     _planted(
         "missing_mandatory",
@@ -139,6 +145,8 @@ CONTENT_NEGATIVES: list[Negative] = [
         )
     ),
     _negative(column_url("jgzn"), "机构职能 is static: items 500+ days old are no finding"),
+    _negative(column_url("ldxx"), "领导信息: a single page naming each leader's remit"),
+    _negative(column_url("xzsf"), "行政事业性收费: a page saying the body has no such fees"),
     _negative(column_url("xxgkzn"), "政府信息公开指南 is static"),
     _negative(
         column_url("xxgknb"),

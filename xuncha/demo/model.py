@@ -31,7 +31,10 @@ class ColumnSpec:
     tag still carries one, as the 元数据 rules require).
     ``undated``: no date anywhere — not in the list, the page, a meta tag or the URL (use with
     ``url_style="file"``): the 普查 rule counts such a column as not updated.
-    ``titles=()`` makes a blank column (the list says 暂无信息).
+    ``titles=()`` makes a blank column (the list says 暂无信息), unless ``page_text`` gives the
+    column page paragraphs of its own (a single-page column: 领导信息, a statement that the
+    body has no fees) — not blank; ``placeholder=False`` leaves a blank column's page without
+    even 暂无信息: only the site's chrome and the column's title.
     """
 
     key: str
@@ -50,6 +53,8 @@ class ColumnSpec:
     unit: str = "办公室"
     list_path: str = ""
     menu_group: str = "法定主动公开内容"
+    page_text: tuple[str, ...] = ()
+    placeholder: bool = True
 
     @property
     def path(self) -> str:

@@ -81,7 +81,7 @@ FIXED_ON_NIGHT_2: tuple[FindingKey, ...] = (
     # the 2025 部门决算 is published in 财政预决算 (after its due date: late, but there)
     ("missing_mandatory", "overdue", column_url("czyjs")),
 )
-"""Night-1 defects the webmaster fixed by night 2: 12 of 38, across eight checks."""
+"""Night-1 defects the webmaster fixed by night 2: 12 of 43, across eight checks."""
 
 NEW_ARTICLE_PATH = "/gzdt/2026-11/25/content_2306016.shtml"
 

@@ -1,9 +1,10 @@
 """What each article carries besides its text: attachments (附件), images and planted links.
 
 The planted link defects (错链/断链), the mixed content (``http:`` resources on the ``https:``
-portal) and the negatives (links that look odd but work, a plain ``http:`` link) are put in
-article bodies here, keyed by ``(column key, index)`` (index 0 = the newest item). The answer
-key is kept separately in :mod:`xuncha.demo.expected`; a test checks the two agree.
+portal), the injected hidden casino link (暗链, see :mod:`xuncha.demo.harmful`) and the negatives
+(links that look odd but work, a plain ``http:`` link) are put in article bodies here, keyed by
+``(column key, index)`` (index 0 = the newest item). The answer key is kept separately in
+:mod:`xuncha.demo.expected`; a test checks the two agree.
 
 ``href`` is written into the page exactly as given, after filling ``{http_port}``,
 ``{https_port}`` and ``{closed_port}``. An :class:`Embed` with ``file`` set is served by the site
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from xuncha.demo.harmful import CASINO_TEXT, CASINO_URL, INJECTED_ARTICLE, INJECTED_CLASS
 
 JTJ = "https://jtj.example.gov.cn:{https_port}"
 PARTNER = "https://www.example-partner.cn:{https_port}"
@@ -28,12 +31,15 @@ BUDGET_PDF_PATH = "/module/download/附件1：2026年部门预算.pdf"
 
 @dataclass(frozen=True)
 class Embed:
-    """One link or resource in an article: ``kind`` is link, image, script or stylesheet."""
+    """One link or resource in an article: ``kind`` is link, image, script, stylesheet or
+    hidden_link — a link inside a block of class ``hide_class`` that an injected ``<style>``
+    rule moves off-screen (暗链, as a spam injector writes it)."""
 
     kind: str
     href: str
     text: str = ""
     file: str | None = None
+    hide_class: str = ""
 
 
 def _link(href: str, text: str, file: str | None = None) -> Embed:
@@ -77,6 +83,7 @@ ARTICLE_EMBEDS: dict[tuple[str, int], tuple[Embed, ...]] = {
     ),
     ("tzgg", 4): (_link("file:///C:/Users/admin/Desktop/通知.doc", "通知.doc"),),
     ("tzgg", 5): (_link(f"{JTJ}/old/x", "调整线路详情"),),
+    INJECTED_ARTICLE: (Embed("hidden_link", CASINO_URL, CASINO_TEXT, hide_class=INJECTED_CLASS),),
     ("gzdt", 0): (Embed("image", "./W020261118391205431128.gif", "会议现场", "gif"),),
     ("gzdt", 1): (Embed("image", "./W020261116388512367412.jpg", "检查现场"),),
     ("gzdt", 2): (_link("http://slow.example-partner.cn:{http_port}/", "辽源公交出行服务网"),),

@@ -3,6 +3,7 @@
 Columns are left out on purpose: the crawler must discover them from the disclosure
 section's side menu. Politeness is relaxed (it is our own server), the request timeout is
 shorter than the slow host's delay, and ``network.hosts`` maps every demo name to loopback —
+the outside sites of :mod:`xuncha.demo.harmful` (casinos, a partner, government sites) too —
 except ``oa.example.gov.cn``, which maps to an intranet address the crawler must never reach.
 ``www.gone-site.invalid`` is deliberately absent: ``.invalid`` names never resolve.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from xuncha.demo.catalog import DEMO_AS_OF
+from xuncha.demo.harmful import OUTSIDE_HOSTS
 from xuncha.demo.render import JTJ_HOST, PARTNER_HOST, SITE, XXGK_HOST
 from xuncha.demo.site import CLOSED_HOST, OA_HOST, SELFSIGNED_HOST, SLOW_HOST
 
@@ -33,6 +35,7 @@ def demo_profile(portal: _Portal) -> dict[str, Any]:
     The run's ``as_of`` date is not a profile key; pass :data:`DEMO_AS_OF` to the run.
     """
     loopback = [JTJ_HOST, XXGK_HOST, PARTNER_HOST, SELFSIGNED_HOST, SLOW_HOST, CLOSED_HOST]
+    loopback += OUTSIDE_HOSTS  # the casinos, the partner and the government sites
     return {
         "name": SITE.name,
         "start_urls": [portal.url(JTJ_HOST, "/")],

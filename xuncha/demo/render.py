@@ -5,18 +5,22 @@ SiteDomain / SiteIDCode / ColumnName (and ArticleTitle / PubDate on articles), a
 breadcrumb 当前位置, and a footer with 主办单位, 网站标识码, ICP备案, 公安备案, the 党政机关 mark
 and the 我为政府网站找错 entry — on the portal's own host only: the disclosure platform's footer
 template lacks the 找错 entry on every page (a planted ``site_identity`` defect). The portal home
-carries the site search (站内搜索) form. No page links to a real outside site: every URL points
-at the demo hosts, so a crawl never leaves loopback unless a planted defect says so.
+carries the site search (站内搜索) form; the disclosure platform's home a hidden 政府网站
+dropdown and its 友情链接. No page links to a real outside site: every URL points at the demo
+hosts (made-up names the profile maps to loopback), so a crawl never leaves loopback unless a
+planted defect says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from xuncha.demo.catalog import COLUMNS, Article, ColumnSpec
+from xuncha.demo.harmful import FRIEND_LINKS, GOV_SITES
 from xuncha.demo.placements import Embed
 from xuncha.demo.texts import body_of
 
@@ -176,8 +180,17 @@ class Renderer:
         )
 
     def xxgk_home(self) -> str:
+        """The disclosure platform's home: the column tree, a 政府网站 dropdown hidden until
+        hovered and the 友情链接 (:mod:`xuncha.demo.harmful`)."""
         page = self.chrome(XXGK_HOST, "政府信息公开")
-        return self._render("xxgk_home.html", page=page, menu=self.menu())
+        expand = self.links.expand
+        return self._render(
+            "xxgk_home.html",
+            page=page,
+            menu=self.menu(),
+            gov_sites=[(text, expand(href)) for text, href in GOV_SITES],
+            friend_links=[(text, expand(href)) for text, href in FRIEND_LINKS],
+        )
 
     def column_list(
         self,
@@ -198,10 +211,15 @@ class Renderer:
         )
 
     def article(
-        self, item: Article, embeds: tuple[Embed, ...], paragraphs: list[str] | None = None
+        self,
+        item: Article,
+        embeds: tuple[Embed, ...],
+        paragraphs: list[str] | None = None,
+        guide_rows: tuple[tuple[str, str], ...] = (),
     ) -> str:
-        """An article page; ``paragraphs`` default to :func:`~xuncha.demo.texts.body_of`."""
-        expanded = [Embed(e.kind, self.links.expand(e.href), e.text, e.file) for e in embeds]
+        """An article page; ``paragraphs`` default to :func:`~xuncha.demo.texts.body_of`;
+        ``guide_rows`` (办事指南) are shown as a label | value table below them."""
+        expanded = [replace(e, href=self.links.expand(e.href)) for e in embeds]
         styles = tuple(e.href for e in expanded if e.kind == "stylesheet")
         return self._render(
             "article.html",
@@ -209,12 +227,28 @@ class Renderer:
             article=item,
             paragraphs=body_of(item) if paragraphs is None else paragraphs,
             embeds=expanded,
+            guide_rows=guide_rows,
         )
 
     def notice(self, host: str, heading: str, message: str) -> str:
         """A short page in the portal layout: a heading and one paragraph (also 页面不存在)."""
         return self._render(
             "notice.html", page=self.chrome(host, heading), heading=heading, message=message
+        )
+
+    def board(
+        self, host: str, heading: str, channels: list[tuple[str, str]], rows: list[Any]
+    ) -> str:
+        """互动交流: a hub of channels, or a mailbox's message list (TRS-style table)."""
+        return self._render(
+            "board.html", page=self.chrome(host, heading), heading=heading, channels=channels,
+            rows=rows,
+        )  # fmt: skip
+
+    def board_message(self, host: str, message: Any) -> str:
+        """One letter of a mailbox, with its reply when answered."""
+        return self._render(
+            "board_message.html", page=self.chrome(host, message.title), message=message
         )
 
     def gov_list(self, host: str, title: str, items: list[tuple[str, str, str]]) -> str:

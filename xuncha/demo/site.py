@@ -16,6 +16,9 @@ Hosts and how each answers an unknown path — the one rule a soft-404 check dep
   It answers on plain http as well as https: the portal's mixed content loads from it.
 - ``selfsigned.example-partner.cn``: every path 200; its certificate is the defect.
 - ``slow.example-partner.cn`` (http): every path 200 after ``slow_seconds``.
+- the outside sites of :mod:`xuncha.demo.harmful` (http): two casinos — the target of the
+  injected hidden link and the lapsed 友情链接 辽源旅游网 — an ordinary 友情链接 and two
+  government sites of the hidden 政府网站 dropdown; each answers ``/``, anything else 404.
 
 On plain http the portal hosts answer 301 to their https URL. Another host gets a 404.
 All pages are rendered once, at construction (a search answer, per query), for one night's
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from posixpath import splitext
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
-from xuncha.demo import files
+from xuncha.demo import boards, files, guides, harmful
 from xuncha.demo.catalog import COLUMNS, Article, column, list_page_paths
 from xuncha.demo.editions import Edition
 from xuncha.demo.placements import BUS_WIDGET_PATH, LINE_MAP_PATH
@@ -143,6 +146,7 @@ class DemoSite:
             JTJ_HOST: self._jtj_routes(),
             XXGK_HOST: self._xxgk_routes(),
             PARTNER_HOST: self._partner_routes(),
+            **self._outside_routes(),
         }
         self._soft_404 = self._html(
             self._render.notice(XXGK_HOST, SOFT_404_HEADING, SOFT_404_MESSAGE)
@@ -207,13 +211,7 @@ class DemoSite:
             "/": _fixed(self._html(render.jtj_home(news))),
             "/xwzx/": _fixed(xwzx),
             "/xwzx/index.html": _fixed(xwzx),
-            "/hdjl/": _fixed(
-                self._html(
-                    render.notice(
-                        JTJ_HOST, "互动交流", "领导信箱、在线访谈、意见征集栏目正在建设中。"
-                    )
-                )
-            ),
+            **self._board_routes(),
             "/jiucuo/": _fixed(
                 self._html(
                     render.notice(
@@ -235,6 +233,22 @@ class DemoSite:
             routes[path] = _fixed(self._html(render.notice(JTJ_HOST, title, title + "。")))
         return routes
 
+    def _board_routes(self) -> dict[str, Route]:
+        """互动交流: the hub, the 局长信箱's list and its letters (xuncha/demo/boards.py)."""
+        render = self._render
+        channels = [(boards.MAILBOX, boards.MAILBOX_PATH), ("写信须知", boards.GUIDE_PATH)]
+        hub = render.board(JTJ_HOST, "互动交流", channels, [])
+        guide = render.notice(JTJ_HOST, "写信须知", boards.GUIDE_TEXT)
+        mailbox = render.board(JTJ_HOST, boards.MAILBOX, [], list(boards.LETTERS))
+        routes = {
+            boards.HUB_PATH: _fixed(self._html(hub)),
+            boards.MAILBOX_PATH: _fixed(self._html(mailbox)),
+            boards.GUIDE_PATH: _fixed(self._html(guide)),
+        }
+        for letter in boards.LETTERS:
+            routes[letter.path] = _fixed(self._html(render.board_message(JTJ_HOST, letter)))
+        return routes
+
     def _xxgk_routes(self) -> dict[str, Route]:
         render = self._render
         routes = {**self._shared_assets(), "/": _fixed(self._html(render.xxgk_home()))}
@@ -253,7 +267,11 @@ class DemoSite:
                     routes[item.path] = _fixed(_document(item))
                     continue
                 embeds = edition.embeds(item)
-                page_html = render.article(item, embeds, edition.body(item))
+                guide = guides.guide_of(item)
+                if guide is None:
+                    page_html = render.article(item, embeds, edition.body(item))
+                else:
+                    page_html = render.article(item, embeds, [guide.intro], guide.rows)
                 routes[item.path] = _fixed(self._encoded(page_html, spec.encoding))
                 for embed in embeds:
                     if embed.file:
@@ -293,6 +311,14 @@ class DemoSite:
             LINE_MAP_PATH: _fixed(Reply(200, files.GIF_1X1, files.GIF_TYPE)),
             BUS_WIDGET_PATH: _fixed(Reply(200, files.BUS_WIDGET_JS, files.JS_TYPE)),
         }
+
+    def _outside_routes(self) -> dict[str, dict[str, Route]]:
+        """The outside sites of :mod:`xuncha.demo.harmful` (the casinos, the partner, the
+        government sites): each answers its home page; any other path is a 404."""
+        routes: dict[str, dict[str, Route]] = {}
+        for host, (title, paragraphs) in harmful.OUTSIDE_PAGES.items():
+            routes[host] = {"/": _fixed(self._html(self._render.simple(title, paragraphs)))}
+        return routes
 
     def _rate_limited(self, host: str, path: str) -> Route:
         """Odd-numbered tries get 429 ``Retry-After: 1``, even ones 200: every retry succeeds."""

@@ -36,7 +36,10 @@ CRAWL_KEYS = ("start_urls", "scope", "columns", "network", "limits")
 
 
 def crawl_profile(profile: dict[str, Any]) -> dict[str, Any]:
-    return {key: profile.get(key) for key in CRAWL_KEYS}
+    crawled = {key: profile.get(key) for key in CRAWL_KEYS}
+    # What `links.exclude` matches is never fetched: a changed list changes what is crawled.
+    crawled["links.exclude"] = (profile.get("links") or {}).get("exclude") or []
+    return crawled
 
 
 def previous_run(session: Session, run: Run) -> Run | None:

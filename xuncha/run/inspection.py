@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks.links import link_rule_counts
 from checks.mandatory import not_yet_due
 from checks.registry import run_checks
 from checks.scoring import score
@@ -27,6 +28,7 @@ from xuncha.run.outputs import write_run_outputs
 from xuncha.store import Run, Site, Store
 from xuncha.store.carry import carry_forward, stored_pages
 from xuncha.store.retention import prune_after_run
+from xuncha.store.runs import home_site_name
 from xuncha.store.snapshot import load_crawl
 from xuncha.tracking import fingerprint, record_findings
 from xuncha.tracking.events import MANUAL
@@ -45,15 +47,27 @@ def stored_run(session: Session, run_id: int) -> Run:
 
 
 def site_row(session: Session, profile: Profile) -> Site:
-    """The profile's site row (by its first start URL), created if new, its name kept current."""
+    """The profile's site row (by its first start URL), created if new, its name kept current:
+    the profile's name, else the one the home page gave on an earlier run (`named_from_home`)."""
     key = site_key(profile)
     site = session.scalar(select(Site).where(Site.key == key))
     if site is None:
         site = Site(key=key, name=profile.display_name, start_url=profile.start_urls[0])
         session.add(site)
         session.flush()
-    site.name = profile.display_name
+    if profile.name:
+        site.name = profile.name
     return site
+
+
+def named_from_home(session: Session, run: Run, profile: Profile) -> None:
+    """A profile without a ``name`` (a bare ``--url`` run): the site is called what its home
+    page calls itself (``SiteName``, the ``<title>``), not by its host name."""
+    if profile.name:
+        return
+    name = home_site_name(session, run.id)
+    if name:
+        run.site.name = name
 
 
 def inspect_site(
@@ -120,6 +134,7 @@ def inspect_site(
             carried = carry_forward(session, run_id, prior_run_id)
             run.stats = dict(run.stats, incremental=dict(carried, prior_run=prior_run_id))
             run.pages = stored_pages(session, run_id)
+        named_from_home(session, run, profile)
     try:
         with store.session() as session, session.begin():
             judged = judge_run(
@@ -174,6 +189,9 @@ def judge_run(
     judged = end.status == "finished" or bool(unreachable)
     found = run_checks(data, profile.check_settings, as_of) if judged else []
     upcoming = not_yet_due(data, profile.check_settings, as_of) if complete else []
+    if judged and not unreachable and (rules := link_rule_counts(data, profile.check_settings)):
+        # What the profile's link rules left out, kept with the run for every report of it.
+        run.stats = dict(run.stats or {}, link_rules=[count.to_json() for count in rules])
     raised = record_findings(session, run, found, data)
     # A verdict needs the whole site: a partial crawl gets findings, not a score. What a
     # person waived (依法不予公开) or marked 误报 does not count against the site.

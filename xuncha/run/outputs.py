@@ -52,6 +52,7 @@ from xuncha.store.snapshot import load_crawl
 from xuncha.tracking import ACTIVE, OrderedFindings, all_sites, find_site, finding_filters
 from xuncha.tracking.history import DEFAULT_TREND_RUNS, events_by_finding, open_trend, run_dates
 from xuncha.tracking.queries import SEVERITY_ORDER, STATUS_ORDER, run_changes, run_findings
+from xuncha.tracking.workdays import BUILTIN_YEARS, deadline_basis
 
 # -- a run's outputs ---------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ def write_run_outputs(
     """findings.json, report.html and ledger.xlsx, each written as its findings are read."""
     site = _site(session, run)
     document = findings_document(
-        profile.display_name,
+        site.name,
         profile.start_urls[0],
         ExportRun.of(run),
         run_findings(session, run),
@@ -77,10 +78,14 @@ def write_run_outputs(
     )
     # Recurring statutory items not due yet (年报, 预决算…): not findings, but the next deadlines.
     document["not_yet_due"] = upcoming
+    # The profile's link rules (links:) and how many links each left out of the checks.
+    document["link_rules"] = list((run.stats or {}).get("link_rules", []))
     write_json(document, out_dir / "findings.json")
     write_run_report(run_report(session, run, lang, upcoming=upcoming), out_dir / "report.html")
     # 整改台账: every finding of the site whatever its status, with its re-check outcome.
-    write_ledger(iter_ledger_rows(session, site.key, lang=lang), lang, out_dir / "ledger.xlsx")
+    write_ledger(
+        iter_ledger_rows(session, site.key, lang=lang), lang, out_dir / "ledger.xlsx", BUILTIN_YEARS
+    )
 
 
 def _site(session: Session, run: Run) -> Site:
@@ -229,14 +234,20 @@ def iter_ledger_rows(
     """:func:`ledger_rows` one at a time, the findings and their history read a chunk at a
     time: the ledger of a site with tens of thousands of findings is written as it is read."""
     sites = {s.id: s for s in all_sites(session)}
+    first_runs: dict[int, Run] = {}  # how each run counted the deadlines it set (整改时限)
     number = 0
     for chunk in OrderedFindings(session, _ledger_order(session, site, statuses)).chunks():
         history = events_by_finding(session, (f.id for f in chunk))
         dates = run_dates(session, (e for events in history.values() for e in events))
         for finding in chunk:
             number += 1
+            if finding.first_run_id not in first_runs:
+                first_runs[finding.first_run_id] = session.get_one(Run, finding.first_run_id)
+            basis = deadline_basis(finding, first_runs[finding.first_run_id])
             yield ledger_row(number, sites[finding.site_id].name, finding,
-                             history.get(finding.id, []), dates, lang)  # fmt: skip
+                             history.get(finding.id, []), dates, lang,
+                             weekday_years=basis.weekday_years,
+                             holiday_file_years=basis.file_years)  # fmt: skip
 
 
 def _ledger_order(session: Session, site: str | None, statuses: Iterable[str]) -> list[int]:

@@ -235,6 +235,10 @@ class SiteSearch(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     result_links: Mapped[int | None] = mapped_column(Integer)
+    expected_title: Mapped[str | None] = mapped_column(Text)
+    expected_url: Mapped[str | None] = mapped_column(Text)
+    expected_date: Mapped[date | None] = mapped_column(Date)
+    found_expected: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Finding(Base):

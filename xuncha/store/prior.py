@@ -198,7 +198,14 @@ def load_prior(
         prior.checks[one(target)] = PriorCheck(ok, one(method), checked_at)
     prior.watched = {one(url) for url in watched_pages(session, prior_run_id, as_of or now.date())}
     prior.columns = [
-        {"url": c.url, "name": c.name, "source": c.source, "kind": c.kind, "unit": c.unit}
+        {
+            "url": c.url,
+            "name": c.name,
+            "source": c.source,
+            "kind": c.kind,
+            "unit": c.unit,
+            "items": c.items,
+        }
         for c in session.scalars(
             select(Column).where(Column.run_id == prior_run_id).order_by(Column.id)
         )

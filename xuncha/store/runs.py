@@ -1,5 +1,6 @@
 """Reading runs back for the reports: the latest that ended, the one before a run, which
-column each page a run crawled belongs to, and the home-page probes of a window."""
+column each page a run crawled belongs to, what the home page called the site, and the
+home-page probes of a window."""
 
 from __future__ import annotations
 
@@ -29,6 +30,17 @@ def previous_ended_run(session: Session, run: Run) -> Run | None:
         .order_by(Run.id.desc())
         .limit(1)
     )
+
+
+def home_site_name(session: Session, run_id: int) -> str | None:
+    """The site's name as the run's home page gave it (``meta["site_name"]``), if any."""
+    for meta in session.scalars(
+        select(Page.meta).where(Page.run_id == run_id, Page.role == "home").order_by(Page.id)
+    ):
+        name = (meta or {}).get("site_name")
+        if name:
+            return str(name)
+    return None
 
 
 def columns_of_pages(session: Session, run: Run) -> dict[str, str]:

@@ -291,13 +291,14 @@ def load_crawl(session: Session, run: Run, profile: Profile) -> CrawlData:
     )
     search = (
         SearchView(search_row.form_found, search_row.action, search_row.query, search_row.status,
-                   search_row.error, search_row.result_links)
+                   search_row.error, search_row.result_links, search_row.expected_title,
+                   search_row.expected_url, search_row.expected_date, search_row.found_expected)
         if search_row is not None
         else None
     )  # fmt: skip
     unreachable = (run.stats or {}).get("unreachable")
     return CrawlData(
-        site_name=profile.display_name,
+        site_name=run.site.name if profile.name is None else profile.display_name,
         start_urls=tuple(profile.start_urls),
         scope_domains=tuple(profile.scope_domains),
         checked_at=run.started_at,

@@ -6,15 +6,15 @@ thing) and reopens findings; people assign, waive, mark 误报, note and reopen 
 is an event in the append-only ``finding_events`` table; nothing is ever deleted.
 
 Modules: ``fingerprint`` (a finding's id, evidence digest), ``recheck`` (what a run looked at
-again), ``lifecycle`` (what a run does), ``manual`` (what people do), ``queries`` (reading
-back), ``events`` (statuses and the event writer), ``history`` (the history read back: replayed
+again), ``lifecycle`` (what a run does), ``workdays`` (deadlines in working days: public
+holidays and 调休 make-up days), ``manual`` (what people do), ``queries`` (reading back),
+``events`` (statuses and the event writer), ``history`` (the history read back: replayed
 statuses for the trend, events by finding for the ledger and the look-back).
 """
 
 from xuncha.tracking.events import ACTIVE, STATUSES
 from xuncha.tracking.fingerprint import PREFIXES, evidence_digest, fingerprint
 from xuncha.tracking.lifecycle import (
-    add_working_days,
     deadline_working_days,
     is_complete,
     record_findings,
@@ -43,6 +43,7 @@ from xuncha.tracking.queries import (
     select_findings,
 )
 from xuncha.tracking.recheck import rechecked
+from xuncha.tracking.workdays import WorkCalendar, add_working_days, calendar_of
 
 __all__ = [
     "ACTIVE",
@@ -51,9 +52,11 @@ __all__ = [
     "FindingError",
     "OrderedFindings",
     "RunChanges",
+    "WorkCalendar",
     "add_working_days",
     "all_sites",
     "assign",
+    "calendar_of",
     "deadline_working_days",
     "events_of",
     "evidence_digest",

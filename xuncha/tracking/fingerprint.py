@@ -28,6 +28,9 @@ PREFIXES = {
     "site_identity": "si",
     "tls_certificate": "tc",
     "site_unreachable": "su",
+    "service_guide": "sg",
+    "interaction_response": "ir",
+    "harmful_link": "hl",
 }
 
 # Evidence that changes without the defect changing: ages that grow by a day every day, the
@@ -48,6 +51,11 @@ VOLATILE_EVIDENCE = frozenset(
         "newest",
         "newest_url",
         "missing",
+        # service_guide: the classes a guide lacks move as it is completed; the guide (its
+        # page) is the defect, so a guide marked 误报 stays so
+        "missing_en",
+        "empty",
+        "present",
         "missing_pages",
         "checked_pages",
         "article_pages",

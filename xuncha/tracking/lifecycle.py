@@ -2,7 +2,8 @@
 
 For each finding the run raised:
 
-- new → ``open`` (event ``opened``), with a responsible unit and a deadline;
+- new → ``open`` (event ``opened``), with a responsible unit and a deadline in working days
+  (:mod:`xuncha.tracking.workdays`: public holidays skipped, 调休 make-up days counted);
 - seen again → stays as it is; ``last_seen`` and ``last_run_id`` move on the row and **no
   event is written** (a ``seen`` event per finding per night would bury the history under
   noise; the row tells when it was last seen, the events tell what changed);
@@ -19,7 +20,7 @@ otherwise it stays and nothing is written.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -43,17 +44,7 @@ from xuncha.tracking.events import (
 from xuncha.tracking.fingerprint import evidence_changes, evidence_digest, fingerprint
 from xuncha.tracking.queries import LOAD_CHUNK
 from xuncha.tracking.recheck import Coverage
-
-
-def add_working_days(start: date, days: int) -> date:
-    """`days` working days (Mon–Fri) after `start`. Chinese public holidays and their 调休
-    make-up days are not known here: no maintained package covers the years ahead."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+from xuncha.tracking.workdays import calendar_of, record_count
 
 
 def deadline_working_days(run: Run) -> int:
@@ -124,7 +115,11 @@ def record_findings(
     unique: dict[str, CheckFinding] = {}
     for item in found:
         unique.setdefault(fingerprint(item), item)  # one defect raised twice is one finding
-    deadline = add_working_days(run.as_of, deadline_working_days(run))
+    # 整改时限: in working days by the run's calendar (its site's holidays file, the built-in
+    # notices, else Monday to Friday); how it was counted stays with the run.
+    count = calendar_of(run).count(run.as_of, deadline_working_days(run))
+    record_count(run, count)
+    deadline = count.deadline
     units = UnitMap(data)
     # One object per distinct title and detail: tens of thousands of broken links share a
     # few dozen wordings ("链接失效（404）"), and every row keeps its own otherwise.

@@ -68,7 +68,12 @@ BLANK = [
         "<table class='list'><tr><th>标题</th><th>发布日期</th></tr></table><div class='page'>共0条记录 第1/1页 <a href='#'>首页</a> <a href='#'>上一页</a> <a href='#'>下一页</a> <a href='#'>尾页</a> 跳转到第 <input> 页</div>",
         False,
     ),
-    ("title-and-date", "财政资金", "<p>2026-11-20</p><p>【字号 大 中 小】【打印】【关闭】</p>", False),
+    (
+        "title-and-date",
+        "财政资金",
+        "<p>2026-11-20</p><p>【字号 大 中 小】【打印】【关闭】</p>",
+        False,
+    ),
 ]
 
 

@@ -407,6 +407,28 @@ def test_empty_page_has_no_items() -> None:
     assert list_blocks(parse_html("", url), url) == []
 
 
+MENU_TREE = """<div class="side-menu"><h3>信息公开目录</h3><ul class="tree">
+<li><a href="/xxgk/xxgkzn/">政府信息公开指南</a></li><li><a href="/xxgk/xxgknb/">政府信息公开年报</a></li>
+<li><a href="/xxgk/bszn/">办事指南</a></li><li class="parent"><span>法定主动公开内容</span><ul>
+<li><a href="/xxgk/zxzj/">专项资金</a></li><li><a href="/xxgk/zfcg/">政府采购</a></li></ul></li></ul></div>"""
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # A blank column's page in the tree: the tree's top level is the menu, not its list.
+        ("/xxgk/zxzj/", 0),
+        # Look-alike: a page the tree does not name (公开指南's department links are a list).
+        ("/xxgk/bmlj/", 3),
+    ],
+    ids=["blank-column-in-the-tree", "page-outside-the-tree"],
+)
+def test_a_column_menu_is_not_the_list_of_a_column_it_names(path: str, expected: int) -> None:
+    url = f"{HOST}{path}"
+    html = f'<html><body>{MENU_TREE}<div class="list-box"><h2>专项资金</h2></div></body></html>'
+    assert len(extract_list_items(parse_html(html, url), url)) == expected
+
+
 SECTION_HOME = f"""<html><body>{HEADER}
 <div class="box"><div class="box-title"><h2>通知公告</h2><a class="more" href="/xxgk/tzgg/">更多&gt;&gt;</a></div>
 <ul class="box-list"><li><a href="/xxgk/tzgg/3.html">通知三号文件</a><span>2026-03-15</span></li>

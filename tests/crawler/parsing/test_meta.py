@@ -8,7 +8,7 @@ import pytest
 
 from crawler.parsing.document import parse_html
 from crawler.parsing.encoding import decode_body
-from crawler.parsing.meta import PageMeta, extract_meta, meta_value
+from crawler.parsing.meta import PageMeta, extract_meta, meta_value, site_name
 
 URL = "http://www.example.gov.cn/zwgk/zhxx/"
 
@@ -220,3 +220,37 @@ def test_real_page_title_h1_breadcrumb(
 ):
     meta = real_meta(real_pages, name)
     assert (meta.title, meta.h1, meta.breadcrumb) == (title, h1, breadcrumb)
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "expected"),
+    [
+        ("首页 - 邯郸市人民政府", {}, "邯郸市人民政府"),
+        ("首页_清溪县人民政府", {}, "清溪县人民政府"),
+        ("欢迎访问万载县人民政府网站", {}, "万载县人民政府网站"),
+        ("某市交通运输局 | 首页", {}, "某市交通运输局"),
+        ("邯郸市政府信息公开", {"SiteName": "邯郸市人民政府"}, "邯郸市人民政府"),
+        ("", {"sitename": "平潭综合实验区党工委管委会"}, "平潭综合实验区党工委管委会"),
+        ("鄂尔多斯恩格贝生态示范区", {}, "鄂尔多斯恩格贝生态示范区"),
+        # Look-alikes: nothing that names the site.
+        ("首页", {}, None),
+        ("", {}, None),
+        ("首页 | 综合信息", {}, None),
+        ("index", {"SiteName": ""}, None),
+    ],
+    ids=[
+        "home-then-name",
+        "hanweb-underscore",
+        "greeting",
+        "name-then-home",
+        "sitename-meta",
+        "meta-lowercase",
+        "one-phrase",
+        "only-home",
+        "empty",
+        "no-body-name",
+        "empty-meta",
+    ],
+)
+def test_site_name(title, tags, expected):
+    assert site_name(PageMeta(title, tags, None, [])) == expected

@@ -120,7 +120,12 @@ def test_the_start_page_is_recorded_as_the_home_page_and_names_its_section(spide
         HOME,
         "home",
         "示例市人民政府",
-        {"SiteName": "示例市人民政府", "identity": page.meta["identity"]},
+        {
+            "SiteName": "示例市人民政府",
+            "identity": page.meta["identity"],
+            "site_name": "示例市人民政府",
+            "channels": [{"url": f"{HOME}hdjl/", "name": "互动交流", "in_site": True}],
+        },
     )
     assert _of(PageTextRecord, records)[0].url == HOME
     assert _of(SearchRecord, records) == [SearchRecord(form_found=False)]
@@ -129,6 +134,8 @@ def test_the_start_page_is_recorded_as_the_home_page_and_names_its_section(spide
     by_role = {(role_of(r), r.url): r for r in requests}
     section = by_role[("section", SECTION)]
     assert (section.callback, section.priority) == (spider.parse_page, 90)
+    board = by_role[("board", f"{HOME}hdjl/")]  # 互动交流 is walked outside the sections
+    assert (board.callback, board.priority) == (spider.parse_page, 40)
     assert section.cb_kwargs == {"role": "section", "target": SECTION, "column": None}
     assert ("check", OUTSIDE) in by_role and by_role[("check", OUTSIDE)].method == "HEAD"
     assert by_role[("check", f"{HOME}images/banner.jpg")].method == "HEAD"  # a resource

@@ -1,12 +1,13 @@
 """The answer key of the unseen portal: what a crawl of night 1 must report, and what not.
 
-:data:`PLANTED` and :data:`NEGATIVES` are the link checks' (断链, 错链 and look-alikes that
-work), each placed on one article (or every page); :data:`CONTENT_EXPECTED` and
-:data:`CONTENT_NEGATIVES` the content checks' (栏目, 标识, 个人信息, 错敏词, 内容混杂…), with
-the HTML each plants in its article. :data:`IN_SECTION` and :data:`LINKED_FROM_SECTION` say
-where a crawl of the disclosure section may go. The pages render these same entries (see
-:meth:`unseen_portal.editions.Edition.extras`), so a key and its defect cannot drift apart;
-what the later nights must report is written by hand in ``test_unseen_nights.py``.
+:data:`PLANTED` and :data:`NEGATIVES` are the link checks' (断链, 错链, 暗链, 外链变质 and
+look-alikes that work), each placed on one article, the home page or every page;
+:data:`CONTENT_EXPECTED` and :data:`CONTENT_NEGATIVES` the content checks' (栏目, 标识, 个人信息,
+错敏词, 内容混杂, 办事指南…), with the HTML each plants in its article. :data:`IN_SECTION` and
+:data:`LINKED_FROM_SECTION` say where a crawl of the disclosure section may go. The pages render
+these same entries (see :meth:`unseen_portal.editions.Edition.extras`), so a key and its defect
+cannot drift apart; what the later nights must report is written by hand in
+``test_unseen_nights.py``.
 """
 
 from __future__ import annotations
@@ -14,28 +15,69 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from .catalog import ARTICLES, COLUMNS, JIUCUO_JS
+from . import boards
+from .catalog import ARTICLES, COLUMNS, GUIDES, JIUCUO_JS
+from .model import SITE_NAME
+from .outside import CASINO, CASINO_TITLE, GOV_SITES, LAPSED, LAPSED_TITLE, PARTNER, on_port
+
+Where = tuple[str, int] | str | None
+"""An article ``(column key, index)``, a column's list page (its key), a path (``/hdjl/…``,
+:data:`HOME`), or the site root."""
+HOME = "/"
+"""The home page as a ``where``: its 友情链接 are links no other page carries."""
+
+
+def _url_of(where: Where, base: str) -> str:
+    if where is None:
+        return base + "/"
+    if isinstance(where, str):
+        return base + (where if where.startswith("/") else COLUMNS[where].path)
+    key, index = where
+    return base + COLUMNS[key].articles[index].path
+
+
+# How an intruder writes a 暗链 into an article: a class of random letters, which a <style> of
+# its own puts off-screen.
+_INJECTED = "gg8k2m"
 
 
 @dataclass(frozen=True)
 class Planted:
-    """A defect a crawl must report: ``href`` as written, placed on article ``where``."""
+    """A defect a crawl must report: ``href`` as written (an outside host's without the port
+    the fixture serves it on), placed on ``where`` (an article, or :data:`HOME`); ``evidence``
+    holds values the finding must carry."""
 
     check: str
     subtype: str
     href: str
     text: str
-    where: tuple[str, int]
-    tag: str = "a"
+    where: Where
+    tag: str = "a"  # a | img | injected (an <a> hidden off-screen by the article's own style)
+    evidence: dict[str, object] = field(default_factory=dict)
 
     def url(self, base: str) -> str:
-        """The finding's ``url``: the resolved target for 断链, the raw href for 错链."""
-        return base + self.href if self.check == "broken_link" else self.href
+        """The finding's ``url``: the raw href for 错链, else the resolved target (an outside
+        host's on the portal's port)."""
+        if self.check == "wrong_link":
+            return self.href
+        return base + self.href if self.href.startswith("/") else on_port(self.href, base)
 
-    def html(self) -> str:
+    def page(self, base: str) -> str:
+        """The page carrying the defect."""
+        return _url_of(self.where, base)
+
+    def html(self, base: str) -> str:
+        """The defect as its page writes it (an outside link with the portal's port)."""
+        href = escape(on_port(self.href, base))
         if self.tag == "img":
-            return f'<p><img src="{escape(self.href)}" alt="{self.text}"></p>'
-        return f'<p><a href="{escape(self.href)}">{self.text}</a></p>'
+            return f'<p><img src="{href}" alt="{self.text}"></p>'
+        if self.tag == "injected":
+            return (
+                f'<style type="text/css">.{_INJECTED}{{position:absolute;left:-9999px;'
+                f'top:-9999px}}</style><div class="{_INJECTED}"><a href="{href}" '
+                f'target="_blank">{self.text}</a></div>'
+            )
+        return f'<p><a href="{href}">{self.text}</a></p>'
 
 
 @dataclass(frozen=True)
@@ -44,11 +86,11 @@ class Negative:
 
     href: str
     text: str
-    where: tuple[str, int] | None
+    where: Where
     note: str
 
     def url(self, base: str) -> str:
-        return base + self.href if self.href.startswith("/") else self.href
+        return base + self.href if self.href.startswith("/") else on_port(self.href, base)
 
     def html(self) -> str:
         return f'<p><a href="{escape(self.href)}">{self.text}</a></p>'
@@ -69,7 +111,21 @@ PLANTED: list[Planted] = [
             ("col1201", 10)),
     Planted("wrong_link", "file_url", "file:///D:/工作/2026/实施细则.docx", "实施细则.docx",
             ("col1202", 6)),
+    # 暗链: injected into one 政府采购 notice, hidden off-screen by the article's own <style>.
+    Planted("harmful_link", "hidden", f"http://{CASINO}/", "澳门新葡京 百家乐", ("col1205", 2),
+            tag="injected",
+            evidence={"how": "offscreen", "category": "gambling", "source": "link_text",
+                      "link_text": "澳门新葡京 百家乐", "target_title": CASINO_TITLE}),
+    # 外链变质: the home page's 友情链接 to 清溪旅游网, whose lapsed domain a casino now serves.
+    Planted("harmful_link", "hijacked", f"http://{LAPSED}/", "清溪旅游网", HOME,
+            evidence={"category": "gambling", "source": "target_title", "link_text": "清溪旅游网",
+                      "target_title": LAPSED_TITLE}),
 ]  # fmt: skip
+SITE_GROUP: list[Negative] = [
+    Negative(f"http://{host}/", name, None, f"站群 dropdown hidden by display:none: {name}")
+    for host, name in GOV_SITES.items()
+]
+"""The header's 政府网站 dropdown (every page): outside links hidden until hovered, to gov.cn."""
 NEGATIVES: list[Negative] = [
     Negative("mailto:xxgk@qx.example.gov.cn", "xxgk@qx.example.gov.cn", None, "mailto (footer)"),
     Negative("tel:0579-12345678", "0579-12345678", None, "tel (footer)"),
@@ -81,6 +137,8 @@ NEGATIVES: list[Negative] = [
     Negative("/attach/0/2609301021348.docx", "附件2：任务分工表.docx", ("col1202", 0),
              "working .docx"),
     Negative("/picture/0/2609211043210.jpg", "点击查看现场图片", ("col1201", 2), "working image"),
+    Negative(f"http://{PARTNER}/", "清溪新闻网", HOME, "友情链接 whose home page is still its own"),
+    *SITE_GROUP,
 ]  # fmt: skip
 IN_SECTION = ("/xxgk/", "/col/", "/art/")
 LINKED_FROM_SECTION = {
@@ -92,17 +150,40 @@ LINKED_FROM_SECTION = {
 """Paths outside IN_SECTION that pages of the section link to (a crawl may check them)."""
 
 
-Where = tuple[str, int] | str | None
-"""An article ``(column key, index)``, a column's list page (its key), or the site root."""
+def _guide(rows: list[tuple[str, ...]]) -> str:
+    """A 办事指南 as Hanweb's 办事服务 template lays it out: a table of label | value cells, two
+    pairs to a row where the values are short."""
+    cells = []
+    for row in rows:
+        pairs = zip(row[::2], row[1::2], strict=True)
+        span = ' colspan="3"' if len(row) == 2 else ""
+        cells.append("<tr>" + "".join(f'<td class="bt">{label}</td><td{span}>{value}</td>'
+                                      for label, value in pairs) + "</tr>")  # fmt: skip
+    return f'<table class="bszn" width="100%" border="1" cellspacing="0">{"".join(cells)}</table>'
 
 
-def _url_of(where: Where, base: str) -> str:
-    if where is None:
-        return base + "/"
-    if isinstance(where, str):
-        return base + COLUMNS[where].path
-    key, index = where
-    return base + COLUMNS[key].articles[index].path
+# All eight classes; 监督电话 beside 咨询电话 and 承诺时限 are elements outside the eight.
+COMPLETE_GUIDE = _guide([
+    ("事项名称", "城乡居民最低生活保障审批", "事项类型", "行政给付"),
+    ("设定依据", "《社会救助暂行办法》第九条至第十三条；《浙江省最低生活保障办法》第十条"),
+    ("申请条件", "具有本县户籍，共同生活的家庭成员人均月收入低于本县最低生活保障标准，"
+                 "且家庭财产状况符合规定"),
+    ("申请材料", "1．最低生活保障申请书；2．家庭成员身份证、户口簿；3．家庭经济状况核对授权书"),
+    ("办理地点", "清溪县政务服务中心一楼民政窗口（清溪县人民路8号）",
+     "办理时间", "工作日上午8:30—12:00，下午14:30—17:30（法定节假日除外）"),
+    ("咨询电话", "0579-87012345", "监督电话", "0579-87012300"),
+    ("承诺时限", "20个工作日", "收费标准", "不收费"),
+    ("办理流程", "申请—乡镇（街道）受理审核—入户调查—民主评议与公示—县民政局审批—按月发放"),
+])  # fmt: skip
+# No 设定依据 row, and the 办理时间 cell left empty beside a filled 承诺时限 (时限 is not 时间).
+LACKING_GUIDE = _guide([
+    ("事项名称", "困难残疾人生活补贴和重度残疾人护理补贴给付", "事项类型", "行政给付"),
+    ("申请条件", "持有第二代残疾人证的本县户籍困难残疾人、重度残疾人"),
+    ("申请材料", "1．残疾人两项补贴申请审批表；2．第二代残疾人证；3．户口簿"),
+    ("办理地点", "清溪县政务服务中心一楼残联窗口（清溪县人民路8号）", "办理时间", ""),
+    ("咨询电话", "0579-87012366", "承诺时限", "15个工作日"),
+    ("办理流程", "申请—乡镇（街道）初审—县残联审核—县民政局审定—按月发放"),
+])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,6 +228,8 @@ CONTENT_EXPECTED: list[Expected] = [
              {"rule": "institution"}),
     Expected("missing_mandatory", "absent", None, "no disclosure guide",
              {"rule": "disclosure_guide"}),
+    Expected("missing_mandatory", "absent", None, "no 权责清单 (中办发〔2015〕21号)",
+             {"rule": "power_responsibility_lists"}),
     Expected("missing_mandatory", "overdue", None, "no 2025 annual report",
              {"rule": "annual_report", "year": 2025, "due": "2026-01-31"}),
     Expected("missing_mandatory", "overdue", "col1204", "no 2025 final accounts (due 2026-09-30)",
@@ -165,6 +248,18 @@ CONTENT_EXPECTED: list[Expected] = [
     Expected("misplaced_content", "personnel_procurement", ("col1206", 7),
              "procurement in personnel column",
              {"matched": "采购", "column": "人事信息"}),
+    # 互动交流, outside the section: the 县长信箱 walked from the home page's nav.
+    Expected("interaction_response", "unanswered", boards.MAILBOX,
+             "a letter waiting since 2026-06-02 (over 3 months)",
+             {"count": 1, "open": 1, "oldest_asked": "2026-06-02",
+              "oldest_title": boards.UNANSWERED.title}),
+    Expected("interaction_response", "empty_reply", boards.EMPTY_REPLY.path,
+             "已办结 with nothing under 答复内容", {"asked": "2026-09-28"}),
+    Expected("service_guide", "missing_elements", (GUIDES, 1), "a guide lacking two classes",
+             {"missing": ["设定依据", "办理时间"], "empty": ["办理时间"],
+              "present": ["事项名称", "申请条件", "办理材料", "办理地点", "联系电话", "办理流程"],
+              "guide_title": f"{COLUMNS[GUIDES].articles[1].title}_办事指南_{SITE_NAME}"},
+             LACKING_GUIDE),
 ]  # fmt: skip
 CONTENT_NEGATIVES: list[Lookalike] = [
     Lookalike("privacy_leak", "id_number", ("col1206", 2), "masked ID and mobile",
@@ -184,4 +279,12 @@ CONTENT_NEGATIVES: list[Lookalike] = [
     Lookalike("site_identity", "jiucuo", None, "jiucuo widget script"),
     Lookalike("site_identity", "search_empty", None, "GBK search form answers"),
     Lookalike("mixed_content", None, None, "plain-HTTP site, no mixed content"),
+    *(Lookalike("interaction_response", None, letter.path, note) for letter, note in (
+        (boards.LETTERS[0], "办理中 for 10 days"),
+        (boards.LETTERS[2], "answered in 3 days, with a reply"),
+        (boards.LETTERS[3], "answered in 5 days, with a reply"),
+        (boards.LETTERS[5], "待回复, but written over a year ago"))),
+    Lookalike("interaction_response", "no_channel", None, "县长信箱 linked from the 互动交流 hub"),
+    Lookalike("service_guide", None, (GUIDES, 0), "a guide with all eight classes",
+              COMPLETE_GUIDE),
 ]  # fmt: skip

@@ -4,7 +4,8 @@ Each column's items are generated from a title template, a spacing in days and t
 date (:data:`_TOPICS`), numbered from 5601 in order; items kept from earlier years follow
 (:data:`_KEPT`, numbered from 5801). :data:`TREE` is the left-hand column tree as the
 disclosure home shows it, with one parent (:data:`PARENT`) that lists only its two
-sub-columns. Everything is deterministic.
+sub-columns, and a 办事指南 column (:data:`GUIDES`) whose articles are 办事指南 tables.
+Everything is deterministic.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ _TOPICS: dict[str, tuple[str, str, str, int, date, int, int, list[str]]] = {
     "col1208": ("政策解读", "ul", "关于《{}》的政策解读", 45, date(2026, 3, 20), 0, 4508, [
         "清溪县城市更新行动实施方案", "清溪县促进民营经济高质量发展若干措施",
         "清溪县耕地保护激励办法"]),  # 204 days old: over its 183-day window
+    # 办事指南 (a maintained column: 365-day window); the guides' tables are the answer key's.
+    "col1209": ("办事指南", "ul", "{}办事指南", 45, date(2026, 8, 18), 0, 4509, [
+        "城乡居民最低生活保障审批", "困难残疾人两项补贴申请"]),
 }  # fmt: skip
 # Items kept from earlier years, listed after a column's generated ones (numbered from 5801):
 # last year's 部门预算 stay in 财政预决算 as on any real site, beside a meeting notice that names
@@ -54,7 +58,9 @@ _KEPT: dict[str, list[tuple[str, date]]] = {
                 ("清溪县教育局2025年部门预算", date(2025, 3, 26))],
 }  # fmt: skip
 PARENT = ("col1203", "财政信息", ("col1204", "col1205"))
-TREE = ("col1201", "col1202", "col1208", PARENT, "col1206", "col1207")  # the leftnav, in order
+TREE = ("col1201", "col1202", "col1208", PARENT, "col1206", "col1207", "col1209")  # the leftnav
+GUIDES = "col1209"
+"""The 办事指南 column: its articles are the guides' tables alone, with no text around them."""
 SITE_CODE = "3307990001"
 ICP = "浙ICP备05012345号-1"
 SEARCH_PATH = "/jsearchfront/search.do"
@@ -72,9 +78,9 @@ NEVER_FETCHED = [
     "/news/2026/9/t20260928_9002.html",
     "/news/tpxw/index.html",
     "/bsfw/guide_1.html",
-    "/hdjl/mailbox.html",
 ]
-"""Pages linked only from 新闻动态 / 办事服务 / 互动交流 / 网站地图 (outside the section)."""
+"""Pages linked only from 新闻动态 / 办事服务 / 网站地图 (outside the section). 互动交流 is walked
+(its hub, the 县长信箱 and its letters): 互动回应差 is judged there."""
 
 
 def _columns() -> dict[str, Column]:

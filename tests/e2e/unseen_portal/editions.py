@@ -2,9 +2,11 @@
 
 Night 1 (:data:`AS_OF`) is the site as published, exactly as the answer key says; night 2, a
 week later, is the rectification (:data:`REVISIONS`, :data:`LATER`, :data:`LATER_FILES`: five
-defects of five kinds fixed, one new broken 附件); night 3, a week after that, restores one
-fixed page from a backup (回潮). Every column keeps its freshness state across the nights
-(publishing where needed), so the planted changes are the only differences.
+defects of five kinds fixed, one new broken 附件; the 暗链, the 外链变质 and the incomplete
+办事指南 are left as they were, and the outside hosts serve the same pages every night); night
+3, a week after that, restores one fixed page from a backup (回潮). Every column keeps its
+freshness state across the nights (publishing where needed), so the planted changes are the
+only differences.
 :func:`edition` is the site of one night, built once.
 """
 
@@ -70,6 +72,7 @@ NEW_ATTACHMENT = DOWNLOAD + "2610151432567.xls"
 """Night 2's new defect: a new 通知公告 links an attachment the download module cannot find."""
 ROSTER = "/attach/0/2610161108235.docx"
 _MOBILE, _MISWRITING = _expected("privacy_leak", "mobile"), _expected("wording_error", "miswriting")
+_PLACEHOLDER = _planted("javascript_placeholder")  # a 错链, written as is whatever the base
 
 LATER: tuple[Later, ...] = (
     Later(Article("col1201", 5901, "关于开展2026年秋冬季安全生产大检查的通知", date(2026, 10, 15)),
@@ -81,7 +84,7 @@ LATER: tuple[Later, ...] = (
           ONLY_NIGHT_3, "政府采购 keeps publishing: the home page's newest item stays 2 days old"),
 )  # fmt: skip
 REVISIONS: tuple[Revision, ...] = (
-    Revision(_planted("javascript_placeholder").where, _planted("javascript_placeholder").html(),
+    Revision(_PLACEHOLDER.where, _PLACEHOLDER.html(""),
              f'<p><a href="{ROSTER}">下载</a></p>', RECTIFIED,
              "下载 points at the uploaded roster instead of javascript:;"),
     Revision(_MOBILE.where, _MOBILE.html, _MOBILE.html.replace("13857912346", "138****2346"),
@@ -126,14 +129,15 @@ class Edition:
         self.files = dict(FILES)
         self.files.update({p: f for p, (nights, f) in LATER_FILES.items() if night in nights})
 
-    def extras(self, article: Article) -> list[str]:
-        """The HTML planted in the article's text this night (answer keys, look-alikes)."""
+    def extras(self, article: Article, base: str) -> list[str]:
+        """The HTML planted in the article's text this night (answer keys, look-alikes), its
+        outside links on the port of ``base``."""
         for item in LATER:
             if item.article == article:
                 return [item.html] if item.html else []
         column = COLUMNS[article.column]
         where = (column.key, column.articles.index(article))
-        extras = [p.html() for p in PLANTED if p.where == where]
+        extras = [p.html(base) for p in PLANTED if p.where == where]
         extras += [n.html() for n in NEGATIVES if n.where == where]
         content: list[Expected | Lookalike] = [*CONTENT_NEGATIVES, *CONTENT_EXPECTED]
         extras += [c.html for c in content if c.html and c.where == where]

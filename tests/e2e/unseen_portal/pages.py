@@ -1,22 +1,37 @@
 """The unseen portal's HTML: every page kind, as Hanweb JCMS (大汉) renders it, in GBK.
 
-One layout (:func:`_page`): a header with the site name and a GBK search form that answers, a
-main nav, and a footer carrying 主办, 网站标识码 and ICP备案 as text, the 党政机关 mark as the
-``document.write(unescape(…))`` widget and the 找错 ``<script id="_jiucuo_">`` — but no
-公安备案. Column pages show the ``leftnav`` column tree and their list in one of four styles
-(``ul``, ``table``, ``p``, ``empty``); articles show ``发布日期：2026年10月3日`` in
-``<div class="info">`` and the HTML the night plants in them. Which page answers which request
-is :mod:`unseen_portal.site`'s business.
+One layout (:func:`layout`): a header with the site name and a GBK search form that answers, a
+main nav whose 政府网站 item hides a dropdown of the province's and the city's portals
+(``display:none`` until hovered), and a footer carrying 主办, 网站标识码 and ICP备案 as text,
+the 党政机关 mark as the ``document.write(unescape(…))`` widget and the 找错
+``<script id="_jiucuo_">`` — but no 公安备案. The home page adds its 友情链接. Column pages show
+the ``leftnav`` column tree and their list in one of four styles (``ul``, ``table``, ``p``,
+``empty``); articles show ``发布日期：2026年10月3日`` in ``<div class="info">`` and the HTML the
+night plants in them (a 办事指南 shows its table alone). Outside links carry the portal's port
+(see :mod:`unseen_portal.outside`). Which page answers which request is
+:mod:`unseen_portal.site`'s business.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from .answer_key import NEGATIVES
-from .catalog import COLUMNS, ICP, JIUCUO_JS, NEVER_FETCHED, PARENT, SEARCH_PATH, SITE_CODE, TREE
+from . import boards
+from .answer_key import HOME, NEGATIVES, PLANTED, SITE_GROUP, Negative, Planted
+from .catalog import (
+    COLUMNS,
+    GUIDES,
+    ICP,
+    JIUCUO_JS,
+    NEVER_FETCHED,
+    PARENT,
+    SEARCH_PATH,
+    SITE_CODE,
+    TREE,
+)
 from .editions import Edition
 from .model import SITE_NAME, Article, Column
+from .outside import on_port
 
 _NAV = [("/index.html", "首页"), ("/news/index.html", "新闻动态"), ("/xxgk/", "信息公开"),
         ("/bsfw/index.html", "办事服务"), ("/hdjl/index.html", "互动交流")]  # fmt: skip
@@ -41,8 +56,18 @@ _MARKS = (
 )
 
 
-def layout(title: str, main: str) -> str:
-    nav = "".join(f"<li>{_links([item])}</li>" for item in _NAV)
+def _site_group(base: str) -> str:
+    """The nav's 政府网站 item: a dropdown of other government portals, hidden until hovered."""
+    links = _links([(on_port(n.href, base), n.text) for n in SITE_GROUP])
+    return (
+        '<li class="zfwz" onmouseover="this.lastChild.style.display=\'block\'" '
+        "onmouseout=\"this.lastChild.style.display='none'\"><span>政府网站</span>"
+        f'<div class="zfwz_list" style="display:none">{links}</div></li>'
+    )
+
+
+def layout(title: str, main: str, base: str) -> str:
+    nav = "".join(f"<li>{_links([item])}</li>" for item in _NAV) + _site_group(base)
     footer = _links(
         [("/col/col1001/index.html", "联系我们"), ("/col/col1002/index.html", "网站地图")]
         + [(n.href, n.text) for n in NEGATIVES[:2]],
@@ -134,7 +159,7 @@ def column_page(column: Column, n: int, base: str) -> str:
     crumbs = _crumbs(*filter(None, [_parent_of(column.key), (column.path, column.name)]))
     main = (f'{crumbs}{_leftnav(base)}<div class="rightbox"><div class="lmtitle">'
             f"<span>{column.name}</span></div>{_list_body(column, n)}</div>")  # fmt: skip
-    return layout(f"{column.name}_{SITE_NAME}", main)
+    return layout(f"{column.name}_{SITE_NAME}", main, base)
 
 
 def parent_page(base: str) -> str:
@@ -143,15 +168,17 @@ def parent_page(base: str) -> str:
     main = (f'{_crumbs((f"/col/{key}/index.html", name))}{_leftnav(base)}<div class="rightbox">'
             f'<div class="lmtitle"><span>{name}</span></div><div class="sublm"><ul>{subs}</ul>'
             "</div></div>")  # fmt: skip
-    return layout(f"{name}_{SITE_NAME}", main)
+    return layout(f"{name}_{SITE_NAME}", main, base)
 
 
-def article_page(article: Article, site: Edition) -> str:
+def article_page(article: Article, site: Edition, base: str) -> str:
     column = COLUMNS[article.column]
-    body = (
-        f"<p>各乡镇人民政府、县政府各部门：</p><p>现将《{escape(article.title)}》有关事项公布如下，"
-        "请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + "".join(site.extras(article))
-    )
+    body = "".join(site.extras(article, base))
+    if column.key != GUIDES:
+        body = (
+            f"<p>各乡镇人民政府、县政府各部门：</p><p>现将《{escape(article.title)}》有关事项公布"
+            "如下，请认真贯彻执行。本文件自2026年11月1日起施行。</p>" + body
+        )
     d = article.day
     main = (
         f"{_crumbs(*filter(None, [_parent_of(column.key), (column.path, column.name)]))}"
@@ -161,16 +188,16 @@ def article_page(article: Article, site: Edition) -> str:
         f'<div class="content" id="zoom">{body}</div><div class="tools">'
         f"{_links([('javascript:window.print()', '打印本页'), ('#', '返回顶部')], ' ')}</div></div>"
     )
-    return layout(f"{article.title}_{column.name}_{SITE_NAME}", main)
+    return layout(f"{article.title}_{column.name}_{SITE_NAME}", main, base)
 
 
-def search_page(query: str, site: Edition) -> str:
+def search_page(query: str, site: Edition, base: str) -> str:
     """Hanweb jsearch's answer: the articles whose title holds the query."""
     hits = [a for a in site.articles.values() if query and query in a.title]
     rows = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a><span>{a.day}</span></li>'
                    for a in hits)  # fmt: skip
     found = f'<div class="jsearch"><p>共找到{len(hits)}条结果</p><ul>{rows}</ul></div>'
-    return layout(f"搜索结果_{SITE_NAME}", found)
+    return layout(f"搜索结果_{SITE_NAME}", found, base)
 
 
 def _recent(count: int, site: Edition) -> str:
@@ -186,22 +213,29 @@ def other_page(path: str, base: str, site: Edition) -> str | None:
                                       (NEVER_FETCHED[1], "县领导调研秋粮收购工作"),
                                       (NEVER_FETCHED[2], "图片新闻")]),
         "/bsfw/index.html": ("办事服务", [(NEVER_FETCHED[3], "社保卡办理指南")]),
-        "/hdjl/index.html": ("互动交流", [(NEVER_FETCHED[4], "县长信箱")]),
+        "/hdjl/index.html": ("互动交流", [(boards.MAILBOX, "县长信箱")]),
         "/col/col1001/index.html": ("联系我们", []),
         "/col/col1002/index.html": ("网站地图", [(p, "链接") for p in NEVER_FETCHED]
                                    + [(c.path, c.name) for c in COLUMNS.values()]),
         **{p: ("新闻动态", []) for p in NEVER_FETCHED},
     }  # fmt: skip
     if path in ("/", "/index.html"):
+        linked: list[Planted | Negative] = [*PLANTED, *NEGATIVES]
+        partners = [(on_port(e.href, base), e.text) for e in linked if e.where == HOME]
         return layout(SITE_NAME, '<div class="banner"></div><div class="box"><h3>信息公开</h3>'
                      f'<ul>{_recent(3, site)}</ul></div><div class="box"><h3>新闻动态</h3>'
-                     '<a href="/news/index.html">更多</a></div>')  # fmt: skip
+                     '<a href="/news/index.html">更多</a></div><div class="yqlj"><h3>友情链接'
+                     f'</h3>{_links(partners, " ")}</div>', base)  # fmt: skip
     if path in ("/xxgk/", "/xxgk/index.html"):
         return layout(
             f"信息公开_{SITE_NAME}",
             f'{_crumbs()}{_leftnav(base)}<div class="rightbox">'
             f'<div class="lmtitle"><span>最新公开</span></div><ul>{_recent(5, site)}</ul></div>',
+            base,
         )
+    if path in boards.PAGES:
+        title, main = boards.PAGES[path]
+        return layout(f"{title}_{SITE_NAME}", main, base)
     if path in plain:
         title, pairs = plain[path]
         return layout(
@@ -209,5 +243,6 @@ def other_page(path: str, base: str, site: Edition) -> str | None:
             f"<h2>{title}</h2><p>地址：清溪县人民路1号</p><ul>"
             + "".join(f"<li>{_links([pair])}</li>" for pair in pairs)
             + "</ul>",
+            base,
         )
     return None
