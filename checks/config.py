@@ -165,11 +165,7 @@ class HarmfulConfig(_Config):
     @field_validator("allow_hosts")
     @classmethod
     def _hosts(cls, value: list[str]) -> list[str]:
-        hosts = [host.strip().strip(".").lower() for host in value]
-        for host in hosts:
-            if not host or any(c in host for c in ":/?#@ \t"):
-                raise ValueError(f"a host name (partner.example.com), not {host!r}")
-        return hosts
+        return [_host(host) for host in value]
 
 
 class ScoringConfig(_Config):

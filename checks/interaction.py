@@ -176,27 +176,38 @@ def _unanswered(found: list[Message], config: InteractionConfig, as_of: date) ->
     for board, late in sorted(by_board.items()):
         oldest, _ = min(late, key=lambda pair: pair[0].asked or date.max)
         still_open = sum(1 for _, how in late if how == "open")
-        findings.append(
-            Finding(
-                check="interaction_response",
-                subtype="unanswered",
-                severity="high",
-                url=board,
-                key=f"unanswered|{board}",
-                page=oldest.url,
-                pages=tuple(m.url for m, _ in late[:50]),
-                evidence={
-                    "count": len(late),
-                    "open": still_open,
-                    "answered_late": len(late) - still_open,
-                    "months": config.unanswered_months,
-                    "oldest_title": oldest.title[:120],
-                    "oldest_url": oldest.url,
-                    "oldest_asked": oldest.asked.isoformat() if oldest.asked else None,
-                },
-            )
-        )
+        evidence = {
+            "count": len(late),
+            "open": still_open,
+            "answered_late": len(late) - still_open,
+            "months": config.unanswered_months,
+            "oldest_title": oldest.title[:120],
+            "oldest_url": oldest.url,
+            "oldest_asked": oldest.asked.isoformat() if oldest.asked else None,
+        }
+        findings.append(_per_board("unanswered", "high", board, oldest, late, evidence))
     return findings
+
+
+def _per_board(
+    subtype: str,
+    severity: str,
+    board: str,
+    named: Message,
+    messages: list[tuple[Message, Any]],
+    evidence: dict[str, Any],
+) -> Finding:
+    """One finding for a board's messages; `named` is the one its title names."""
+    return Finding(
+        check="interaction_response",
+        subtype=subtype,
+        severity=severity,
+        url=board,
+        key=f"{subtype}|{board}",
+        page=named.url,
+        pages=tuple(m.url for m, _ in messages[:50]),
+        evidence=evidence,
+    )
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -222,24 +233,9 @@ def _late(found: list[Message], config: InteractionConfig) -> list[Finding]:
     findings = []
     for board, late in sorted(by_board.items()):
         worst, days = max(late, key=lambda pair: pair[1])
-        findings.append(
-            Finding(
-                check="interaction_response",
-                subtype="late_reply",
-                severity="low",
-                url=board,
-                key=f"late_reply|{board}",
-                page=worst.url,
-                pages=tuple(m.url for m, _ in late[:50]),
-                evidence={
-                    "count": len(late),
-                    "limit": limit,
-                    "worst_days": days,
-                    "worst_title": worst.title[:120],
-                    "worst_url": worst.url,
-                },
-            )  # fmt: skip
-        )
+        evidence = {"count": len(late), "limit": limit, "worst_days": days,
+                    "worst_title": worst.title[:120], "worst_url": worst.url}  # fmt: skip
+        findings.append(_per_board("late_reply", "low", board, worst, late, evidence))
     return findings
 
 

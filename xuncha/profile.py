@@ -333,19 +333,29 @@ def _read_yaml(path: Path, what: str) -> tuple[yaml.Node | None, Any]:
         raise ProfileError(f"{path}: YAML value error: {exc}") from None
 
 
+def _derived(path: Path, node: yaml.Node | None, keys: tuple[str, ...], named: str) -> None:
+    """A key the profile fills in from a file of its own: written by hand, it is refused."""
+    line = _line_of(node, keys)
+    dotted = ".".join(keys)
+    raise ProfileError(f"{path}:{line}: {dotted}: unknown key (what it holds goes in the file "
+                       f"that {named} names)")  # fmt: skip
+
+
+def _beside(path: Path, name: str) -> Path:
+    """A file a profile names, relative to the profile's own folder."""
+    file = Path(name)
+    return file if file.is_absolute() else path.parent / file
+
+
 def _with_holiday_notices(profile: Profile, path: Path, node: yaml.Node | None) -> Profile:
     """The profile with the notices of its holidays file (``tracking.holidays_file``, relative
     to the profile) in ``tracking.holiday_notices``."""
     tracking = profile.tracking
     if "holiday_notices" in tracking.model_fields_set:
-        line = _line_of(node, ("tracking", "holiday_notices"))
-        raise ProfileError(f"{path}:{line}: tracking.holiday_notices: unknown key (the days go "
-                           "in the file that tracking.holidays_file names)")  # fmt: skip
+        _derived(path, node, ("tracking", "holiday_notices"), "tracking.holidays_file")
     if not tracking.holidays_file:
         return profile
-    file = Path(tracking.holidays_file)
-    if not file.is_absolute():
-        file = path.parent / file
+    file = _beside(path, tracking.holidays_file)
     if not file.is_file():
         line = _line_of(node, ("tracking", "holidays_file"))
         raise ProfileError(f"{path}:{line}: tracking.holidays_file: no such file {file}")
@@ -359,14 +369,10 @@ def _with_office_words(profile: Profile, path: Path, node: yaml.Node | None) -> 
     file relative to the profile: 本单位词表) in ``checks.wording.office``."""
     wording = profile.checks.wording
     if "office" in wording.model_fields_set:
-        line = _line_of(node, ("checks", "wording", "office"))
-        raise ProfileError(f"{path}:{line}: checks.wording.office: unknown key (the office's "
-                           "rules go in the CSV file that checks.wording.file names)")  # fmt: skip
+        _derived(path, node, ("checks", "wording", "office"), "checks.wording.file")
     if not wording.file:
         return profile
-    file = Path(wording.file)
-    if not file.is_absolute():
-        file = path.parent / file
+    file = _beside(path, wording.file)
     line = _line_of(node, ("checks", "wording", "file"))
     try:
         data = file.read_bytes()
