@@ -1,7 +1,7 @@
 """End to end: the unseen portal (``unseen_portal/``) through the demo's three nights.
 
 One :class:`UnseenPortal` (same port, so one site in the store) serves night 1 (as published:
-the answer key ``PLANTED`` + ``CONTENT_EXPECTED``, 24 findings), night 2 (a week later, after
+the answer key ``PLANTED`` + ``CONTENT_EXPECTED``, 25 findings), night 2 (a week later, after
 the rectification: five defects of five kinds fixed, one new; the 暗链, the 外链变质 and the
 incomplete 办事指南 left as they were) and night 3 (two weeks later: one fix undone); each
 night is inspected on its own ``as_of`` with one SQLite database, then read back through the CLI
@@ -55,7 +55,7 @@ FIXED_ON_NIGHT_2: dict[FindingKey, str] = {
     ("wording_error", "miswriting", "/art/2026/10/3/art_1201_5601.html"): "工作布署 → 工作部署",
     ("blank_column", "no_items", "/col/col1207/index.html"): "规划计划 publishes its first item",
 }  # fmt: skip
-"""Night-1 defects fixed by night 2: five of twenty-four, of five checks."""
+"""Night-1 defects fixed by night 2: five of twenty-five, of five checks."""
 NEW_ON_NIGHT_2: dict[FindingKey, str] = {
     ("broken_link", "http_404", _DOWN + "2610151432567.xls"):
         "a new 通知公告 (2026-10-15) links an 附件 the download module cannot find",
@@ -291,18 +291,18 @@ def test_deductions_fall_with_the_fixes_and_rise_with_the_relapse(nights):
 
 
 def test_look_back_after_three_nights(nights):
-    """回头看 of 10-10…10-24 judged on 10-24, counted by hand: night 1's 24 findings fall due
+    """回头看 of 10-10…10-24 judged on 10-24, counted by hand: night 1's 25 findings fall due
     on Friday 10-16, so the 4 fixes still fixed were found on Saturday 10-17 — late; the mobile
-    that came back is ``reopened`` whatever its deadline; the 19 never fixed (the 暗链, the
-    外链变质 and the incomplete guide among them) are overdue, and so is night 2's new one (due
-    Friday 10-23, before 10-24): 4 + 1 + 20 = 25. Nothing is fixed on time, nothing is open and
-    not yet due."""
+    that came back is ``reopened`` whatever its deadline; the 20 never fixed (the 暗链, the
+    外链变质, the incomplete guide and the blank 专项资金 among them) are overdue, and so is night
+    2's new one (due Friday 10-23, before 10-24): 4 + 1 + 21 = 26. Nothing is fixed on time,
+    nothing is open and not yet due."""
     base, results = nights
     document = results["lookback"]
     counts = {key: n for key, n in document["totals"]["counts"].items() if n}
-    assert counts == {"fixed_late": 4, "reopened": 1, "open_overdue": 20}
-    assert document["totals"]["total"] == 25
-    assert sum(row["total"] for row in document["units"]) == 25
+    assert counts == {"fixed_late": 4, "reopened": 1, "open_overdue": 21}
+    assert document["totals"]["total"] == 26
+    assert sum(row["total"] for row in document["units"]) == 26
     fixed = {_resolve(key, base)[2] for key in FIXED_ON_NIGHT_2} - {
         _resolve(key, base)[2] for key in BACK_ON_NIGHT_3
     }
@@ -328,13 +328,13 @@ def _ledger_row(status: str, first: str) -> tuple[str, str, date, date]:
 
 
 def test_ledger_after_three_nights(nights):
-    """整改台账: one row per finding (25: night 1's 24 and night 2's new one), numbered, with
+    """整改台账: one row per finding (26: night 1's 25 and night 2's new one), numbered, with
     each one's type, status, 复核情况 (fixed: 复核已整改 on night 2; reopened: 整改后复发 on
     night 3; open: 复核未整改), 发现时间 and 整改时限."""
     base, results = nights
     rows = results["ledger"]
     assert tuple(rows[0]) == LEDGER_HEADER
-    assert [row["序号"] for row in rows] == list(range(1, 26))
+    assert [row["序号"] for row in rows] == list(range(1, 27))
     got = Counter(
         (row["问题类型"], row["问题链接"] or "", row["整改状态"], row["复核情况"],
          row["发现时间"].date(), row["整改时限"].date())

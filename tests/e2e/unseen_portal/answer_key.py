@@ -224,6 +224,8 @@ CONTENT_EXPECTED: list[Expected] = [
               "days": 204}),
     Expected("blank_column", "no_items", "col1207", "empty plans column",
              {"column": "规划计划", "list_pages": 1}),
+    Expected("blank_column", "no_items", "col1212", "a page with the chrome and its name only",
+             {"column": "专项资金", "list_pages": 1}),
     Expected("missing_mandatory", "absent", None, "no institution column or item",
              {"rule": "institution"}),
     Expected("missing_mandatory", "absent", None, "no disclosure guide",
@@ -279,6 +281,8 @@ CONTENT_NEGATIVES: list[Lookalike] = [
     Lookalike("site_identity", "jiucuo", None, "jiucuo widget script"),
     Lookalike("site_identity", "search_empty", None, "GBK search form answers"),
     Lookalike("mixed_content", None, None, "plain-HTTP site, no mixed content"),
+    Lookalike("blank_column", None, "col1210", "公开制度: a single page of text, no list"),
+    Lookalike("blank_column", None, "col1211", "收费: a page saying there are no fees"),
     *(Lookalike("interaction_response", None, letter.path, note) for letter, note in (
         (boards.LETTERS[0], "办理中 for 10 days"),
         (boards.LETTERS[2], "answered in 3 days, with a reply"),

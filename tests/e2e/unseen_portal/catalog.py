@@ -48,7 +48,20 @@ _TOPICS: dict[str, tuple[str, str, str, int, date, int, int, list[str]]] = {
     # 办事指南 (a maintained column: 365-day window); the guides' tables are the answer key's.
     "col1209": ("办事指南", "ul", "{}办事指南", 45, date(2026, 8, 18), 0, 4509, [
         "城乡居民最低生活保障审批", "困难残疾人两项补贴申请"]),
+    # Single-page columns (no list): two say something of their own (not 空白栏目), one only
+    # shows the site's chrome and its own name (空白栏目). Their text: PAGE_TEXTS.
+    "col1210": ("政府信息公开制度", "page", "{}", 1, AS_OF, 0, 0, []),
+    "col1211": ("行政事业性收费", "page", "{}", 1, AS_OF, 0, 0, []),
+    "col1212": ("专项资金", "bare", "{}", 1, AS_OF, 0, 0, []),
 }  # fmt: skip
+PAGE_TEXTS: dict[str, tuple[str, ...]] = {
+    "col1210": (
+        "第一条 为规范本县政府信息公开工作，依据《中华人民共和国政府信息公开条例》，制定本制度。",
+        "第二条 县政府办公室是本县政府信息公开工作的主管部门。",
+    ),
+    "col1211": ("本单位无行政事业性收费项目。",),
+}
+"""What a single-page column (style ``page``) says of its own."""
 # Items kept from earlier years, listed after a column's generated ones (numbered from 5801):
 # last year's 部门预算 stay in 财政预决算 as on any real site, beside a meeting notice that names
 # the budget (not misplaced: it is about the column's own subject).
@@ -58,7 +71,18 @@ _KEPT: dict[str, list[tuple[str, date]]] = {
                 ("清溪县教育局2025年部门预算", date(2025, 3, 26))],
 }  # fmt: skip
 PARENT = ("col1203", "财政信息", ("col1204", "col1205"))
-TREE = ("col1201", "col1202", "col1208", PARENT, "col1206", "col1207", "col1209")  # the leftnav
+TREE = (
+    "col1201",
+    "col1202",
+    "col1208",
+    PARENT,
+    "col1206",
+    "col1207",
+    "col1209",
+    "col1210",
+    "col1211",
+    "col1212",
+)  # the leftnav
 GUIDES = "col1209"
 """The 办事指南 column: its articles are the guides' tables alone, with no text around them."""
 SITE_CODE = "3307990001"

@@ -36,7 +36,7 @@ class Column:
 
     key: str
     name: str
-    style: str  # ul | table | p | empty
+    style: str  # ul | table | p | empty | page (a page of text, no list) | bare (nothing)
     articles: tuple[Article, ...]
     per_page: int = 0
     uid: int = 0

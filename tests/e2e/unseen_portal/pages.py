@@ -24,6 +24,7 @@ from .catalog import (
     ICP,
     JIUCUO_JS,
     NEVER_FETCHED,
+    PAGE_TEXTS,
     PARENT,
     SEARCH_PATH,
     SITE_CODE,
@@ -112,6 +113,11 @@ def _list_body(column: Column, n: int) -> str:
     items = column.page_items(n)
     if column.style == "empty":
         return '<div class="list">暂无信息</div>'
+    if column.style == "page":
+        paragraphs = "".join(f"<p>{p}</p>" for p in PAGE_TEXTS[column.key])
+        return f'<div class="content">{paragraphs}</div>'
+    if column.style == "bare":
+        return ""
     if column.style == "ul":
         lis = "".join(
             f'<li><a href="{a.path}" title="{a.title}" target="_blank">'
