@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, field_validator
 
+from checks.workdays import WorkCalendar
+
 # Column kinds (栏目类型) and their freshness windows in days.
 #   dynamic     动态/要闻/工作动态                    2 weeks
 #   notice      通知公告                              6 months
@@ -327,3 +329,11 @@ class CheckSettings(_Config):
     tls_verify: bool = True
     tls_expiry_warning_days: int = Field(30, ge=0)
     rules_dir: Path | None = None
+    # The site's 节假日安排 (its holidays file: day → working day, and the years it covers),
+    # for what the checks count in working days.
+    calendar_days: dict[date, bool] = Field(default_factory=dict)
+    calendar_years: tuple[int, ...] = ()
+
+    def work_calendar(self) -> WorkCalendar:
+        """Working days as the site counts them (checks/workdays.py)."""
+        return WorkCalendar(self.calendar_days, self.calendar_years)

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from checks import messages
 from checks.config import CheckSettings, InteractionConfig
 from checks.model import CrawlData, Finding, PageView
+from checks.workdays import WorkCalendar
 
 # A message written more than this long before the run and still unanswered is a veto.
 YEAR = timedelta(days=365)
@@ -63,7 +64,7 @@ def interaction_response(data: CrawlData, settings: CheckSettings, as_of: date) 
     counted = [m for m in found if m.counted and m.asked and as_of - YEAR <= m.asked <= as_of]
     return [
         *_unanswered(counted, config, as_of),
-        *_late(counted, config),
+        *_late(counted, config, settings.work_calendar()),
         *_empty(counted),
     ]
 
@@ -210,24 +211,14 @@ def _per_board(
     )
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Mon–Fri days after `start` up to and including `end`."""
-    days, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
-def _late(found: list[Message], config: InteractionConfig) -> list[Finding]:
+def _late(found: list[Message], config: InteractionConfig, calendar: WorkCalendar) -> list[Finding]:
     limit = config.reply_working_days
     if not limit:
         return []
     by_board: defaultdict[str, list[tuple[Message, int]]] = defaultdict(list)
     for message in found:
         if message.asked and message.replied:
-            days = working_days_between(message.asked, message.replied)
+            days = calendar.between(message.asked, message.replied)
             if days > limit:
                 by_board[message.board].append((message, days))
     findings = []

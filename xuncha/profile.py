@@ -9,6 +9,7 @@ comes from the inspection standards (see docs/standards.md and docs/profile.md).
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -146,6 +147,16 @@ class HolidayNotice(_Section):
 HOLIDAY_NOTICES: TypeAdapter[dict[int, HolidayNotice]] = TypeAdapter(dict[int, HolidayNotice])
 
 
+def notice_days(notices: Mapping[int, HolidayNotice]) -> dict[date, bool]:
+    """The days the notices name: day → whether it is a working day."""
+    days: dict[date, bool] = {}
+    for notice in notices.values():
+        for item in notice.holidays:
+            days.update((day, False) for day in spelled_out(item))
+        days.update((day, True) for day in notice.workdays)
+    return days
+
+
 class Tracking(_Section):
     """整改跟踪: how findings are followed up after a run."""
 
@@ -231,6 +242,8 @@ class Profile(_Section):
             tls_verify=self.tls.verify,
             tls_expiry_warning_days=self.tls.expiry_warning_days,
             rules_dir=Path(self.source).parent if self.source else None,
+            calendar_days=notice_days(self.tracking.holiday_notices),
+            calendar_years=tuple(self.tracking.holiday_notices),
         )
 
     def column_unit(self, column_name: str | None, column_url: str | None) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 
 from checks import messages
 from checks.config import CheckSettings
-from checks.interaction import interaction_response, working_days_between
+from checks.interaction import interaction_response
 from checks.model import CheckView, CrawlData, PageView
 from checks.registry import run_checks
 from checks.scoring import score
@@ -129,11 +129,27 @@ def test_unanswered_names_the_count_and_the_oldest():
 def test_local_limit_off_by_default_and_counted_in_working_days():
     board = page(BOARD, "board", {"messages": [row(13, "2026-11-06", "2026-11-16", "replied")]})
     assert found(crawl(board)) == []
-    assert working_days_between(date(2026, 11, 6), date(2026, 11, 16)) == 6  # Fri → next Mon
+    # Friday 11-06 to Monday 11-16: six working days.
     assert found(crawl(board), reply_working_days=5) == [
         ("late_reply", f"late_reply|{BOARD}", "low")
     ]
     assert found(crawl(board), reply_working_days=6) == []
+
+
+def test_the_local_limit_skips_public_holidays_and_counts_make_up_days():
+    """09-30 to 10-09 across National Day 2026 (10-01…10-07 off): two working days, not the
+    seven of Monday to Friday; a site file naming all seven days worked wins: nine."""
+    board = page(BOARD, "board", {"messages": [row(15, "2026-09-30", "2026-10-09", "replied")]})
+    assert found(crawl(board), reply_working_days=5) == []
+    worked = CheckSettings.model_validate(
+        {
+            "checks": {"interaction": {"reply_working_days": 5}},
+            "calendar_days": {f"2026-10-0{d}": True for d in range(1, 8)},
+            "calendar_years": [2026],
+        }
+    )
+    (late,) = interaction_response(crawl(board), worked, AS_OF)
+    assert (late.subtype, late.evidence["worst_days"]) == ("late_reply", 9)
 
 
 NO_CHANNEL = [

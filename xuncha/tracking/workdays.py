@@ -1,4 +1,5 @@
-"""Working days (工作日) for the deadlines of findings (整改时限).
+"""Working days (工作日) for the deadlines of findings (整改时限); the calendar itself is
+:mod:`checks.workdays`.
 
 A deadline in working days skips the public holidays of the State Council's yearly notice
 (国务院办公厅关于某年部分节假日安排的通知) and counts the weekend days it makes working days
@@ -22,23 +23,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import chinese_calendar
 from pydantic import ValidationError
 
-from xuncha.profile import HolidayNotice, Tracking, spelled_out
+from checks.workdays import BUILTIN_YEARS
+from checks.workdays import WorkCalendar as Calendar
+from xuncha.profile import HolidayNotice, Tracking, notice_days
 from xuncha.store import Finding, Run
 
 STATS_KEY = "deadlines"
-
-
-def _builtin_years() -> tuple[int, int]:
-    """The first and last year of the built-in notices; the package refuses a day of any other
-    year (NotImplementedError)."""
-    days = chinese_calendar.holidays
-    return int(min(days).year), int(max(days).year)
-
-
-BUILTIN_YEARS = _builtin_years()
+__all__ = ["BUILTIN_YEARS", "DeadlineCount", "WorkCalendar", "add_working_days", "calendar_of"]
 
 
 @dataclass(frozen=True)
@@ -84,43 +77,12 @@ class DeadlineCount:
             return None
 
 
-class WorkCalendar:
-    """Which days are working days: the site's notices, then the built-in ones, then Monday
-    to Friday (see the module docstring)."""
+class WorkCalendar(Calendar):
+    """The calendar of :mod:`checks.workdays` built from a site's holidays file as the profile
+    read it (``tracking.holiday_notices``), and able to say how a deadline was counted."""
 
     def __init__(self, notices: Mapping[int, HolidayNotice] | None = None) -> None:
-        self.file_years = tuple(sorted(notices or {}))
-        self._file_days: dict[date, bool] = {}
-        for notice in (notices or {}).values():
-            for item in notice.holidays:
-                self._file_days.update((day, False) for day in spelled_out(item))
-            self._file_days.update((day, True) for day in notice.workdays)
-
-    def knows(self, year: int) -> bool:
-        """Whether a notice covers `year`: the site's holidays file or the built-in ones."""
-        return year in self.file_years or BUILTIN_YEARS[0] <= year <= BUILTIN_YEARS[1]
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self._file_days:
-            return self._file_days[day]
-        if BUILTIN_YEARS[0] <= day.year <= BUILTIN_YEARS[1]:
-            return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
-
-    def add(self, start: date, days: int) -> date:
-        """The day `days` working days after `start` (the day after it is the first counted)."""
-        current = start
-        while days > 0:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                days -= 1
-        return current
-
-    def weekday_years(self, start: date, end: date) -> tuple[int, ...]:
-        """The years of the days after `start` up to `end` that no notice covers: those days
-        were counted Monday to Friday."""
-        first = (start + timedelta(days=1)).year
-        return tuple(year for year in range(first, end.year + 1) if not self.knows(year))
+        super().__init__(notice_days(notices or {}), tuple(notices or {}))
 
     def count(self, start: date, days: int) -> DeadlineCount:
         """`days` working days after `start`, and how they were counted."""
