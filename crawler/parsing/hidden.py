@@ -20,6 +20,7 @@ zero size, same colour…), then the rest (``display:none``, ``hidden``…) in p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,15 +77,17 @@ def hidden_links(
     per target, at most ``limit``."""
     resolve = href_resolver(doc, page_url, query_encoding=query_encoding)
     sheet = style_sheet(style.text or "" for style in doc.iter("style"))
+    # Without a <base>, a relative href stays on the page's own host: not outside, not resolved.
+    based = doc.find(".//base[@href]") is not None
     found: dict[str, HiddenLink] = {}
     for anchor, chain, written in _candidates(doc, sheet):
         raw = anchor.get("href")
-        if raw is None:
+        if raw is None or (not based and written is None and not _may_leave(raw)):
             continue
         target = resolve(raw)
         if target in found or not is_fetchable(target) or not is_outside(target):
             continue
-        technique = hiding(chain, sheet)
+        technique = hiding(chain or [anchor, *anchor.iterancestors()], sheet)
         if technique is None:
             continue
         if written is None:
@@ -99,16 +102,24 @@ def hidden_links(
     return links[:limit]
 
 
-_Candidate = tuple[etree._Element, list[etree._Element], Written | None]
+_Candidate = tuple[etree._Element, list[etree._Element] | None, Written | None]
+# What an href that may lead off the page's host starts with: a scheme, "//", or the
+# backslashes browsers read as slashes.
+_LEAVES = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:|[/\\]{2})", re.IGNORECASE)
+
+
+def _may_leave(raw: str) -> bool:
+    return bool(_LEAVES.match(raw))
 
 
 def _candidates(doc: lxml.html.HtmlElement, sheet: StyleSheet) -> Iterator[_Candidate]:
     """(anchor, the anchor and its ancestors, what wrote it) in page order; an anchor written
-    by a script sits where the script is, so the script's ancestors follow its own."""
+    by a script sits where the script is, so the script's ancestors follow its own. A page's
+    own anchor comes without its chain (None): it is built only for an outside target."""
     for element in rendered_elements(doc):
         tag = element.tag
         if tag in ("a", "area"):
-            yield element, [element, *element.iterancestors()], None
+            yield element, None, None
         elif tag == "script" and element.text and not element.get("src"):
             yield from _written(element)
 
