@@ -30,6 +30,8 @@ from checks.workdays import WorkCalendar
 
 # A message written more than this long before the run and still unanswered is a veto.
 YEAR = timedelta(days=365)
+# A home page showing fewer links than this is drawn by script: its navigation was not read.
+MIN_HOME_LINKS = 10
 # Only a message the site itself shows as not answered counts as open: a row with no status
 # and no reply date (a 民意征集 list, a 信件选登 list of answered letters) proves nothing.
 OPEN_STATES = frozenset({"unanswered", "in_progress"})
@@ -80,6 +82,8 @@ def _no_channel(
     """No channel named, or none that works: every channel inside the site failed to load or
     only says 建设中/暂无, and none is elsewhere (a channel on the province's platform is taken
     as working)."""
+    if home.meta.get("anchors", MIN_HOME_LINKS) < MIN_HOME_LINKS:
+        return None  # a home page drawn by script: no link read, nothing shown missing
     channels = list(home.meta.get("channels") or [])
     for board in boards:
         channels += board.meta.get("channels") or []

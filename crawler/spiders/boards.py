@@ -49,6 +49,13 @@ class Boards:
         self.messages: Counter[str] = Counter()
         self.boards = 0
 
+    def home(self, doc: Any, url: str) -> tuple[dict[str, Any], list[Any]]:
+        """The home page's channels, and how many links it shows (``anchors``): a home page
+        drawn by script shows next to none, and its lack of a channel proves nothing."""
+        meta, requests = self.channels(doc, url)
+        meta["anchors"] = sum(1 for _ in doc.iter("a"))
+        return meta, requests
+
     def channels(self, doc: Any, url: str) -> tuple[dict[str, Any], list[Any]]:
         """A home or hub page's channels (meta ``channels``, outside ones included: a channel
         on the province's platform is a channel all the same) and the requests of the boards

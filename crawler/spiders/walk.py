@@ -129,7 +129,7 @@ class Walk:
         # 互动交流: the channels named on the home page, a board's messages, one message.
         follow: list[Any] = []
         if role == "home":
-            found, follow = self.boards.channels(doc, response.url)
+            found, follow = self.boards.home(doc, response.url)
             page.meta.update(found)
         elif role == "board":
             found, follow = self.boards.board(doc, text, response.url, column or url)

@@ -163,6 +163,9 @@ NO_CHANNEL = [
                       "in_site": False},))], {}, []),
     ("board-loads", [home(), page(BOARD, "board", {"messages": IN_TIME})], {}, []),
     ("channel-not-tried", [home()], {}, []),
+    ("home-drawn-by-script", [page(HOME, "home", {"anchors": 3})], {}, []),
+    ("home-with-links-no-channel", [page(HOME, "home", {"anchors": 40})], {},
+     [("no_channel", "no_channel", "high")]),
 ]  # fmt: skip
 
 

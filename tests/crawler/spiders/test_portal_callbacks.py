@@ -125,8 +125,10 @@ def test_the_start_page_is_recorded_as_the_home_page_and_names_its_section(spide
             "identity": page.meta["identity"],
             "site_name": "示例市人民政府",
             "channels": [{"url": f"{HOME}hdjl/", "name": "互动交流", "in_site": True}],
+            "anchors": page.meta["anchors"],
         },
     )
+    assert page.meta["anchors"] == HOME_HTML.count("<a ")
     assert _of(PageTextRecord, records)[0].url == HOME
     assert _of(SearchRecord, records) == [SearchRecord(form_found=False)]
     targets = {link.target for link in _of(Link, records)}
