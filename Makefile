@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test test-faults lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python scripts/preflight.py
 	$(BIN)/python -m pytest
+
+# The fault-injection suite alone (real kills, a full tmpfs, a PostgreSQL restart, hostile
+# servers): `make test` runs it too, with everything else.
+test-faults: $(STAMP)
+	$(BIN)/python scripts/preflight.py
+	$(BIN)/python -m pytest tests/faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -152,7 +152,13 @@ def _messages(pages: tuple[PageView, ...]) -> list[Message]:
 
 
 def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
+    """The ISO day the crawler wrote, None when there is none or it is not a day."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _limit(asked: date, months: int) -> date:

@@ -20,11 +20,11 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
 
 from checks.config import CheckSettings
 from checks.link_rules import LinkRules, host_of
 from checks.model import CheckView, CrawlData, Finding, Link, links_to
+from checks.urls import is_malformed, url_host, url_origin, url_path
 
 # Texts that promise the visitor a document or more content (下载, 附件, 详见 …): an empty,
 # "#" or javascript: href behind them is a 错链. Texts such as 打印本页 / 关闭窗口 / 返回顶部
@@ -97,15 +97,14 @@ def group_links(pairs: Iterable[tuple[K, Link]]) -> dict[K, Occurrences]:
 def _probe_by_origin(data: CrawlData) -> dict[str, CheckView]:
     probes = {}
     for check in data.link_checks.values():
-        if check.probe and check.status == 200:
-            parts = urlsplit(check.target)
-            probes[f"{parts.scheme}://{parts.netloc}"] = check
+        if check.probe and check.status == 200 and (origin := url_origin(check.target)):
+            probes[origin] = check
     return probes
 
 
 def _probe_lands_home(probe: CheckView) -> bool:
     final = probe.final_url or probe.target
-    return final != probe.target and urlsplit(final).path in _HOME_PATHS
+    return final != probe.target and url_path(final) in _HOME_PATHS
 
 
 _HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/default.htm"}
@@ -174,8 +173,7 @@ def _failing(
     for target, check in data.link_checks.items():
         if check.probe:
             continue
-        parts = urlsplit(target)
-        subtype = _broken_subtype(check, probes.get(f"{parts.scheme}://{parts.netloc}"))
+        subtype = _broken_subtype(check, probes.get(url_origin(target)))
         if subtype is None:
             continue
         if rules and rules.excluded(target) is not None:
@@ -322,7 +320,7 @@ def _placeholder_subtype(link: Link) -> str | None:
         or raw.startswith("\\\\")
     ):
         return "windows_path"
-    if lowered.startswith(("http:", "https:")) and _malformed(link.target):
+    if lowered.startswith(("http:", "https:")) and is_malformed(link.target):
         return "malformed_url"
     if link.tag not in ("a", "area") or not _promises_content(link.text):
         return None
@@ -335,17 +333,6 @@ def _placeholder_subtype(link: Link) -> str | None:
     return None
 
 
-def _malformed(url: str) -> bool:
-    """An http(s) address no browser opens: no host, or a port that is not a number 0–65535
-    (``http://www.example.gov.cn:80abc.html``, a colon typed for a slash)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a bad port)
-    except ValueError:
-        return True
-    return not parts.hostname
-
-
 def _wrong(link: Link, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
     """(subtype, url) of a wrong link, or None."""
     subtype = _placeholder_subtype(link)
@@ -354,10 +341,10 @@ def _wrong(link: Link, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
         if check is None:
             return None
         category = (check.error_detail or "").split(" ", 1)[0]
-        host = urlsplit(link.target).hostname
-        # Only a target whose host resolved to a forbidden address is blocked: it has a host.
-        assert host is not None, f"blocked link without a host: {link.target}"
-        host_is_name = not host.replace(".", "").isdigit()
+        # Only a target whose host resolved to a forbidden address is blocked: it has a host
+        # (a stored run says so; without one it is an address, not a name).
+        host = url_host(link.target) or ""
+        host_is_name = bool(host) and not host.replace(".", "").isdigit()
         subtype = BLOCKED_SUBTYPES.get(category, "reserved_address")
         if host_is_name and subtype == "private_address":
             subtype = "intranet_host"

@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 from checks import messages
 from checks.config import CheckSettings
 from checks.model import CrawlData, Finding, Link
+from checks.urls import url_scheme
 
 ACTIVE = "active"
 PASSIVE = "passive"
@@ -130,11 +131,7 @@ def _ip_host(target: str) -> bool:
 
 def _secure_pages(data: CrawlData) -> set[str]:
     """Page URLs (as links record them) whose final URL is ``https:``."""
-    return {
-        page.url
-        for page in data.pages
-        if urlsplit(page.final_url or page.url).scheme.lower() == "https"
-    }
+    return {page.url for page in data.pages if url_scheme(page.final_url or page.url) == "https"}
 
 
 def mixed_content(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:

@@ -182,15 +182,23 @@ def deductions(findings: list[Finding], config: ScoringConfig) -> list[dict[str,
     return sorted(rows, key=lambda row: (-row["points"], row["check"]))
 
 
+def _day(value: object) -> date | None:
+    """The ISO day the crawler wrote, None when there is none or it is not a day."""
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def warnings(
     findings: list[Finding], data: CrawlData, config: ScoringConfig, as_of: date
 ) -> list[str]:
     """Early warnings at the tighter lines of monitoring practice, before any veto line."""
     found = []
     home = next((p for p in data.pages if p.role == "home"), None)
-    newest = home.meta.get("newest_item") if home is not None else None
-    if isinstance(newest, str):
-        days = (as_of - date.fromisoformat(newest)).days
+    newest = _day(home.meta.get("newest_item")) if home is not None else None
+    if newest is not None:
+        days = (as_of - newest).days
         if days > config.warn_home_days:
             found.append(f"首页已 {days} 天未更新（预警线 {config.warn_home_days} 天）")
     blank = sum(1 for f in findings if f.check == "blank_column")

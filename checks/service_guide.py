@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 from checks import messages
 from checks.config import CheckSettings
 from checks.guide_elements import GuideStructure, guide_elements
 from checks.model import ColumnView, CrawlData, Finding, PageView
+from checks.urls import split_url, url_port
 
 # Columns that hold guides (办事服务 is the section, 办事指南 the column).
 GUIDE_COLUMN = re.compile(
@@ -118,11 +119,14 @@ def is_guide(page: PageView, column: ColumnView | None) -> bool:
 def guide_key(url: str) -> str:
     """The guide's address, normalised: scheme and host in lower case, no default port, no
     fragment, an empty path as ``/``."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
+    if parts is None:
+        return url  # no URL parser accepts it: the text is its own key
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
+    port = url_port(parts)
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
     return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
 
 

@@ -23,6 +23,8 @@ def profile_settings(profile: Profile) -> dict[str, Any]:
         "XUNCHA_START_URLS": list(profile.start_urls),
         "XUNCHA_TLS_CA_FILE": profile.tls.ca_file,
         "XUNCHA_LINK_RULES": profile.links.model_dump(mode="json"),
+        # Hosts, users and the names of the variables holding the passwords: no password.
+        "XUNCHA_AUTH": [entry.model_dump(mode="json") for entry in profile.auth],
         "USER_AGENT": politeness.user_agent,
         "ROBOTSTXT_OBEY": politeness.obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrent_per_host,

@@ -6,25 +6,42 @@ run and settings — and, for a worker of a distributed run, its seat on the sha
 as a :class:`~crawler.job.CrawlRequest`; the process writes its
 :class:`~crawler.job.CrawlResult` (close reason, stats, unreachable message) to the result
 file named in the request, then exits 0 — or non-zero if it could not crawl.
+
+Stopping (停止): SIGTERM, SIGINT and SIGHUP all mean one graceful stop, however many of them
+arrive and from whom — systemd and ``timeout`` signal the whole process group, and the runner
+forwards what it gets, so the child commonly hears the same stop twice. Scrapy's own handlers
+would read the second as "force an unclean shutdown" and lose the last batch of records, so
+they are not installed: the first signal closes the spider with reason ``shutdown`` (the
+pipeline flushes, the result is written), later ones are ignored. Escalation belongs to the
+runner (xuncha/run/crawl_process.py), which kills the child if the stop outlasts its grace.
 """
 
 from __future__ import annotations
 
 import logging
 import resource
+import signal
 import sys
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.configure import settings_for
 from crawler.job import CrawlRequest, CrawlResult
 from crawler.spiders.portal import PortalSpider
 from xuncha.profile import Profile
+
+logger = logging.getLogger("crawler.crawl")  # not "__main__": it runs as `-m crawler.crawl`
+
+# The signals that stop a crawl: systemd and `timeout` (SIGTERM), Ctrl-C (SIGINT), a closed
+# terminal or session (SIGHUP).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
@@ -60,17 +77,69 @@ def _frontier_on_disk(settings: Settings, folder: str) -> None:
     settings.set("EXTENSIONS", extensions, priority="cmdline")
 
 
-def crawl(request: CrawlRequest) -> CrawlResult:
+class GracefulStop:
+    """The child's one stop path: the first stop signal closes the spider with reason
+    ``shutdown``; any later one is ignored (see the module docstring). A signal that comes
+    before the engine runs is kept and acted on as soon as it starts."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.crawler: Crawler | None = None
+        self.started = False
+        self.stopping = False
+
+    def install(self) -> None:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._received)
+
+    def attach(self, crawler: Crawler) -> None:
+        """Called once the crawler exists, before the reactor runs."""
+        crawler.signals.connect(self._engine_started, signal=signals.engine_started)
+        self.crawler = crawler
+
+    def _received(self, signum: int, _frame: object) -> None:
+        # A signal handler only notes the stop and hands it to the reactor's thread.
+        if self.signum is not None:
+            return
+        self.signum = signum
+        if self.started:
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self._stop)
+
+    def _engine_started(self) -> None:
+        self.started = True
+        if self.signum is not None:
+            from twisted.internet import reactor
+
+            # Once the engine runs (not from inside its start): a stop closes the spider.
+            reactor.callFromThread(self._stop)
+
+    def _stop(self) -> None:
+        crawler = self.crawler
+        if self.stopping or crawler is None or self.signum is None:
+            return
+        self.stopping = True
+        name = signal.Signals(self.signum).name
+        logger.warning("收到 %s，正在停止抓取并保存已抓取的数据（stopping the crawl）", name)
+        if crawler.stats is not None:
+            crawler.stats.set_value("xuncha/stop/signal", name)
+        deferred_from_coro(crawler.stop_async())
+
+
+def crawl(request: CrawlRequest, stop: GracefulStop | None = None) -> CrawlResult:
     _quiet(request.log_level)
     profile = Profile.model_validate(request.profile)
     settings = settings_for(request, profile)
+    stop = stop or GracefulStop()
     with tempfile.TemporaryDirectory(prefix="xuncha-frontier-") as frontier_dir:
         if request.frontier is None:
             _frontier_on_disk(settings, frontier_dir)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PortalSpider)
+        stop.attach(crawler)
         process.crawl(crawler, profile=profile)
-        process.start()
+        process.start(install_signal_handlers=False)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(
         reason=str(stats.get("finish_reason", "unknown")),
@@ -80,8 +149,13 @@ def crawl(request: CrawlRequest) -> CrawlResult:
 
 
 def main(argv: list[str]) -> int:
+    stop = GracefulStop()
+    stop.install()  # before anything slow: a stop during start-up is a stop too
+    # The runner starts this process with the stop signals blocked (xuncha/run/crawl_process.py):
+    # one that came meanwhile is delivered now, to the handler just installed.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     request = CrawlRequest.read(Path(argv[1]))
-    result = crawl(request)
+    result = crawl(request, stop)
     # The crawl process's own high-water mark (Linux: KiB), kept with the run's stats.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.stats["xuncha/crawl_peak_rss_mb"] = round(peak, 1)

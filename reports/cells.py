@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_LINK_CHARS = 2_079  # the longest hyperlink a spreadsheet follows
 
 
 def csv_safe(value: Any) -> str:
@@ -24,3 +25,11 @@ def xlsx_safe(value: Any) -> str:
     """An XLSX text cell: control characters openpyxl refuses removed FIRST, so that removing
     them cannot uncover a formula start ("\\x08=HYPERLINK(…)"), then the formula guard."""
     return csv_safe(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
+
+
+def xlsx_link(url: str) -> str | None:
+    """``url`` as a cell's hyperlink, None when a workbook cannot carry it as written: a
+    control character (XML refuses it) or longer than a spreadsheet follows."""
+    if len(url) > XLSX_LINK_CHARS or ILLEGAL_CHARACTERS_RE.search(url):
+        return None
+    return url

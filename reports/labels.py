@@ -49,11 +49,23 @@ LABELS = {
         "incremental": "增量巡查：{pages} 个页面自第 #{run} 次检测以来未变化或未到轮换复核日，"
         "沿用该次抓取结果（其中 {revalidated} 个已向服务器确认未变）；"
         "{checks} 个链接的可用结果在有效期内沿用（失效链接每次都重新检测）。",
+        "crawl_notes": "抓取说明：以下页面只能部分读取（属抓取说明，不是网站问题）：",
+        "crawl_note_invalid_bytes": "{n} 个页面含有不符合其编码的字节，已替换为 �，"
+        "其余内容照常检查",
+        "crawl_note_truncated": "{n} 个页面标签嵌套超过 2048 层，超出部分未能读取、未检查",
+        "crawl_note_example": "；例如",
         "link_rules": "本次检测按站点配置的链接规则（links）执行：",
         "link_rule_exclude": "排除规则 {subject}：跳过 {n} 个链接"
         "（不访问、不判断断链；错链照常报告）",
         "link_rule_accept": "接受规则 {subject} {status}：{n} 个链接未报告为断链",
         "link_rule_slow_host": "慢速主机 {subject}：超时放宽为 {timeout} 秒，涉及 {n} 个链接",
+        "spider_traps": "抓取说明：以下链接模式会无限生成新地址（爬虫陷阱），本次检测已停止跟进"
+        "（属抓取说明，不是网站问题）：",
+        "spider_trap": "{kind} {pattern}：保留 {kept} 个页面，未跟进 {dropped} 个链接，"
+        "例如 {example}",
+        "trap_long_url": "地址过长", "trap_deep_path": "目录层级过深",
+        "trap_repeated_segment": "目录重复嵌套", "trap_query_values": "参数值不断变化",
+        "trap_same_page": "仅数字不同的重复页面",
         # ledger and look-back
         "ledger": "整改台账", "lookback": "回头看", "period": "统计区间",
         "lookback_as_of": "判定日期", "outcome": "整改结果", "total": "合计",
@@ -115,11 +127,27 @@ LABELS = {
         "for their rotation yet, were kept as that run saw them ({revalidated} of them confirmed "
         "unchanged by the server); {checks} working-link results were reused within their "
         "validity (broken links are re-checked every run).",
+        "crawl_notes": "Crawl note: these pages could be read only in part (a note of the "
+        "crawl, not a defect of the site):",
+        "crawl_note_invalid_bytes": "{n} pages carry bytes their encoding does not allow, "
+        "replaced by �; the rest of them was checked",
+        "crawl_note_truncated": "{n} pages nest their tags more than 2048 deep; what lies "
+        "deeper could not be read or checked",
+        "crawl_note_example": "; e.g.",
         "link_rules": "This run applied the link rules of the site profile (links):",
         "link_rule_exclude": "Exclusion {subject}: {n} links skipped (not fetched, not judged "
         "broken; wrong links still reported)",
         "link_rule_accept": "Accepted {subject} {status}: {n} links not reported as broken",
         "link_rule_slow_host": "Slow host {subject}: timeout raised to {timeout} s, {n} links",
+        "spider_traps": "Crawl note: these link patterns generate new addresses without end "
+        "(spider traps); the crawl stopped following them (a note of the crawl, not a defect "
+        "of the site):",
+        "spider_trap": "{kind} {pattern}: {kept} pages kept, {dropped} links not followed, "
+        "e.g. {example}",
+        "trap_long_url": "URL too long", "trap_deep_path": "path too deep",
+        "trap_repeated_segment": "folder nested in itself",
+        "trap_query_values": "query values that keep changing",
+        "trap_same_page": "pages that differ only by numbers",
         "ledger": "Rectification ledger", "lookback": "Look-back", "period": "Period",
         "lookback_as_of": "Judged on", "outcome": "Outcome", "total": "Total",
         "all_units": "All", "history": "History", "event_at": "When", "event_by": "By",
@@ -149,6 +177,7 @@ Names = Mapping[str, tuple[str, str]]
 # A run's status (运行状态), and what a night's summary says of a site that got no run.
 RUN_STATUS_LABELS: Names = {
     "running": ("运行中", "running"),
+    "judging": ("检查中", "judging"),
     "finished": ("已完成", "finished"),
     "failed": ("失败", "failed"),
     "interrupted": ("中断", "interrupted"),

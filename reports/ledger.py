@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks import messages
-from reports.cells import xlsx_safe
+from reports.cells import xlsx_link, xlsx_safe
 from reports.history import RunDates, event_day, fix_date
 from reports.labels import STATUS_LABELS, check_name, label, labels
 from reports.rendering import safe_href
@@ -332,9 +332,9 @@ def _row_cell(sheet: WriteOnlyWorksheet, styles: _Styles, row: LedgerRow, name: 
         return _cell(sheet, None, styles.wrapped if name in WRAPPED else styles.plain, text=False)
     if name in DATE_FIELDS:
         return _cell(sheet, value, styles.date, text=False)
-    if name == "url" and safe_href(row.url):
+    if name == "url" and safe_href(row.url) and (link := xlsx_link(row.url)):
         cell = _cell(sheet, value, styles.link, text=True)
-        cell.hyperlink = row.url
+        cell.hyperlink = link
         return cell
     style = styles.wrapped if name in WRAPPED else styles.plain
     return _cell(sheet, value, style, text=name != "number")

@@ -12,20 +12,18 @@ from __future__ import annotations
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from checks.urls import split_url, url_scheme
 from reports.chart import sparkline_svg, trend_svg
 from reports.labels import RUN_STATUS_LABELS, check_name, label, labels
 
 
 def safe_href(url: Any) -> str | None:
-    """The URL if a browser may follow it (http/https only), else None."""
-    if not isinstance(url, str):
-        return None
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url if scheme in ("http", "https") else None
+    """The URL if a browser may follow it (http/https only), else None: crawled text no URL
+    parser accepts (``http://[::1/``) is shown as text, never raises."""
+    return url if isinstance(url, str) and url_scheme(url) in ("http", "https") else None
 
 
 def local_href(path: Any) -> str | None:
@@ -33,8 +31,14 @@ def local_href(path: Any) -> str | None:
     no host, no way up. Anything else is not clickable."""
     if not isinstance(path, str) or not path:
         return None
-    parts = urlsplit(path)
-    if parts.scheme or parts.netloc or path.startswith("/") or ".." in path.split("/"):
+    parts = split_url(path)
+    if (
+        parts is None
+        or parts.scheme
+        or parts.netloc
+        or path.startswith("/")
+        or ".." in path.split("/")
+    ):
         return None
     return path
 

@@ -140,6 +140,39 @@ class LinkRuleNote:
     timeout: str = ""  # slow_host: seconds, as written ("60", "2.5")
 
 
+TRAP_KINDS = ("long_url", "deep_path", "repeated_segment", "query_values", "same_page")
+TRAP_STAT = "xuncha/traps"  # the crawl's notes of its spider traps, JSON text
+
+
+@dataclass(frozen=True)
+class SpiderTrapNote:
+    """A spider trap (爬虫陷阱) the crawl met and stopped (a note of the crawl, not a defect of
+    the site): what gave it away (`kind`, worded as labels' trap_<kind>), its URL `pattern`
+    (digits masked ``N``, query values left out, repeated folders ``(a)+``), an `example` of a
+    link not followed, the pages of the pattern `kept`, and the links `dropped`."""
+
+    kind: str
+    pattern: str
+    example: str
+    kept: int
+    dropped: int
+
+
+CRAWL_NOTES = ("invalid_bytes", "truncated")  # each worded as labels' crawl_note_<kind>
+CRAWL_NOTE_STAT = "xuncha/crawl_notes/"  # `<kind>`: pages counted; `<kind>/example`: the first
+
+
+@dataclass(frozen=True)
+class CrawlNote:
+    """Pages the crawl could read only in part (a note of the crawl, not a defect of the
+    site): `invalid_bytes`, bytes their encoding does not allow (replaced, the rest checked);
+    `truncated`, markup nested past the parser's limit (what lies deeper not read)."""
+
+    kind: str
+    pages: int
+    example: str = ""  # the first such page
+
+
 @dataclass(frozen=True)
 class RunReport:
     """Everything the run report (检测报告) shows; built by :func:`build_run_report`."""
@@ -168,6 +201,8 @@ class RunReport:
     pruned_on: str | None = None  # the day retention (保留) removed the run's crawl rows
     incremental: Incremental | None = None  # 增量巡查: what was carried from an earlier run
     link_rules: list[LinkRuleNote] = field(default_factory=list)  # the profile's links: rules
+    spider_traps: list[SpiderTrapNote] = field(default_factory=list)  # 爬虫陷阱 stopped
+    crawl_notes: list[CrawlNote] = field(default_factory=list)  # pages read only in part
 
 
 # -- what the caller reads from the store ------------------------------------------------------
@@ -252,6 +287,8 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         pruned_on=run.pruned_at.date().isoformat() if run.pruned_at else None,
         incremental=_incremental(run),
         link_rules=link_rule_notes(run),
+        spider_traps=spider_trap_notes(run.stats or {}),
+        crawl_notes=crawl_notes(run.stats or {}),
     )
 
 
@@ -346,6 +383,40 @@ def link_rule_notes(run: StoredRun) -> list[LinkRuleNote]:
                 timeout=f"{timeout:g}" if isinstance(timeout, int | float) else "",
             )
         )
+    return notes
+
+
+def spider_trap_notes(stats: Mapping[str, Any]) -> list[SpiderTrapNote]:
+    """The spider traps the crawl stopped, as it noted them in its stats (``xuncha/traps``);
+    a kind this version has no words for, or a note it cannot read, is left out."""
+    try:
+        entries = json.loads(stats.get(TRAP_STAT) or "[]")
+    except (TypeError, ValueError):
+        return []
+    notes = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("kind") not in TRAP_KINDS:
+            continue
+        notes.append(
+            SpiderTrapNote(
+                kind=str(entry["kind"]),
+                pattern=str(entry.get("pattern", "")),
+                example=str(entry.get("example", "")),
+                kept=int(entry.get("kept") or 0),
+                dropped=int(entry.get("dropped") or 0),
+            )
+        )
+    return notes
+
+
+def crawl_notes(stats: Mapping[str, Any]) -> list[CrawlNote]:
+    """The pages the crawl read only in part, by kind, as its stats counted them."""
+    notes = []
+    for kind in CRAWL_NOTES:
+        pages = stats.get(CRAWL_NOTE_STAT + kind)
+        if isinstance(pages, int) and pages > 0:
+            example = stats.get(f"{CRAWL_NOTE_STAT}{kind}/example")
+            notes.append(CrawlNote(kind, pages, example if isinstance(example, str) else ""))
     return notes
 
 

@@ -4,7 +4,8 @@ XunchaError                 base: the CLI prints its message as one line and exi
 ├── ProfileError            a site profile is unreadable, malformed or invalid
 ├── StoreError              the database cannot be opened or is not at our schema
 ├── RunLockedError          another run of the same site is in progress
-└── SiteUnreachableError    the start URL could not be loaded (the run is stored as failed)
+├── SiteUnreachableError    the start URL could not be loaded (the run is stored as failed)
+└── OutputError             a run's outputs could not be written (the run is stored as failed)
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class RunLockedError(XunchaError):
 
 class SiteUnreachableError(XunchaError):
     """The start URL could not be loaded."""
+
+
+class OutputError(XunchaError):
+    """The run's outputs (findings.json, report.html, ledger.xlsx) could not be written."""

@@ -9,6 +9,8 @@ comes from the inspection standards (see docs/standards.md and docs/profile.md).
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -33,7 +35,10 @@ from checks.errors import CheckConfigError
 from checks.link_rules import LinkRules
 from checks.office_words import WordListError, office_rules
 from checks.rules import rules_for
+from checks.userinfo import Credentials, redact_url, split_credentials
 from xuncha.errors import ProfileError
+
+logger = logging.getLogger("xuncha")
 
 DEFAULT_USER_AGENT = "Xuncha/0.1 (government website inspection; +https://github.com/xuncha/xuncha)"
 
@@ -95,6 +100,39 @@ class Network(_Section):
         for address in value.values():
             ipaddress.ip_address(address)
         return {name.lower(): address for name, address in value.items()}
+
+
+class HostAuth(_Section):
+    """HTTP basic authentication (基本认证) for one host of the site: a portal or a section
+    behind a login prompt. The password is never written in the profile, nor stored: the
+    profile names the environment variable that holds it, read when the crawl or the probe
+    starts. Credentials go to this host only (a subdomain is another host), never to a host
+    a redirect leads to."""
+
+    host: str
+    user: str = Field(min_length=1)
+    password_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        host = value.strip().rstrip(".").lower().strip("[]")  # an IPv6 address without brackets
+        if not host or any(c in host for c in "/@ ") or (":" in host and not _is_ip(host)):
+            raise ValueError("a host name, without scheme, port or path (www.example.gov.cn)")
+        return host
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+# Where a start URL's own password is kept for the crawl of `xuncha run --url` (and handed to
+# the crawl process with the environment): never in the profile, the database or a file.
+URL_PASSWORD_ENV = "XUNCHA_URL_PASSWORD"
 
 
 class Limits(_Section):
@@ -211,6 +249,7 @@ class Profile(_Section):
     tracking: Tracking = Field(default_factory=Tracking)
     retention: Retention = Field(default_factory=Retention)
     incremental: Incremental = Field(default_factory=Incremental)
+    auth: list[HostAuth] = Field(default_factory=list)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("start_urls")
@@ -219,8 +258,23 @@ class Profile(_Section):
         for url in value:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"not an http(s) URL: {url!r}")
+                raise ValueError(f"not an http(s) URL: {redact_url(url)!r}")
+            if "@" in parts.netloc:
+                raise ValueError(
+                    f"{redact_url(url)}: a user name or password in the URL; write the user "
+                    "in auth and the password in an environment variable (auth.password_env)"
+                )
         return value
+
+    def credentials(self) -> dict[str, Credentials]:
+        """Host → the credentials of its ``auth`` entry, passwords read from the environment
+        (a variable that is not set gives no entry)."""
+        found = {}
+        for entry in self.auth:
+            password = os.environ.get(entry.password_env)
+            if password is not None:
+                found[entry.host] = Credentials(entry.user, password)
+        return found
 
     @property
     def display_name(self) -> str:
@@ -279,11 +333,28 @@ def registrable_domain(url_or_host: str) -> str:
 
 
 def profile_for_url(url: str, **overrides: Any) -> Profile:
-    """A profile with every default, for `xuncha run --url URL`."""
+    """A profile with every default, for `xuncha run --url URL`.
+
+    A URL with credentials (``http://user:password@host/``) is split: the site is the URL
+    without them, and the password is kept in this process's environment only
+    (:data:`URL_PASSWORD_ENV`, which the crawl process inherits), named by an ``auth`` entry
+    of the start URL's host. One line says so."""
+    clean, credentials = split_credentials(url)
+    if credentials is not None:
+        host = (urlsplit(clean).hostname or "").rstrip(".")
+        if host and credentials.user:
+            os.environ[URL_PASSWORD_ENV] = credentials.password
+            entry = {"host": host, "user": credentials.user, "password_env": URL_PASSWORD_ENV}
+            overrides = {**overrides, "auth": [entry, *overrides.get("auth", [])]}
+        logger.warning(
+            "--url: 网址中的用户名和密码已移出网址，只在本次运行中使用，不会保存或显示（%s）；"
+            "定时巡查请写在配置文件的 auth 中，密码放在环境变量里",
+            redact_url(url),
+        )
     try:
-        return Profile(start_urls=[url], **overrides)
+        return Profile(start_urls=[clean], **overrides)
     except ValidationError as exc:
-        raise ProfileError(f"--url {url}: {_first_error(exc)[1]}") from None
+        raise ProfileError(f"--url {redact_url(url)}: {_first_error(exc)[1]}") from None
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -317,6 +388,14 @@ def load_profile(path: str | Path) -> Profile:
             f"{path}:{line}: links.exclude.{index}: excludes {url}, which this profile itself "
             "names (start_urls, scope.sections, columns)"
         )
+    for index, entry in enumerate(profile.auth):
+        if entry.password_env not in os.environ:
+            line = _line_of(node, ("auth", index, "password_env"))
+            raise ProfileError(
+                f"{path}:{line}: auth.{index}.password_env: environment variable "
+                f"{entry.password_env} is not set (the password of {entry.user} on {entry.host}); "
+                "set it before the run"
+            )
     profile = _with_holiday_notices(profile, path, node)
     profile = _with_office_words(profile, path, node)
     profile = profile.model_copy(update={"source": str(path)})

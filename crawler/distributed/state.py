@@ -17,6 +17,9 @@ run's prefix (``N:frontier:R:state:``, see crawler/distributed/frontier.py) and 
     newest, children hashes canonical URL -> ISO date / 0|1
     parents          set    column-tree nodes that only hold sub-columns
     pagecount        string responses received by every worker (the run's page limit)
+    traps:pages      hash   URL pattern -> pages requested by links (爬虫陷阱, crawler/traps.py)
+    traps:shapes     hash   pattern + page shape -> pages fetched with that shape
+    traps:notes      hash   pattern -> JSON {kind, example} of a trap; traps:dropped its links
 
 Round trips are kept to a few per response: what never changes once known (a claimed target
 under any role, a column's definition, a probed root) is remembered locally, and the sections
@@ -36,6 +39,7 @@ from crawler.distributed.keys import FrontierKeys, frontier_keys, text
 from crawler.items import ColumnRecord
 from crawler.scope import CrawlScope, canonical
 from crawler.state.base import ANY, CrawlState, column_kept
+from crawler.traps import MAX_PATTERNS, MAX_TRAP_NOTES, TrapNote
 
 # KEYS: requested, lists; ARGV: url, role, keep ('*': any claim stands; else roles joined by
 # ','), canonical URL to add to lists or ''. Returns {1 if claimed else 0, role now held}.
@@ -88,6 +92,24 @@ if redis.call('SCARD', KEYS[1]) == tonumber(ARGV[1]) then return false end
 return redis.call('SMEMBERS', KEYS[1])
 """
 
+# KEYS: a counting hash; ARGV: field, how many fields the hash may hold. Returns the field's
+# count now, 0 if the hash is full of other fields (what a worker remembers stays bounded).
+_COUNT = """
+local full = redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[2])
+if full and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+"""
+
+# KEYS: traps:notes, traps:dropped; ARGV: pattern, JSON note, links dropped, most notes kept.
+_NOTE_TRAP = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+if tonumber(ARGV[3]) > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3]) end
+return 1
+"""
+
 
 class RedisState(CrawlState):
     """A worker's view of the run's shared memory (see the module docstring)."""
@@ -103,13 +125,17 @@ class RedisState(CrawlState):
             name: keys.state(name)
             for name in ("requested", "lists", "checked", "pages", "probed", "sampled",
                          "sections", "republished", "columns", "column_order", "newest",
-                         "children", "parents")
+                         "children", "parents", "traps:pages", "traps:shapes", "traps:notes",
+                         "traps:dropped")
         }  # fmt: skip
         self._claim = server.register_script(_CLAIM)
         self._claim_list = server.register_script(_CLAIM_LIST)
         self._define = server.register_script(_DEFINE)
         self._list_page = server.register_script(_LIST_PAGE)
         self._sections = server.register_script(_SECTIONS)
+        self._count = server.register_script(_COUNT)
+        self._note_trap = server.register_script(_NOTE_TRAP)
+        self._trapped: set[str] = set()  # patterns known to be traps (a trap stays one)
         self._roles: dict[str, str] = {}  # targets known to be requested, last role seen
         self._lists: set[str] = set()
         self._probed: set[str] = set()
@@ -137,6 +163,9 @@ class RedisState(CrawlState):
             for url in members:
                 self.scope.add_section(text(url))
             self._sections_seen = len(members)
+        # Traps another worker found: one HLEN per response, the patterns only when it grew.
+        if self.server.hlen(self.key["traps:notes"]) != len(self._trapped):
+            self._trapped.update(text(p) for p in self.server.hkeys(self.key["traps:notes"]))
 
     # -- targets ---------------------------------------------------------------------------
 
@@ -267,6 +296,44 @@ class RedisState(CrawlState):
                     )
                 )
         return records
+
+    # -- spider traps ----------------------------------------------------------------------
+
+    def count_pattern(self, pattern: str) -> int:
+        return int(self._count(keys=[self.key["traps:pages"]], args=[pattern, MAX_PATTERNS]))
+
+    def count_shape(self, pattern: str, shape: str) -> int:
+        field = f"{shape} {pattern}"
+        return int(self._count(keys=[self.key["traps:shapes"]], args=[field, MAX_PATTERNS]))
+
+    def is_trapped(self, pattern: str) -> bool:
+        return pattern in self._trapped
+
+    def note_trap(self, pattern: str, kind: str, example: str, dropped: int = 0) -> None:
+        note = json.dumps({"kind": kind, "example": example}, ensure_ascii=False)
+        keys = [self.key["traps:notes"], self.key["traps:dropped"]]
+        if self._note_trap(keys=keys, args=[pattern, note, dropped, MAX_PATTERNS]):
+            self._trapped.add(pattern)
+
+    def trap_notes(self) -> list[TrapNote]:
+        notes = _texts(self.server.hgetall(self.key["traps:notes"]))
+        if not notes:
+            return []
+        dropped = _texts(self.server.hgetall(self.key["traps:dropped"]))
+        patterns = list(notes)
+        kept = self.server.hmget(self.key["traps:pages"], patterns)
+        found = [
+            TrapNote.from_json(
+                {
+                    **json.loads(notes[pattern]),
+                    "pattern": pattern,
+                    "kept": int(text(pages)) if pages is not None else 0,
+                    "dropped": int(dropped.get(pattern, 0)),
+                }
+            )
+            for pattern, pages in zip(patterns, kept, strict=True)
+        ]
+        return sorted(found, key=lambda n: -n.dropped)[:MAX_TRAP_NOTES]
 
     # -- the run ---------------------------------------------------------------------------
 

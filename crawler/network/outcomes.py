@@ -15,6 +15,7 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
 )
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
@@ -42,8 +43,11 @@ def classify_failure(failure: Failure, redirect_urls: list[str] | None = None) -
     for exc in chain:
         if isinstance(exc, BlockedAddress | BlockedAddressError):
             return "blocked", f"{exc.category} {exc.ip}"
-        if isinstance(exc, DownloadCancelledError):
-            # Cancelled at the size limit: the document is there, only too large to keep.
+        if isinstance(exc, DownloadCancelledError) or (
+            isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc)
+        ):
+            # Cancelled at the size limit (while downloading, or while inflating a compressed
+            # body: a gzip bomb, a large gzip-served document): there, only too large to keep.
             return "too_large", str(exc)[:300]
     reason = tls_failure(failure)
     if reason:

@@ -10,8 +10,11 @@ URLs are normalised as a browser does before it fetches: tabs and newlines are d
 ``\\`` in a web path becomes ``/``, the value is resolved against ``<base href>`` (else the page
 URL), non-ASCII is percent-encoded (UTF-8 paths, queries in ``query_encoding``) with upper-case
 escapes, so ``附件1：预算.pdf`` written raw or percent-encoded is one URL; an http(s) URL loses
-its ``#fragment``. Targets that cannot be fetched (``javascript:``, ``mailto:``, ``tel:``,
-``data:``, ``file:``, Windows paths, ``""``, ``#…``) keep the value as written.
+its ``#fragment``. A password written in a URL (``http://user:password@host/``) is masked
+(``user:***``) in ``url`` and ``raw`` alike: nothing stored holds it, and the target is checked
+without it (crawler/spiders/requests.py). Targets that cannot be fetched (``javascript:``,
+``mailto:``, ``tel:``, ``data:``, ``file:``, Windows paths, ``""``, ``#…``) keep the value as
+written.
 
 Choices a reader might question:
 
@@ -44,6 +47,9 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from w3lib.url import safe_url_string
+
+from checks.urls import is_malformed, url_scheme
+from checks.userinfo import redact_text, redact_url
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
@@ -142,14 +148,11 @@ class ExtractedLink:
 
 
 def is_fetchable(url: str) -> bool:
-    """True for an absolute http(s) URL with a host and a port that is a number: the only
-    targets the crawler requests (``http://host:80abc.html``, a typo on a page, is not one)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number 0–65535)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.hostname)
+    """True for an absolute http(s) URL a browser opens (checks.urls.is_malformed: a host, a
+    host name without a forbidden character, a port that is a number): the only targets the
+    crawler requests (``http://host:80abc.html`` or ``http://%zz/``, typos on a page, are not
+    ones, and their host is never looked up)."""
+    return url_scheme(url) in FETCHABLE_SCHEMES and not is_malformed(url)
 
 
 def extract_links(
@@ -219,15 +222,15 @@ def _resolve(base_url: str, query_encoding: str, raw: str) -> tuple[str, str]:
         return raw, WINDOWS_PATH
     scheme_match = _SCHEME.match(value)
     if scheme_match and scheme_match.group(1).lower() not in FETCHABLE_SCHEMES:
-        return raw, scheme_match.group(1).lower()
+        return redact_text(raw), scheme_match.group(1).lower()
     try:
         absolute = urljoin(base_url, _web_slashes(value))
         scheme = urlsplit(absolute).scheme.lower()
     except ValueError:  # "http://[" – an unparsable host is reported as written
-        return raw, scheme_match.group(1).lower() if scheme_match else ""
+        return redact_text(raw), scheme_match.group(1).lower() if scheme_match else ""
     if scheme not in FETCHABLE_SCHEMES:
-        return absolute, scheme
-    return _normalised(absolute, query_encoding), scheme
+        return redact_url(absolute), scheme
+    return redact_url(_normalised(absolute, query_encoding)), scheme
 
 
 def _web_slashes(value: str) -> str:
@@ -337,7 +340,7 @@ def _link(
     url, scheme = resolver.resolve(raw)
     return ExtractedLink(
         url=url,
-        raw=raw,
+        raw=redact_text(raw),
         tag=tag,
         attr=attr,
         text=text,
@@ -359,7 +362,7 @@ def _script_targets(
         if target and not _PLACEHOLDER.search(target):
             text = _text_of(element, read_text=True)
             link = _link(resolver, target, tag, attr, text, PAGE)
-            yield replace(link, raw=script)
+            yield replace(link, raw=redact_text(script))
 
 
 def _css_links(resolver: _Resolver, css: str, text: str) -> Iterator[ExtractedLink]:

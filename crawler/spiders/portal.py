@@ -324,8 +324,10 @@ class PortalSpider(scrapy.Spider):
         role = request.cb_kwargs.get("role")
         error: str | None
         error, detail = classify_failure(failure, request.meta.get("redirect_urls"))
+        kind = error
         if error == "too_large":
             error = None  # a document larger than the download limit still loads: it works
+            detail = f"too_large: {detail or 'cut at the download size limit'}"[:300]
         elif request.method == "HEAD" and error not in ("blocked", "dns_error", "tls_error"):
             # Some firewalls reset HEAD: ask with GET before calling the link broken.
             yield self.requests.get(target, "check")
@@ -342,8 +344,8 @@ class PortalSpider(scrapy.Spider):
         )
         if self.state.claim_check(target):
             yield record
-        self.stats.inc_value(f"xuncha/links/error/{error}")
-        if role == "start" and target == self.profile.start_urls[0]:
+        self.stats.inc_value(f"xuncha/links/error/{kind}")
+        if role == "start" and target == self.profile.start_urls[0] and error is not None:
             # The portal's own start URL: 站点无法访问. A further start URL that fails is a
             # broken link of the run, not the end of it.
             self._site_unreachable(f"{error}: {detail}")
@@ -358,5 +360,6 @@ class PortalSpider(scrapy.Spider):
         return records
 
     def closed(self, reason: str) -> None:
+        self.walk.traps.close()
         if self.revisits is not None:
             self.revisits.store.dispose()

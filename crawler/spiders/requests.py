@@ -3,7 +3,8 @@
 Every request carries its callback's arguments in ``cb_kwargs`` (``role`` always, then
 ``target``, ``column``…), never in ``meta``: Scrapy passes them to the callback by name, and a
 request queued on disk (JOBDIR) or in Redis (a distributed run) keeps them, with the callback
-named by its method name. ``meta`` holds only Scrapy's own keys (``download_maxsize``).
+named by its method name. ``meta`` holds only Scrapy's own keys (``download_maxsize``). A
+request holds no credentials: a target's userinfo is left out of the address fetched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import scrapy
+
+from checks.userinfo import split_credentials
 
 Role = Literal[
     "start",  # a start URL of the profile (the portal's home page or a disclosure section)
@@ -88,7 +91,7 @@ class RequestFactory:
             callback = self.on_attachment
         headers = self.validators(url) if role not in ("check", "probe") else {}
         return scrapy.Request(
-            url,
+            fetched(url),
             callback=callback,
             errback=self.on_failure,
             cb_kwargs=cb_kwargs,
@@ -101,7 +104,7 @@ class RequestFactory:
     def head(self, url: str) -> scrapy.Request:
         """A HEAD of a link target that is only checked."""
         return scrapy.Request(
-            url,
+            fetched(url),
             method="HEAD",
             callback=self.on_page,
             errback=self.on_failure,
@@ -109,6 +112,13 @@ class RequestFactory:
             dont_filter=True,
             priority=LEAF_PRIORITY["check"],
         )
+
+
+def fetched(target: str) -> str:
+    """The address a target is fetched at: without the user name and password a page wrote
+    in it (the parser has masked the password already). The profile's hosts get the profile's
+    credentials (crawler/network/auth.py); a link's own are never sent, nor kept."""
+    return split_credentials(target)[0]
 
 
 def role_of(request: scrapy.Request) -> Role | None:

@@ -19,8 +19,8 @@ from checks.model import Link
 from crawler.items import ListItemRecord
 from crawler.parsing.content import page_content
 from crawler.parsing.dates import article_date
-from crawler.parsing.document import parse_html
-from crawler.parsing.encoding import decode_body
+from crawler.parsing.document import parse_page
+from crawler.parsing.encoding import decode_page
 from crawler.parsing.hidden import hidden_links
 from crawler.parsing.links import ExtractedLink, extract_links, is_fetchable
 from crawler.parsing.listing import ListEntry, extract_list_items, list_blocks
@@ -52,12 +52,15 @@ from crawler.spiders.requests import (
     Role,
 )
 from crawler.spiders.revisits import Revisits
+from crawler.spiders.traps import TrapGuard
 from crawler.state.base import CrawlState
 
 # A page reached by recursion (not from a column's navigation) is taken as a column list
 # when it shows at least this many dated entries.
 MIN_LIST_ENTRIES = 3
 PagerKey = tuple[str, str, int]  # (column, first page of a declared pager, its page count)
+# Stats of pages read only in part: `<note>` counts them, `<note>/example` names the first.
+CRAWL_NOTES = "xuncha/crawl_notes/"
 
 
 class Walk:
@@ -87,6 +90,7 @@ class Walk:
         self.home_is_start = home_is_start
         self.revisits: Revisits | None = None
         self.expanded_pagers: set[PagerKey] = set()  # see first_expansion
+        self.traps = TrapGuard(state, stats)  # 爬虫陷阱: links followed by recursion only
 
     @property
     def stats(self) -> StatsCollector:
@@ -101,11 +105,15 @@ class Walk:
     def page(self, response: Response, url: str, role: Role, column: str | None) -> Iterator[Any]:
         """Record a parsed page (and its text), then follow what its role calls for and every
         link it carries."""
-        text, encoding = decode_body(response.body, header(response, "Content-Type") or "")
-        doc = parse_html(text, response.url)
+        decoded = decode_page(response.body, header(response, "Content-Type") or "")
+        text, encoding = decoded.text, decoded.encoding
+        parsed = parse_page(text, response.url)
+        doc = parsed.doc
         meta = extract_meta(doc)
         if not self.state.claim_page(url):
             return  # fetched under another role already (a column linked from the home page)
+        if role == "page":
+            self.traps.fetched(url, text)
         if role == "page" and self.state.column_url(url) is not None:
             role, column = "list", canonical(url)
         elif role == "page":
@@ -120,6 +128,7 @@ class Walk:
         page.meta = {k: v for k, v in meta.meta.items() if k in KEPT_META}
         if meta.breadcrumb:
             page.meta["breadcrumb"] = meta.breadcrumb
+        self._note_damage(url, page.meta, decoded.invalid_bytes, parsed.truncated)
         page.meta.update(self.content.page_meta(doc, text, role))
         hidden = hidden_links(doc, response.url, self.outside, query_encoding=encoding)
         if hidden:
@@ -166,6 +175,20 @@ class Walk:
                 text=link.text,
             )
             yield from self.schedule(link)
+
+    def _note_damage(
+        self, url: str, meta: dict[str, Any], invalid_bytes: int, truncated: bool
+    ) -> None:
+        """Crawl notes (not site defects) of a page read as well as it could be: bytes its
+        encoding could not read (replaced), markup nested past the parser's limit (cut). The
+        run counts the pages of each note and keeps the first as an example."""
+        notes = {"invalid_bytes": invalid_bytes, "truncated": "depth" if truncated else None}
+        for note, value in notes.items():
+            if value:
+                meta[note] = value
+                self.stats.inc_value(f"{CRAWL_NOTES}{note}")
+                if not self.stats.get_value(f"{CRAWL_NOTES}{note}/example"):
+                    self.stats.set_value(f"{CRAWL_NOTES}{note}/example", url)
 
     def _classify_page(self, doc: Any, url: str) -> tuple[Role, str | None]:
         """A page met by recursion inside a section: a column list, or just a page."""
@@ -335,7 +358,8 @@ class Walk:
                     else self.requests.head(url)
                 )
         elif link.kind == "page" and self.scope.in_sections(url) and not looks_like_attachment(url):
-            if self.state.claim(url, "page"):
+            if self.traps.allows(url) and self.state.claim(url, "page"):
+                self.traps.followed(url)
                 yield self.requests.get(url, "page", priority=10)
         elif looks_like_attachment(url):
             if self.state.claim(url, "attachment"):

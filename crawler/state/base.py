@@ -22,6 +22,7 @@ from typing import Any
 
 from crawler.items import ColumnRecord
 from crawler.scope import CrawlScope
+from crawler.traps import TrapNote
 
 ANY: None = None  # claim(..., keep=ANY): any earlier claim of the target stands
 
@@ -131,6 +132,31 @@ class CrawlState:
 
     def column_records(self) -> list[ColumnRecord]:
         """The columns' rows, known only when the crawl ends."""
+        raise NotImplementedError
+
+    # -- spider traps (爬虫陷阱, crawler/traps.py) -------------------------------------------
+
+    def count_pattern(self, pattern: str) -> int:
+        """One more page of a URL pattern requested by a link: the pattern's pages now (0 once
+        the state counts as many patterns as it keeps, ``traps.MAX_PATTERNS``)."""
+        raise NotImplementedError
+
+    def count_shape(self, pattern: str, shape: str) -> int:
+        """One more page of a pattern fetched with this shape (``traps.page_shape``): how many
+        pages of the pattern had it (0 once the state keeps no more shapes)."""
+        raise NotImplementedError
+
+    def is_trapped(self, pattern: str) -> bool:
+        """Whether the pattern is a trap: its links are no longer followed."""
+        raise NotImplementedError
+
+    def note_trap(self, pattern: str, kind: str, example: str, dropped: int = 0) -> None:
+        """The pattern is a trap (the first kind and example noted stand); ``dropped`` links of
+        it were not followed."""
+        raise NotImplementedError
+
+    def trap_notes(self) -> list[TrapNote]:
+        """The traps met, each with the pages of its pattern kept: a crawl note of the run."""
         raise NotImplementedError
 
     # -- the run ---------------------------------------------------------------------------

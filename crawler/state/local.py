@@ -10,6 +10,7 @@ from typing import Any
 from crawler.items import ColumnRecord
 from crawler.scope import CrawlScope, canonical
 from crawler.state.base import ANY, CrawlState, column_kept
+from crawler.traps import MAX_PATTERNS, MAX_TRAP_NOTES, TrapNote
 
 
 @dataclass
@@ -56,6 +57,9 @@ class LocalState(CrawlState):
         self.republished: set[str] = set()
         self.columns: dict[str, ColumnState] = {}  # canonical URL -> column
         self.parents: set[str] = set()
+        self.pattern_pages: dict[str, int] = {}  # URL pattern -> pages requested by links
+        self.shapes: dict[tuple[str, str], int] = {}  # (pattern, page shape) -> pages
+        self.traps: dict[str, TrapNote] = {}  # pattern -> its note
 
     def was_requested(self, url: str) -> bool:
         return _digest(url) in self.requested
@@ -142,6 +146,30 @@ class LocalState(CrawlState):
     def add_parents(self, urls: Iterable[str]) -> None:
         self.parents.update(urls)
 
+    def count_pattern(self, pattern: str) -> int:
+        return _count(self.pattern_pages, pattern)
+
+    def count_shape(self, pattern: str, shape: str) -> int:
+        return _count(self.shapes, (pattern, shape))
+
+    def is_trapped(self, pattern: str) -> bool:
+        return pattern in self.traps
+
+    def note_trap(self, pattern: str, kind: str, example: str, dropped: int = 0) -> None:
+        note = self.traps.get(pattern)
+        if note is None:
+            if len(self.traps) >= MAX_PATTERNS:
+                return
+            note = self.traps[pattern] = TrapNote(kind=kind, pattern=pattern, example=example)
+        note.dropped += dropped
+
+    def trap_notes(self) -> list[TrapNote]:
+        notes = [
+            TrapNote(n.kind, n.pattern, n.example, self.pattern_pages.get(n.pattern, 0), n.dropped)
+            for n in self.traps.values()
+        ]
+        return sorted(notes, key=lambda n: -n.dropped)[:MAX_TRAP_NOTES]
+
     def column_records(self) -> list[ColumnRecord]:
         return [
             state.record()
@@ -158,6 +186,14 @@ class LocalState(CrawlState):
 def _digest(url: str) -> int:
     """Python's own string hash (SipHash, 64 bits): stable within the crawl's process."""
     return hash(url)
+
+
+def _count(counts: dict[Any, int], key: Any) -> int:
+    """One more of ``key``, unless the table is full of other keys (then 0)."""
+    if key not in counts and len(counts) >= MAX_PATTERNS:
+        return 0
+    counts[key] = counts.get(key, 0) + 1
+    return counts[key]
 
 
 def _add(seen: set[Any], value: Any) -> bool:

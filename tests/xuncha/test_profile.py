@@ -183,8 +183,10 @@ def test_every_profile_key_is_documented():
     assert missing == []
 
 
-def test_documented_example_profile_is_valid(tmp_path):
+def test_documented_example_profile_is_valid(tmp_path, monkeypatch):
     from pathlib import Path
+
+    monkeypatch.setenv("XXGK_PASSWORD", "from-the-environment")  # auth.password_env names it
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "profile.md").read_text(encoding="utf-8")
     example = doc.split("```yaml", 1)[1].split("```", 1)[0].replace("ca_file: null", "ca_file:")
@@ -193,3 +195,5 @@ def test_documented_example_profile_is_valid(tmp_path):
     profile = load_profile(path)
     assert profile.checks.freshness.kinds == {"图片新闻": "dynamic"}
     assert profile.checks.wording.extra[0].right == "辽源市交通运输局"
+    assert profile.credentials()["xxgk.example.gov.cn"].password == "from-the-environment"
+    assert "from-the-environment" not in str(profile.model_dump(mode="json"))

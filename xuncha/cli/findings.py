@@ -191,7 +191,7 @@ def assign(
             f"{'deadline' if en else '整改时限'} {finding.deadline or '-'}",
         ]
         separator, joiner = (": ", "; ") if en else ("：", "，")
-        click.echo(f"{finding.fingerprint}{separator}{joiner.join(parts)}")
+    click.echo(f"{finding.fingerprint}{separator}{joiner.join(parts)}")  # once committed
 
 
 def _transition(action: Callable[..., Finding], name: str, doc: str) -> None:
@@ -213,7 +213,9 @@ def _transition(action: Callable[..., Finding], name: str, doc: str) -> None:
         with _session(_db(ctx, db)) as session:
             finding = action(session, finding_id, reason=reason, actor=actor,
                              site=_site(ctx, site))  # fmt: skip
-            click.echo(_status_line(finding, lang, finding.status_reason))
+        # Said only once the session's transaction has committed: a failed commit says nothing
+        # happened, and nothing did.
+        click.echo(_status_line(finding, lang, finding.status_reason))
 
     command.__doc__ = doc
     findings.command(name)(command)
@@ -245,7 +247,7 @@ def note(
     """备注: add a note to a finding (the history keeps every note)."""
     with _session(_db(ctx, db)) as session:
         finding = tracking.note(session, finding_id, text=text, actor=actor, site=_site(ctx, site))
-        click.echo(f"{finding.fingerprint}{': ' if lang == 'en' else '：'}{finding.note}")
+    click.echo(f"{finding.fingerprint}{': ' if lang == 'en' else '：'}{finding.note}")
 
 
 @findings.command()

@@ -35,7 +35,7 @@ DB_HELP = "SQLAlchemy database URL (default: $XUNCHA_DB, else sqlite:///xuncha.d
 def prune(db: str | None, keep: int | None, site: str | None) -> None:
     """保留: delete the crawl rows (pages, links, texts…) of runs beyond retention. Runs,
     scores, findings and their history are kept; so is each site's latest complete run."""
-    store = Store(db or default_db_url())
+    store = Store(db or default_db_url(), create=False)
     try:
         with store.session() as session:
             sites = [find_site(session, site)] if site else all_sites(session)

@@ -191,19 +191,22 @@ def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool)
 
 @contextmanager
 def _sigterm_exits() -> Iterator[None]:
-    """SIGTERM outside a crawl (the runner forwards it to the crawl while one runs) ends the
-    command through SystemExit, so the run lock is released on the way out."""
+    """SIGTERM or SIGHUP outside a crawl (the runner forwards them to the crawl while one
+    runs) ends the command through SystemExit, so the run being judged is stored interrupted
+    and the run lock is released on the way out."""
 
     def stop(signum: int, _frame: object) -> None:
         logging.getLogger("xuncha").error("stopped by signal %d", signum)
         raise SystemExit(128 + signum)
 
+    stops = (signal.SIGTERM, signal.SIGHUP)
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in stops}
     except ValueError:  # not the main thread (an embedding application): leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -2,26 +2,45 @@
 
 Twisted's reactor cannot be restarted and one night inspects many sites, so every crawl gets a
 fresh process. The runner and the child speak through two files, a
-:class:`~crawler.job.CrawlRequest` and a :class:`~crawler.job.CrawlResult`. A stopped
-``xuncha run`` (Ctrl-C, SIGTERM) stops its crawl cleanly; a killed one takes the crawl with it.
+:class:`~crawler.job.CrawlRequest` and a :class:`~crawler.job.CrawlResult`.
+
+The stop path (停止), one whichever process gets the signal:
+
+* SIGTERM, SIGINT or SIGHUP to the runner, the child or the whole process group (systemd's
+  stop, ``timeout``, Ctrl-C, ``kill``) asks the child for one graceful stop: it closes the
+  spider with reason ``shutdown``, the store pipeline writes its last batch, and the run is
+  stored ``interrupted`` with the pages that were stored. The runner passes what it receives
+  on as one SIGTERM; the child treats every later stop signal as the same stop
+  (crawler/crawl.py).
+* The stop may take :data:`GRACE_SECONDS`; a second signal to the runner cuts what is left to
+  :data:`HURRY_SECONDS`. Then the child is killed; what it had stored stays, and the run
+  counts it from the database.
+* A killed runner (SIGKILL) takes the crawl with it; the next run recovers its lock.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import crawler
 from crawler.job import CrawlRequest, CrawlResult, Progress
 from xuncha.run.frontier import crawl_on_frontier, frontier_url
 
+logger = logging.getLogger(__name__)
+
 PR_SET_PDEATHSIG = 1
-GRACE_SECONDS = 60  # how long a stopped crawl may take to write out what it has
+GRACE_SECONDS = 60.0  # how long a stopped crawl may take to write out what it has
+HURRY_SECONDS = 10.0  # what is left of it after a second stop signal
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+KILLED_REASON = "shutdown"  # a stopped crawl killed after its grace: a stop all the same
 # Where the crawler package is imported from, for the child (a checkout or site-packages).
 PACKAGES = Path(crawler.__file__).resolve().parents[1]
 
@@ -37,31 +56,71 @@ def _die_with_parent() -> None:
         pass
 
 
-def _wait_for_child(child: subprocess.Popen[bytes]) -> int:
-    """Wait for the crawl; on Ctrl-C or SIGTERM let it stop cleanly (Scrapy flushes what it
-    holds and closes with reason "shutdown"), and kill it only if it outlasts the grace."""
-    stopping = False
+class _Stop:
+    """The stop signals the runner received while its crawl ran (noted by the handler, acted
+    on by the waiting loop: a signal handler only records)."""
 
-    def forward(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        if child.poll() is None:
-            child.send_signal(signal.SIGINT if not stopping else signal.SIGKILL)
-        stopping = True
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.acted = 0
+        self.deadline: float | None = None
 
-    previous = signal.signal(signal.SIGTERM, forward)
+    def note(self, signum: int, _frame: object) -> None:
+        self.received.append(signum)
+
+    def act(self, child: subprocess.Popen[bytes]) -> None:
+        """Forward the first stop as one SIGTERM; a later one shortens the grace."""
+        now = time.monotonic()
+        while self.acted < len(self.received):
+            name = signal.Signals(self.received[self.acted]).name
+            if self.acted == 0:
+                logger.warning("收到 %s：正在停止抓取（最多等待 %d 秒）", name, GRACE_SECONDS)
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+                self.deadline = now + GRACE_SECONDS
+            else:
+                logger.warning("再次收到 %s：%d 秒后强制结束抓取", name, HURRY_SECONDS)
+                self.deadline = min(self.deadline or now, now + HURRY_SECONDS)
+            self.acted += 1
+
+
+def _start_child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start the crawl with the stop signals blocked, here and (the mask is inherited) in the
+    child, until each side listens: a stop while the child starts is held, not lost in the
+    fork nor fatal to a child still importing. :func:`_wait_for_child` unblocks them here,
+    crawler/crawl.py in the child."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        return subprocess.Popen(args, env=env, preexec_fn=_die_with_parent)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        raise
+
+
+def _wait_for_child(child: subprocess.Popen[bytes]) -> tuple[int, bool]:
+    """Wait for the crawl: (its exit status, whether it was stopped by a signal to this
+    process). Kill it only if a stop outlasts its grace (see the module docstring)."""
+    stop = _Stop()
+    try:
+        previous = {signum: signal.signal(signum, stop.note) for signum in STOP_SIGNALS}
+    except ValueError:  # not the main thread (an embedding application): only wait
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        return child.wait(), False
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a stop held meanwhile: now
     try:
         while True:
             try:
-                return child.wait(timeout=GRACE_SECONDS if stopping else None)
-            except KeyboardInterrupt:
-                # The terminal sent SIGINT to the child too; a second Ctrl-C kills it.
-                if stopping and child.poll() is None:
-                    child.kill()
-                stopping = True
+                return child.wait(timeout=0.1), bool(stop.received)
             except subprocess.TimeoutExpired:
+                pass
+            stop.act(child)
+            if stop.deadline is not None and time.monotonic() >= stop.deadline:
+                logger.error("抓取进程未在限时内停止，已强制结束（killed）")
                 child.kill()
+                stop.deadline = None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def crawl_in_child(request: CrawlRequest, progress: Progress, verbose: bool) -> CrawlResult:
@@ -80,14 +139,18 @@ def crawl_in_child(request: CrawlRequest, progress: Progress, verbose: bool) -> 
         request_path.write_text(request.to_json(), encoding="utf-8")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGES)]))
-        child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.crawl", str(request_path)],
-            env=env,
-            preexec_fn=_die_with_parent,
-        )
-        returncode = _wait_for_child(child)
+        child = _start_child([sys.executable, "-m", "crawler.crawl", str(request_path)], env)
+        returncode, stopped = _wait_for_child(child)
         if result_path.exists():
             return CrawlResult.from_json(result_path.read_text(encoding="utf-8"))
+        if stopped or -returncode in STOP_SIGNALS:
+            # Killed after its grace, or by a stop signal before it could listen: a stop all
+            # the same. What it stored stays, and the run counts it from the database.
+            return CrawlResult(
+                reason=KILLED_REASON,
+                stats={"finish_reason": KILLED_REASON},
+                error=f"the stopped crawl ended without its result (status {returncode})",
+            )
         return CrawlResult.failed(f"the crawl process exited with status {returncode}")
 
 

@@ -1,17 +1,22 @@
 """One inspection of one site, stage by stage: crawl → checks → tracking → outputs.
 
 The crawl runs in a child process (crawler/crawl.py); everything else runs here, against the
-store. A run row exists before the crawl starts and always ends in a true state: `finished`
-(with `complete` only if the crawl closed normally), `failed` (site unreachable or crawl
-error) or `interrupted`.
+store. A run row exists before the crawl starts and always ends in a true state: `running`
+while it crawls, `judging` (检查中) once its crawl is stored, then — in the one transaction
+that commits its findings and tracking — `finished` (with `complete` only if the crawl closed
+normally), `failed` (site unreachable or crawl error) or `interrupted`. A judging that fails
+stores the run `failed` or `interrupted`; a run killed while `running` or `judging` is
+marked `interrupted` by the next run of the site (xuncha/run/lock.py).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from checks.links import link_rule_counts
@@ -19,12 +24,13 @@ from checks.mandatory import not_yet_due
 from checks.registry import run_checks
 from checks.scoring import score
 from crawler.job import CrawlRequest, Progress
-from xuncha.errors import StoreError
+from xuncha.errors import StoreError, XunchaError
 from xuncha.profile import Profile
 from xuncha.run.crawl_process import crawl
 from xuncha.run.incremental import previous_run
 from xuncha.run.outcome import CrawlEnd, Judgement, RunOutcome
 from xuncha.run.outputs import write_run_outputs
+from xuncha.run.staging import staged_outputs
 from xuncha.store import Run, Site, Store
 from xuncha.store.carry import carry_forward, stored_pages
 from xuncha.store.retention import prune_after_run
@@ -32,6 +38,8 @@ from xuncha.store.runs import home_site_name
 from xuncha.store.snapshot import load_crawl
 from xuncha.tracking import fingerprint, record_findings
 from xuncha.tracking.events import MANUAL
+
+logger = logging.getLogger(__name__)
 
 
 def site_key(profile: Profile) -> str:
@@ -122,13 +130,16 @@ def inspect_site(
     with store.session() as session, session.begin():
         run = stored_run(session, run_id)
         run.finished_at = datetime.now(UTC)
-        run.status = status
-        run.complete = complete
+        # 检查中: the crawl is stored; the run ends only with its findings and tracking.
+        run.status = "judging"
+        run.complete = False
         run.message = message
         # Only the site's own failure is a finding; a crash of ours or of the database is not.
         run.stats = dict(stats, unreachable=result.unreachable)
         run.pages = sum(v for k, v in stats.items() if k.startswith("xuncha/pages/"))
         run.links_checked = int(stats.get("xuncha/links/checked", 0))
+        if status == "interrupted":  # stopped: what was stored (a crawl killed has no stats)
+            run.pages = stored_pages(session, run_id)
         if prior_run_id is not None and status == "finished":
             # 增量巡查: what was not fetched again tonight stands as the last run saw it.
             carried = carry_forward(session, run_id, prior_run_id)
@@ -136,23 +147,21 @@ def inspect_site(
             run.pages = stored_pages(session, run_id)
         named_from_home(session, run, profile)
     try:
-        with store.session() as session, session.begin():
-            judged = judge_run(
-                session,
-                stored_run(session, run_id),
-                profile,
-                end,
-                unreachable=result.unreachable,
-                as_of=as_of,
-                out_dir=out_dir,
-                lang=lang,
-            )
-    except Exception as exc:
-        with store.session() as session, session.begin():
+        # The run's status, its findings, its tracking and its outputs: one commit, then the
+        # outputs are moved in (xuncha/run/staging.py).
+        with (
+            staged_outputs(out_dir, run_id) as staging,
+            store.session() as session,
+            session.begin(),
+        ):
             run = stored_run(session, run_id)
-            run.status = "failed"
-            run.message = f"checks or reports failed: {type(exc).__name__}: {exc}"[:2000]
+            run.status, run.complete = status, complete
+            judged = judge_run(session, run, profile, end, unreachable=result.unreachable,
+                               as_of=as_of, out_dir=staging.folder, lang=lang)  # fmt: skip
+    except BaseException as exc:
+        ended_unjudged(store, run_id, exc)
         raise
+    staging.publish()
     prune_after_run(store, run_id, profile.retention.runs)  # 保留: older runs' crawl rows go
     seconds = (datetime.now(UTC) - started).total_seconds()
     return RunOutcome(
@@ -168,6 +177,31 @@ def inspect_site(
         seconds=seconds,
         prior_run=prior_run_id if status == "finished" else None,
     )
+
+
+def ended_unjudged(store: Store, run_id: int, exc: BaseException) -> None:
+    """The judging transaction failed and rolled back: the run is stored `interrupted`
+    (stopped by a signal or Ctrl-C) or `failed`, never complete, never scored. A database
+    gone away leaves it `judging`, which the next run of the site repairs (xuncha/run/lock.py)."""
+    stopped = isinstance(exc, KeyboardInterrupt | SystemExit)
+    if stopped:
+        message = "stopped while its findings were being judged (检查阶段被中止)"
+    elif isinstance(exc, XunchaError):
+        message = str(exc)
+    elif isinstance(exc, SQLAlchemyError):
+        first = (str(getattr(exc, "orig", None) or exc).splitlines() or [""])[0]
+        message = f"database error while its findings were being judged: {first}"
+    else:
+        message = f"checks or reports failed: {type(exc).__name__}: {exc}"
+    try:
+        with store.session() as session, session.begin():
+            run = stored_run(session, run_id)
+            run.status = "interrupted" if stopped else "failed"
+            run.complete = False
+            run.score = None
+            run.message = message[:2000]
+    except (SQLAlchemyError, XunchaError) as error:
+        logger.warning("run #%s stays %r for the next run to repair: %s", run_id, "judging", error)
 
 
 def judge_run(

@@ -5,17 +5,22 @@ the crawl until it ends. Taking the lock is one INSERT; the primary key on ``sit
 the database the referee, so two cron jobs — or two machines — cannot both win. When the row
 is already there, the holder is judged:
 
-* it is on this host: its pid decides, whatever its run's status (a run is `finished` while
-  its checks and reports are still being written);
-* it is on another host and its run is no longer ``running`` → the lock was left behind (a
-  release that failed): taken over;
+* it is on this host: its pid decides, whatever its run's status;
+* it is on another host and its run has ended (neither ``running`` nor ``judging``) → the
+  lock was left behind (a release that failed): taken over;
 * it is on this host and its pid is gone (``os.kill(pid, 0)``) → the run was killed (SIGKILL,
-  OOM, a reboot): taken over, and the dead run is marked ``interrupted`` with the message
+  OOM, a reboot): taken over, and the dead run — crawling (``running``) or committing its
+  findings (``judging``, 检查中) — is marked ``interrupted`` with the message
   "recovered: the previous run was killed";
 * it is on another host and older than `stale_after` (12 h by default) → nothing here can ask
   whether it lives: taken over, the run marked ``interrupted`` as stale;
 * otherwise the new run is refused with :class:`~xuncha.errors.RunLockedError`, one line
   naming the site, the holder's host and pid and since when.
+
+Whoever holds the lock, every other run of the site still ``running`` or ``judging`` is
+dead (a run stopped while judging whose database went away released its lock): once the lock
+is held, those runs are marked ``interrupted`` (:func:`repair_dead_runs`). A run is never
+left claiming to go on, and never stored finished without its findings.
 
 A takeover is a compare-and-set on the holder seen (host, pid, since), so two runs recovering
 the same dead lock cannot both succeed. The host is ``socket.gethostname()``: machines (and
@@ -38,16 +43,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, delete, event, update
+from sqlalchemy import Connection, CursorResult, delete, event, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from xuncha.errors import RunLockedError
 from xuncha.store import Run, RunLock, Store
+from xuncha.store.runs import LIVE_STATUSES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_STALE_AFTER = timedelta(hours=12)
 KILLED_MESSAGE = "recovered: the previous run was killed"
+ABANDONED_MESSAGE = "recovered: the run ended without being judged (未完成检查)"
 _ATTEMPTS = 5  # insert, or take over, a few times when other runs race for the same lock
 
 
@@ -99,13 +106,12 @@ def takeover_reason(
 ) -> str | None:
     """Why the holder's lock may be taken over, or None when the holder must be respected.
 
-    On this host the holder's process decides: a run's status turns `finished` before its
-    checks, tracking and reports are done, so a live holder is respected whatever its run
-    says. Elsewhere, a run that ended without releasing is taken over, and any lock once it
-    is stale."""
+    On this host the holder's process decides: a live holder is respected whatever its run
+    says (its lock outlives its run's last commit). Elsewhere, a run that ended without
+    releasing is taken over, and any lock once it is stale."""
     if holder.host == host:
         return None if pid_alive(holder.pid) else KILLED_MESSAGE
-    if holder.run_id is not None and holder.run_status != "running":
+    if holder.run_id is not None and holder.run_status not in LIVE_STATUSES:
         return f"the previous run ended ({holder.run_status}) without releasing its lock"
     if now - holder.since > stale_after:
         hours = stale_after.total_seconds() / 3600
@@ -172,13 +178,32 @@ def acquire(
             )
             if taken.rowcount != 1:
                 continue  # another run took it over first: judge the new holder
-            if run is not None and run.status == "running":
+            if run is not None and run.status in LIVE_STATUSES:
                 run.status = "interrupted"
                 run.finished_at = now
                 run.message = reason
             logger.warning("%s: took over the run lock: %s", site_label, reason)
             return Lease(site_id, host, pid, now, recovered=holder)
     raise RunLockedError(f"{site_label}: other runs keep taking the run lock; try again later")
+
+
+def repair_dead_runs(store: Store, site_id: int) -> list[int]:
+    """Under the site's lock: mark the site's runs still ``running`` or ``judging`` as
+    ``interrupted`` (no live process holds them); their ids."""
+    with store.session() as session, session.begin():
+        runs = list(
+            session.scalars(
+                select(Run).where(Run.site_id == site_id, Run.status.in_(LIVE_STATUSES))
+            )
+        )
+        for run in runs:
+            logger.warning("run #%s was left %s: marked interrupted", run.id, run.status)
+            run.status = "interrupted"
+            run.complete = False
+            run.score = None
+            run.finished_at = run.finished_at or datetime.now(UTC)
+            run.message = ABANDONED_MESSAGE
+    return [run.id for run in runs]
 
 
 def release(store: Store, lease: Lease) -> None:
@@ -217,6 +242,7 @@ def holding(
     bind = functools.partial(_bind_run, lease)
     event.listen(Run, "after_insert", bind)
     try:
+        repair_dead_runs(store, site_id)
         yield lease
     finally:
         event.remove(Run, "after_insert", bind)

@@ -18,7 +18,8 @@ from typing import Literal
 
 from crawler.job import CrawlResult
 
-RunStatus = Literal["running", "finished", "failed", "interrupted"]
+# running: crawling; judging (检查中): the crawl is stored, its findings are being committed.
+RunStatus = Literal["running", "judging", "finished", "failed", "interrupted"]
 
 
 class ExitCode(IntEnum):

@@ -15,7 +15,7 @@ Layout of ``xuncha report``'s folder::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from reports.run_report import (
     RunReport,
     RunReportData,
     build_run_report,
+    spider_trap_notes,
     write_run_report,
 )
 from reports.site_index import SiteIndex, SiteRow, write_site_index
@@ -80,6 +81,8 @@ def write_run_outputs(
     document["not_yet_due"] = upcoming
     # The profile's link rules (links:) and how many links each left out of the checks.
     document["link_rules"] = list((run.stats or {}).get("link_rules", []))
+    # 爬虫陷阱 the crawl stopped: notes of the crawl, not findings.
+    document["spider_traps"] = [asdict(n) for n in spider_trap_notes(run.stats or {})]
     write_json(document, out_dir / "findings.json")
     write_run_report(run_report(session, run, lang, upcoming=upcoming), out_dir / "report.html")
     # 整改台账: every finding of the site whatever its status, with its re-check outcome.

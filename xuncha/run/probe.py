@@ -15,7 +15,7 @@ a redirect into the intranet is a failed try with the error ``blocked``, never a
 The connection goes to the address that was judged (no second lookup), and environment
 proxies are ignored: a proxy would make the judged address meaningless. Certificates are
 verified against the system store plus the profile's ``tls.ca_file``, unless ``tls.verify``
-is off.
+is off. A host of the profile's ``auth`` gets its basic authentication, no other host does.
 
 ``error`` values: dns_error, blocked, timeout, connection_refused, connection_error,
 tls_error, too_many_redirects, redirect_loop, redirect_error — the ``broken_link`` words where
@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from checks.userinfo import split_credentials
 from crawler.network.policy import AddressPolicy, IPAddress, literal_ip
 from crawler.network.resolver import is_reserved_invalid, normalize_host
 from xuncha.profile import Profile
@@ -149,6 +150,9 @@ def _hop(url: str, ip: IPAddress, profile: Profile, deadline: _Deadline) -> tupl
     """One GET of `url` at the judged address: (status, Location)."""
     logical = httpx.URL(url)
     headers = {"Host": logical.netloc.decode("ascii"), "User-Agent": profile.politeness.user_agent}
+    credentials = profile.credentials().get(logical.host.rstrip(".").lower())
+    if credentials is not None:  # the profile's host only: a redirect elsewhere gets none
+        headers["Authorization"] = credentials.basic_authorization()
     extensions = {}
     if logical.scheme == "https" and literal_ip(logical.host) is None:
         extensions["sni_hostname"] = logical.host
@@ -185,7 +189,8 @@ def _try(profile: Profile, deadline: _Deadline) -> int:
         status, location = _hop(url, ip, profile, deadline)
         if status not in REDIRECTS or not location:
             return status
-        url = urljoin(url, location)
+        # A Location with credentials in it is followed without them, as the crawl does.
+        url = split_credentials(urljoin(url, location))[0]
         if urlsplit(url).scheme not in ("http", "https"):
             raise _Failed("redirect_error", f"redirect to {url!r}, which a browser cannot load")
         if url in seen:

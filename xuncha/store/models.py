@@ -60,7 +60,8 @@ class Run(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     as_of: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))  # running | finished | failed | interrupted
+    # running | judging (检查中: crawl stored, findings not yet) | finished | failed | interrupted
+    status: Mapped[str] = mapped_column(String(20))
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     message: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int] = mapped_column(Integer, default=0)

@@ -29,6 +29,7 @@ from xuncha.errors import StoreError
 from xuncha.profile import KEEP_RUNS_DEFAULT, KEEP_RUNS_MIN
 from xuncha.store import Run, Store
 from xuncha.store.models import CRAWL_MODELS, table_of
+from xuncha.store.runs import LIVE_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def runs_to_prune(session: Session, site_id: int, keep: int) -> list[int]:
         raise ValueError(f"retention keeps at least {KEEP_RUNS_MIN} runs, not {keep}")
     ended = session.execute(
         select(Run.id, Run.pruned_at)
-        .where(Run.site_id == site_id, Run.status != "running")
+        .where(Run.site_id == site_id, Run.status.not_in(LIVE_STATUSES))
         .order_by(Run.id.desc())
     ).all()
     kept = {run_id for run_id, _ in ended[:keep]} | {baseline_run_id(session, site_id)}

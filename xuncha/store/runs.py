@@ -11,22 +11,25 @@ from sqlalchemy.orm import Session
 
 from xuncha.store.models import Column, Page, Probe, Run
 
+# A run not ended yet: crawling, or judging its crawl (检查中). Every other status is an end.
+LIVE_STATUSES = ("running", "judging")
+
 
 def latest_ended_run(session: Session, site_id: int) -> Run | None:
-    """The site's newest run that is not still running."""
+    """The site's newest run that has ended (not crawling, not judging)."""
     return session.scalar(
         select(Run)
-        .where(Run.site_id == site_id, Run.status != "running")
+        .where(Run.site_id == site_id, Run.status.not_in(LIVE_STATUSES))
         .order_by(Run.id.desc())
         .limit(1)
     )
 
 
 def previous_ended_run(session: Session, run: Run) -> Run | None:
-    """The site's last run before `run` that is not still running."""
+    """The site's last run before `run` that has ended."""
     return session.scalar(
         select(Run)
-        .where(Run.site_id == run.site_id, Run.id < run.id, Run.status != "running")
+        .where(Run.site_id == run.site_id, Run.id < run.id, Run.status.not_in(LIVE_STATUSES))
         .order_by(Run.id.desc())
         .limit(1)
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from reports.chart import TrendPoint
 from reports.rows import StoredEvent
 from xuncha.store import Finding, FindingEvent, Run
+from xuncha.store.runs import LIVE_STATUSES
 from xuncha.tracking.events import ACTIVE
 
 DEFAULT_TREND_RUNS = 10
@@ -53,7 +54,7 @@ def recent_runs(
     session: Session, site_id: int, limit: int = DEFAULT_TREND_RUNS, upto: int | None = None
 ) -> list[Run]:
     """The site's last `limit` runs that ended (up to run `upto`), oldest first."""
-    query = select(Run).where(Run.site_id == site_id, Run.status != "running")
+    query = select(Run).where(Run.site_id == site_id, Run.status.not_in(LIVE_STATUSES))
     if upto is not None:
         query = query.where(Run.id <= upto)
     runs = list(session.scalars(query.order_by(Run.id.desc()).limit(limit)))

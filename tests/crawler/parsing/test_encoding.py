@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from crawler.parsing.encoding import decode_body
+from crawler.parsing.encoding import DecodedBody, decode_body, decode_page
 
 META_GB2312 = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
 META_CHARSET_GBK = '<meta charset="gbk">'
@@ -139,3 +139,72 @@ def test_long_big5_page_is_not_forced_into_gb18030():
         "現將本機關年度政府資訊公開工作情況報告如下。</p></body></html>"
     )
     assert decode_body(page.encode("big5"), None) == (page, "big5hkscs")
+
+
+# One character cut in the middle of the text: 机 loses its last UTF-8 byte (2 bytes left).
+CUT_UTF8 = (
+    PAGE.format(meta="")
+    .encode("utf-8")
+    .replace("现将本机关".encode(), "现将本".encode() + "机".encode()[:2], 1)
+)
+CUT_TEXT = PAGE.format(meta="").replace("现将本机关", "现将本\ufffd")
+# A GBK page with one stray byte (0xFF is never part of a GBK or GB18030 character).
+STRAY_GBK = (
+    PAGE.format(meta="")
+    .encode("gbk")
+    .replace("现将".encode("gbk"), b"\xff" + "现将".encode("gbk"), 1)
+)
+STRAY_GBK_TEXT = PAGE.format(meta="").replace("现将", "\ufffd现将")
+
+UTF8, GBK = "text/html; charset=utf-8", "text/html; charset=gbk"
+NEARLY = [
+    # (id, body, header, expected text, encoding, invalid bytes)
+    ("utf8-declared-twice-cut-character",
+     CUT_UTF8.replace(b"<head>", b'<head><meta charset="utf-8">'), UTF8,
+     CUT_TEXT.replace("<head>", '<head><meta charset="utf-8">'), "utf-8", 2),
+    ("utf8-undeclared-cut-character", CUT_UTF8, None, CUT_TEXT, "utf-8", 2),
+    ("utf8-stale-gbk-header-cut-character", CUT_UTF8, GBK, CUT_TEXT, "utf-8", 2),
+    ("gbk-declared-stray-byte", STRAY_GBK, GBK, STRAY_GBK_TEXT, "gb18030", 1),
+    ("gbk-declared-utf8-stray-byte", STRAY_GBK, UTF8, STRAY_GBK_TEXT, "gb18030", 1),
+    ("clean-utf8", PAGE.format(meta="").encode("utf-8"), None, PAGE.format(meta=""), "utf-8", 0),
+    ("undecodable-bytes-counted", b"<p>\x81\x20\xff</p>", None, "<p>\ufffd \ufffd</p>", "gb18030",
+     2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "expected_text", "expected_encoding", "invalid"),
+    [case[1:] for case in NEARLY],
+    ids=[case[0] for case in NEARLY],
+)
+def test_a_few_bad_bytes_are_replaced_and_counted(
+    body: bytes, header: str | None, expected_text: str, expected_encoding: str, invalid: int
+):
+    assert decode_page(body, header) == DecodedBody(expected_text, expected_encoding, invalid)
+
+
+@pytest.mark.parametrize("header", list(HEADERS.values()), ids=list(HEADERS))
+def test_a_gbk_page_declared_utf8_is_far_from_nearly_utf8(header: str | None):
+    decoded = decode_page(PAGE.format(meta="").encode("gbk"), header)
+    assert (decoded.encoding, decoded.invalid_bytes) == ("gb18030", 0)
+
+
+def test_a_nearly_utf8_page_beats_a_stale_gbk_meta_that_decodes_it_strictly():
+    # Three-byte UTF-8 characters read as GB18030 byte pairs: this body is valid GB18030.
+    body = '<meta charset="gbk"><p>政务政'.encode() + "政".encode()[:2] + "政公开</p>".encode()
+    assert body.decode("gb18030")  # the stale declaration alone would win
+    expected = DecodedBody('<meta charset="gbk"><p>政务政\ufffd政公开</p>', "utf-8", 2)
+    assert decode_page(body, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"<p>&#25919;&#21153;</p>", ("<p>&#25919;&#21153;</p>", "utf-8")),
+        ("<p>政务</p>".encode("gbk"), ("<p>政务</p>", "gb18030")),
+    ],
+    ids=["ascii", "gbk"],
+)
+def test_a_utf16_claim_without_a_bom_is_not_believed(body: bytes, expected: tuple[str, str]):
+    # Python's UTF-16 codec raises a bare UnicodeError on a body without a byte-order mark.
+    assert decode_body(body, "text/html; charset=utf-16") == expected

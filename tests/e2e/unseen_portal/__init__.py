@@ -13,8 +13,9 @@ written only by a script from ``var totalPage=N;`` as ``index_N.html``), ``p``
 (``<p><a/><em>10-03</em></p>``, no year: it is only in the article URL), ``empty``
 (``暂无信息``), and two single-page styles: ``page`` (paragraphs of the column's own, no list:
 公开制度, and 收费 saying there are none — not blank) and ``bare`` (the chrome and the column's
-name, nothing else: 专项资金, blank). Articles show ``发布日期：2026年10月3日`` in ``<div class="info">``, no PubDate
-meta; their ``<title>`` is ``标题_栏目_站点``, as Hanweb writes it. The footer carries 主办,
+name, nothing else: 专项资金, blank). Articles show ``发布日期：2026年10月3日`` in
+``<div class="info">``, no PubDate meta; their ``<title>`` is ``标题_栏目_站点``, as Hanweb
+writes it. The footer carries 主办,
 网站标识码 and ICP备案 as text, the 党政机关 mark as the ``document.write(unescape(…))`` widget
 and the 找错 ``<script id="_jiucuo_">``, but no 公安备案; every header has a GBK search form
 that answers, and a 政府网站 dropdown of the province's and the city's portals hidden by
