@@ -57,16 +57,22 @@ def _die_with_parent() -> None:
 
 
 class _Stop:
-    """The stop signals the runner received while its crawl ran (noted by the handler, acted
-    on by the waiting loop: a signal handler only records)."""
+    """The stop signals the runner received while its crawl ran: the handler records them and
+    passes the first on to the crawl at once (a crawl about to end would otherwise finish
+    before the waiting loop woke); the waiting loop logs them and keeps the grace."""
 
-    def __init__(self) -> None:
+    def __init__(self, child: subprocess.Popen[bytes]) -> None:
+        self.child = child
         self.received: list[int] = []
         self.acted = 0
         self.deadline: float | None = None
 
     def note(self, signum: int, _frame: object) -> None:
+        global _stop_requested
+        _stop_requested = True
         self.received.append(signum)
+        if len(self.received) == 1 and self.child.poll() is None:
+            self.child.send_signal(signal.SIGTERM)
 
     def act(self, child: subprocess.Popen[bytes]) -> None:
         """Forward the first stop as one SIGTERM; a later one shortens the grace."""
@@ -75,13 +81,21 @@ class _Stop:
             name = signal.Signals(self.received[self.acted]).name
             if self.acted == 0:
                 logger.warning("收到 %s：正在停止抓取（最多等待 %d 秒）", name, GRACE_SECONDS)
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
                 self.deadline = now + GRACE_SECONDS
             else:
                 logger.warning("再次收到 %s：%d 秒后强制结束抓取", name, HURRY_SECONDS)
                 self.deadline = min(self.deadline or now, now + HURRY_SECONDS)
             self.acted += 1
+
+
+# Whether this process was asked to stop while one of its crawls ran: a night of sites stops
+# after the site it was crawling, however that crawl ended.
+_stop_requested = False
+
+
+def stop_requested() -> bool:
+    """Whether a stop signal reached this process during a crawl (see :class:`_Stop`)."""
+    return _stop_requested
 
 
 def _start_child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -100,7 +114,7 @@ def _start_child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes
 def _wait_for_child(child: subprocess.Popen[bytes]) -> tuple[int, bool]:
     """Wait for the crawl: (its exit status, whether it was stopped by a signal to this
     process). Kill it only if a stop outlasts its grace (see the module docstring)."""
-    stop = _Stop()
+    stop = _Stop(child)
     try:
         previous = {signum: signal.signal(signum, stop.note) for signum in STOP_SIGNALS}
     except ValueError:  # not the main thread (an embedding application): only wait

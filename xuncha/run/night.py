@@ -23,6 +23,7 @@ from crawler.job import Progress
 from reports.labels import RUN_STATUS_LABELS, VERDICT_LABELS, label
 from xuncha.errors import ProfileError, RunLockedError, XunchaError
 from xuncha.profile import Profile, load_profile
+from xuncha.run.crawl_process import stop_requested
 from xuncha.run.inspection import inspect_site, site_row
 from xuncha.run.lock import DEFAULT_STALE_AFTER, holding
 from xuncha.run.outcome import ExitCode, RunOutcome
@@ -229,12 +230,13 @@ def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[Sit
 
     A bad profile, a locked or unreachable site, even an unexpected crash of one site's
     checks, is that site's result and the night goes on. A crawl stopped by SIGTERM or
-    Ctrl-C (systemd stopping the unit) stops the night: the sites left are `skipped`.
+    Ctrl-C (systemd stopping the unit) stops the night — also when it reached `xuncha run`
+    just as that crawl was ending on its own: the sites left are `skipped`.
     """
     files = profile_files(folder)
     results: list[SiteResult] = []
     for path, slug in _slugs(files).items():
-        if results and results[-1].stopped:
+        if results and (results[-1].stopped or stop_requested()):
             results.append(SiteResult(path.name, "skipped", ExitCode.ERROR,
                                       message="the night was stopped"))  # fmt: skip
             continue
