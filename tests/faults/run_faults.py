@@ -1,11 +1,15 @@
-"""What the judging-phase fault tests share: the command, the moment the run's judging waits
-on a lock the test holds, and the runs and findings stored."""
+"""What the fault tests share: the command, a small tmpfs to fill, the moment the run's judging
+waits on a lock the test holds, and the runs and findings stored."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -17,6 +21,32 @@ from xuncha.store import Finding, Run, Store
 def xuncha_run(url: str, db: str, out: str) -> list[str]:
     return [sys.executable, "-m", "xuncha", "run", "--url", url, "--db", db, "--out", out,
             "--as-of", "2026-10-10"]  # fmt: skip
+
+
+@contextmanager
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of `size` (``1m``) mounted at `mount` for the test (root only)."""
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(disk: Path) -> Path:
+    """Fill `disk` to its last byte; the filler file, to remove when room is wanted again."""
+    filler = disk / "filler"
+    out = filler.open("wb", buffering=0)
+    try:
+        while True:
+            out.write(b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        out.close()
+    assert os.statvfs(disk).f_bavail == 0
+    return filler
 
 
 def wait_for_judging_to_block(conn: Connection, process: subprocess.Popen[str]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from run_faults import fill, tmpfs
 from sqlalchemy import func, select
 
 from xuncha.store import Finding, Run, Store
@@ -25,33 +26,14 @@ pytestmark = [
 
 @pytest.fixture
 def db_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "db"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], check=True)
-    try:
+    with tmpfs(tmp_path / "db", "8m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def xuncha_run(url: str, db: str, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "xuncha", "run", "--url", url, "--db", db,
                            "--out", str(out), "--as-of", "2026-10-10", "--full"],
                           capture_output=True, text=True, timeout=180)  # fmt: skip
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    out = filler.open("wb", buffering=0)
-    try:
-        while True:
-            out.write(b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        out.close()
-    assert os.statvfs(disk).f_bavail == 0
-    return filler
 
 
 def running_run(db: str, run_id: int, process: subprocess.Popen[str]) -> None:

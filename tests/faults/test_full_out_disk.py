@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from run_faults import fill, tmpfs
 from sqlalchemy import select
 
 from xuncha.store import Finding, FindingEvent, Run, Store
@@ -25,32 +26,14 @@ pytestmark = [
 
 @pytest.fixture
 def out_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "out"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
-    try:
+    with tmpfs(tmp_path / "out", "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def xuncha_run(url: str, db: str, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "xuncha", "run", "--url", url, "--db", db,
                            "--out", str(out), "--as-of", "2026-10-10", "--full"],
                           capture_output=True, text=True, timeout=180)  # fmt: skip
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
-    assert os.statvfs(disk).f_bavail == 0
-    return filler
 
 
 def runs(db: str) -> list[tuple[int, str, bool, bool]]:
