@@ -21,11 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from checks import messages
 from checks.config import CheckSettings, InteractionConfig
 from checks.model import CrawlData, Finding, PageView
+from checks.urls import site_root
 from checks.workdays import WorkCalendar
 
 # A message written more than this long before the run and still unanswered is a veto.
@@ -57,7 +57,7 @@ def interaction_response(data: CrawlData, settings: CheckSettings, as_of: date) 
     if home is None:
         return []  # the home page was not read: nothing to say about its channels
     config = settings.checks.interaction
-    root = _root(data)
+    root = site_root(data)
     boards = [p for p in data.pages if p.role == "board"]
     no_channel = _no_channel(data, home, boards, root)
     if no_channel is not None:
@@ -69,11 +69,6 @@ def interaction_response(data: CrawlData, settings: CheckSettings, as_of: date) 
         *_late(counted, config, settings.work_calendar()),
         *_empty(counted),
     ]
-
-
-def _root(data: CrawlData) -> str:
-    parts = urlsplit(data.start_urls[0])
-    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def _no_channel(

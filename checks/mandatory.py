@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from checks import messages
 from checks.columns import normalize
@@ -23,6 +22,7 @@ from checks.config import CheckSettings, MandatoryConfig
 from checks.errors import CheckConfigError
 from checks.model import ColumnView, CrawlData, Finding, PageView
 from checks.rules import Rule, rules_for
+from checks.urls import site_root
 
 # A year as titles write it: 2025年, 2025年度, 2025 年 (not 索引号 digits: a 年 must follow).
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -138,11 +138,6 @@ def _home_column(rule: Rule, data: CrawlData) -> ColumnView | None:
         if any(normalize(hint) in name for hint in hints):
             return column
     return None
-
-
-def site_root(data: CrawlData) -> str:
-    parts = urlsplit(data.start_urls[0])
-    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def _finding(

@@ -16,11 +16,11 @@ import re
 from collections import Counter
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from checks import messages
 from checks.config import CheckSettings
 from checks.model import CrawlData, Finding, PageView, SearchView
+from checks.urls import site_root
 
 # Element -> severity when missing. 主办单位 is low: footers write it in too many shapes
 # ("主办：X", "X主办", "主办单位 X") for its absence to be as certain as a missing 标识码.
@@ -35,11 +35,6 @@ ELEMENTS: dict[str, str] = {
 META_TAGS = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate")
 # 网站标识码: 10 digits (地方, e.g. 1304000009) or two letters and 8 digits (部门, bm01000001).
 _SITE_CODE = re.compile(r"(?:\d{10}|[A-Za-z]{2}\d{8})")
-
-
-def site_root(data: CrawlData) -> str:
-    parts = urlsplit(data.start_urls[0])
-    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def sampled_pages(data: CrawlData, sample: int) -> list[tuple[PageView, dict[str, Any]]]:

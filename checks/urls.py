@@ -14,6 +14,8 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from checks.model import CrawlData
+
 
 def split_url(url: object) -> SplitResult | None:
     """The parts of ``url``, None when it is not text or no URL parser accepts it."""
@@ -55,6 +57,12 @@ def url_origin(url: object) -> str:
     """``scheme://netloc`` as written, ``""`` when ``url`` is no URL."""
     parts = split_url(url)
     return f"{parts.scheme}://{parts.netloc}" if parts is not None else ""
+
+
+def site_root(data: CrawlData) -> str:
+    """The site root of a run (``scheme://host/`` of its first start URL): the ``url`` of
+    site-wide findings."""
+    return url_origin(data.start_urls[0]) + "/"
 
 
 def is_malformed(url: str) -> bool:
