@@ -218,6 +218,20 @@ def _judge_broken(result: Result, findings: Path, expected: set[str]) -> None:
     result.note += f"{missed} broken missed" if missed else "every broken link found"
 
 
+def run_floor(work: Path, origin: str, concurrency: int, timeout: float) -> list[Result]:
+    """The bare Scrapy spider (benchmarks/floor.py), trimmed and with Scrapy's defaults."""
+    results = []
+    for tool, extra in (("scrapy floor", []), ("scrapy floor, default components", ["--defaults"])):
+        result = Result(tool)
+        folder = work / tool.replace(" ", "-").replace(",", "")
+        folder.mkdir()
+        command = [sys.executable, str(Path(__file__).with_name("floor.py")), origin,
+                   "--concurrency", str(concurrency), *extra]  # fmt: skip
+        _measure(result, command, folder, work / "access.log", timeout)
+        results.append(result)
+    return results
+
+
 def run_linkinator(work: Path, origin: str, timeout: float) -> Result:
     result = Result("linkinator")
     binary = CACHE / "node_modules" / ".bin" / "linkinator"
@@ -291,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="Xuncha's (default 64)")
     parser.add_argument(
         "--tools",
-        default="xuncha,linkinator,wget",
-        help="comma-separated subset of xuncha,linkinator,wget",
+        default="xuncha,floor,linkinator,wget",
+        help="comma-separated subset of xuncha,floor,linkinator,wget",
     )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per tool")
     parser.add_argument("--json", type=Path, help="write the table and portal figures here")
@@ -322,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
             print("running xuncha …", flush=True)
             results.extend(run_xuncha(work, origin, spec, args.concurrency, args.timeout,
                                       expected))  # fmt: skip
+        if "floor" in tools:
+            print("running the bare Scrapy spider …", flush=True)
+            results.extend(run_floor(work, origin, args.concurrency, args.timeout))
         if "linkinator" in tools:
             print("running linkinator …", flush=True)
             results.append(run_linkinator(work, origin, args.timeout))
