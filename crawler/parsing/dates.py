@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -91,6 +92,7 @@ def parse_date(text: str, *, default_year: int | None = None) -> datetime.date |
     return None
 
 
+@lru_cache(maxsize=8192)
 def date_from_url(url: str) -> datetime.date | None:
     """The date a CMS wrote into the URL's path, or ``None``.
 
@@ -113,6 +115,7 @@ def date_from_url(url: str) -> datetime.date | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def year_from_url(url: str) -> int | None:
     """The year a URL's path is filed under (a full date, or a ``/202403/`` month folder)."""
     found = date_from_url(url)
@@ -202,34 +205,9 @@ def _own_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _short_text(element: etree._Element, limit: int = _MAX_LABEL_TEXT) -> str | None:
-    """`_own_text`, normalised, or None as soon as it is certainly longer than `limit`: a label
-    is short, and reading out every container of a long article again and again is what made
-    this walk quadratic."""
-    parts: list[str] = []
-    budget = limit
-
-    def walk(node: etree._Element) -> bool:
-        nonlocal budget
-        if isinstance(node.tag, str) and node.tag.lower() not in _SKIPPED:
-            if not _take(node.text):
-                return False
-            for child in node:
-                if not walk(child):
-                    return False
-        return node is element or _take(node.tail)
-
-    def _take(part: str | None) -> bool:
-        nonlocal budget
-        if part:
-            parts.append(part)
-            budget -= len(part) - sum(part.count(space) for space in _SPACES)
-        return budget >= 0
-
-    if not walk(element):
-        return None
-    text = _normalised("".join(parts))
-    return text if len(text) <= limit else None
+def _nonspace(part: str) -> int:
+    """A lower bound of the length `part` adds to a normalised text (see `_SPACES`)."""
+    return len(part) - sum(part.count(space) for space in _SPACES)
 
 
 # Whitespace that `str.split` removes and a page's text commonly holds: the non-space count is
@@ -237,16 +215,72 @@ def _short_text(element: etree._Element, limit: int = _MAX_LABEL_TEXT) -> str | 
 _SPACES = (" ", "\n", "\t", "\r", "\u3000", "\xa0")
 
 
+def _short_texts(
+    root: etree._Element, skipped: set[etree._Element], limit: int = _MAX_LABEL_TEXT
+) -> dict[etree._Element, str]:
+    """Every element's `_own_text` under ``root`` that is short enough to be a label, in one
+    pass from the leaves up: an element's text is its own text, then each child's and the
+    child's tail (a skipped child gives only its tail). An element whose text holds more than
+    ``limit`` non-space characters is left out, and so is every ancestor of it: a label is
+    short, and reading out every container of a long article again and again is what made the
+    top-down walk quadratic. The texts are raw (not normalised)."""
+    texts: dict[etree._Element, str] = {}
+    counts: dict[etree._Element, int] = {}
+    for element in reversed(list(root.iter())):
+        if element in skipped or not isinstance(element.tag, str):
+            continue
+        parts = [element.text or ""]
+        count = _nonspace(parts[0])
+        for child in element:
+            if child in skipped or not isinstance(child.tag, str):
+                pass
+            elif child in counts:
+                parts.append(texts[child])
+                count += counts[child]
+            else:
+                count = limit + 1  # the child is too long: so is its parent
+                break
+            tail = child.tail or ""
+            parts.append(tail)
+            count += _nonspace(tail)
+        if count <= limit:
+            texts[element] = "".join(parts)
+            counts[element] = count
+    return texts
+
+
+def _skipped_elements(root: etree._Element) -> set[etree._Element]:
+    """The elements a visitor does not read: scripts, styles… and everything inside them
+    (also when ``root`` itself sits inside one)."""
+    skipped: set[etree._Element] = set()
+    inside = any(isinstance(a.tag, str) and a.tag.lower() in _SKIPPED for a in root.iterancestors())
+    for element in root.iter():
+        if element in skipped:
+            continue
+        if inside or (isinstance(element.tag, str) and element.tag.lower() in _SKIPPED):
+            skipped.update(element.iter())
+    return skipped
+
+
 def _visible_dates(doc: etree._Element) -> list[tuple[int, datetime.date]]:
     """Labelled dates the page shows, as (rank, date) in document order."""
     found: list[tuple[int, datetime.date]] = []
     body = doc.find(".//body")
-    for element in (body if body is not None else doc).iter():
-        if not isinstance(element.tag, str) or element.tag.lower() in _SKIPPED:
-            continue
-        if any(
-            isinstance(a.tag, str) and a.tag.lower() in _SKIPPED for a in element.iterancestors()
-        ):
+    root = body if body is not None else doc
+    skipped = _skipped_elements(root)
+    raw = _short_texts(root, skipped)
+    short: dict[etree._Element, str] = {}
+
+    def short_text(element: etree._Element) -> str | None:
+        if element not in raw:
+            return None
+        if element not in short:
+            short[element] = _normalised(raw[element])
+        text = short[element]
+        return text if len(text) <= _MAX_LABEL_TEXT else None
+
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element in skipped:
             continue
         tag = element.tag.lower()
         if tag in _DATE_ELEMENTS:
@@ -254,7 +288,7 @@ def _visible_dates(doc: etree._Element) -> list[tuple[int, datetime.date]]:
             if value:
                 found.append((0, value))
             continue
-        text = _short_text(element)
+        text = short_text(element)
         if not text:
             continue
         label_only = _LABEL_ONLY.match(text)
@@ -267,8 +301,10 @@ def _visible_dates(doc: etree._Element) -> list[tuple[int, datetime.date]]:
             if value:
                 found.append((_RANK_OF[label_only["label"]], value))
             continue
+        if _LABELLED.search(text) is None:
+            continue
         # The innermost element holding both the label and its value speaks for its ancestors.
-        if any(_normalised(_own_text(child)) == text for child in _elements(element)):
+        if any(short_text(child) == text for child in _elements(element)):
             continue
         for match in _LABELLED.finditer(text):
             value = _leading_date(match["value"])

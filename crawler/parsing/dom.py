@@ -125,6 +125,21 @@ def in_non_text(element: Element) -> bool:
     return any(tag_of(node) in NON_TEXT_TAGS for node in self_and_ancestors(element))
 
 
+def unrendered(root: Element) -> set[Element]:
+    """Every element under ``root`` (itself included) for which ``in_non_text`` or
+    ``in_template`` holds, found in one pass down the tree rather than by climbing from each."""
+    found: set[Element] = set()
+    if any(tag_of(a) in NON_TEXT_TAGS or is_template_element(a) for a in root.iterancestors()):
+        found.update(root.iter())
+        return found
+    for element in root.iter():
+        if element in found or not isinstance(element.tag, str):
+            continue
+        if tag_of(element) in NON_TEXT_TAGS or is_template_element(element):
+            found.update(element.iter())
+    return found
+
+
 def text_of(element: Element) -> str:
     """Visible text, whitespace collapsed; scripts, styles and comments left out."""
     parts: list[str] = []
@@ -158,6 +173,7 @@ def base_url(doc: Element, url: str) -> str:
     return url
 
 
+@lru_cache(maxsize=16384)
 def resolve_link(href: str | None, base: str) -> str | None:
     """The absolute http(s) URL a link goes to, without fragment; ``None`` for non-links.
 

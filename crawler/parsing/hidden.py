@@ -80,6 +80,7 @@ def hidden_links(
     # Without a <base>, a relative href stays on the page's own host: not outside, not resolved.
     based = doc.find(".//base[@href]") is not None
     found: dict[str, HiddenLink] = {}
+    boxes: dict[etree._Element, Any] = {}  # each box's own facts, shared by the links in it
     for anchor, chain, written in _candidates(doc, sheet):
         raw = anchor.get("href")
         if raw is None or (not based and written is None and not _may_leave(raw)):
@@ -87,7 +88,7 @@ def hidden_links(
         target = resolve(raw)
         if target in found or not is_fetchable(target) or not is_outside(target):
             continue
-        technique = hiding(chain or [anchor, *anchor.iterancestors()], sheet)
+        technique = hiding(chain or [anchor, *anchor.iterancestors()], sheet, boxes)
         if technique is None:
             continue
         if written is None:

@@ -25,12 +25,12 @@ from crawler.parsing.dom import (
     NON_TEXT_TAGS,
     Element,
     anchor_title,
-    in_non_text,
     in_template,
     is_more_link,
     link_of,
     tag_of,
     text_of,
+    unrendered,
 )
 
 RECORD_TAGS = frozenset({"li", "tr", "dd", "dt"})
@@ -226,9 +226,10 @@ def find_record_groups(doc: Element, base: str, page_url: str) -> list[RecordGro
     """Every group of sibling records on the page (DOM groups, then datastore groups), each in
     document order. Template rows and links inside scripts/styles are never records."""
     by_record: dict[Element, list[tuple[Element, str]]] = {}
+    hidden_away = unrendered(doc)
     for anchor in doc.iter("a"):
         url = link_of(anchor, base)
-        if url is None or in_non_text(anchor) or in_template(anchor):
+        if url is None or anchor in hidden_away:
             continue
         element = _record_element(anchor)
         if element is not None:

@@ -255,30 +255,49 @@ _RANK = {name: rank for rank, name in enumerate(
 )}  # fmt: skip
 
 
-def hiding(chain: Sequence[etree._Element], sheet: StyleSheet) -> str | None:
+_BoxFacts = tuple[str | None, str | None, str | None]  # technique, colour, background
+
+
+def _box_facts(element: etree._Element, sheet: StyleSheet) -> _BoxFacts:
+    """What one box says by itself: the technique hiding it, its text colour (None when it
+    names none or one not understood) and its background (``"?"`` when not understood)."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    attrs = {str(k).lower(): str(v) for k, v in element.attrib.items()}
+    decls = sheet.matching(element)
+    decls.update(declarations(attrs.get("style", "")))
+    colour = _colour(decls.get("color") or (attrs.get("color") if tag == "font" else None))
+    background = _colour(
+        decls.get("background-color")
+        or decls.get("background")
+        or attrs.get("bgcolor")
+        or ("image" if attrs.get("background") else None)
+    )
+    return _box_hiding(tag, attrs, decls), None if colour == "?" else colour, background
+
+
+def hiding(
+    chain: Sequence[etree._Element],
+    sheet: StyleSheet,
+    known: dict[etree._Element, _BoxFacts] | None = None,
+) -> str | None:
     """How the first element of ``chain`` (the element, then its ancestors, innermost
-    first) is kept from a reader, or None when nothing the page says hides it."""
+    first) is kept from a reader, or None when nothing the page says hides it. ``known``
+    keeps each box's facts between calls on one page: links share their ancestors."""
     found: list[str] = []
     colour: str | None = None
     background: str | None = None
     for element in chain:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        attrs = {str(k).lower(): str(v) for k, v in element.attrib.items()}
-        decls = sheet.matching(element)
-        decls.update(declarations(attrs.get("style", "")))
-        technique = _box_hiding(tag, attrs, decls)
+        if known is None:
+            facts = _box_facts(element, sheet)
+        elif (facts := known.get(element)) is None:  # type: ignore[assignment]
+            facts = known[element] = _box_facts(element, sheet)
+        technique, box_colour, box_background = facts
         if technique is not None:
             found.append(technique)
         if colour is None:
-            colour = _colour(decls.get("color") or (attrs.get("color") if tag == "font" else None))
-            colour = None if colour == "?" else colour
+            colour = box_colour
         if background is None:
-            background = _colour(
-                decls.get("background-color")
-                or decls.get("background")
-                or attrs.get("bgcolor")
-                or ("image" if attrs.get("background") else None)
-            )
+            background = box_background
     if colour not in (None, "?") and colour == background:
         found.append("same_colour")
     return min(found, key=_RANK.__getitem__) if found else None
