@@ -105,7 +105,6 @@ class StorePipeline:
         row = {key: getattr(item, key) for key in _FIELDS[type(item)]}
         self.buffers[table].append(self.store.prepare(table, row))
         self.pending += 1
-        self._stats().inc_value(f"xuncha/store/{table}")
 
     def _stats(self) -> Any:
         assert self.crawler.stats is not None
@@ -116,6 +115,10 @@ class StorePipeline:
         whose records could not be stored must not be reported as complete."""
         if not self.pending:
             return
+        stats = self._stats()
+        for table, rows in self.buffers.items():
+            if rows:  # counted per batch: a stats call per row costs more than the row
+                stats.inc_value(f"xuncha/store/{table}", len(rows))
         try:
             self.store.write(
                 self.run_id, self.buffers, carried=self.carried, prior_run_id=self.prior_run_id

@@ -77,7 +77,9 @@ class PageRecorder:
             record.error, record.error_detail = "tls_error", tls_error
         if request.method == "GET" and response.body:
             record.content_hash = hashlib.sha256(response.body).hexdigest()
-            if is_html(response):
+            # The title and text of a page that answers are read (软404, 外链变质); an error
+            # page's are not: no check reads them, and dead links are many.
+            if response.status < 400 and is_html(response):
                 text, _ = decode_body(response.body[:200_000], record.content_type)
                 doc = parse_html(text, response.url)
                 record.title = (doc.findtext(".//title") or "").strip()[:300] or None

@@ -52,9 +52,11 @@ AnySelect = Select[*tuple[Any, ...]]  # a SELECT of any columns
 def _batches(session: Session, query: AnySelect, key: Any, after: int = 0) -> Iterator[Any]:
     """The rows of `query` in `key` order, `BATCH` at a time (keyset pagination: each batch
     starts after the last key seen). No cursor stays open between batches, and neither
-    database has to sort the whole result."""
+    database has to sort the whole result. Read through the connection: rows of columns need
+    none of the ORM's loading, which cost a third of a pass over a run's links."""
+    connection = session.connection()
     while True:
-        rows = session.execute(query.where(key > after).order_by(key).limit(BATCH)).all()
+        rows = connection.execute(query.where(key > after).order_by(key).limit(BATCH)).all()
         yield from rows
         if len(rows) < BATCH:
             return
