@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from checks import messages
 from checks.config import CheckSettings
 from checks.harmful_terms import CONTENT_CATEGORIES, Hits, Vocabulary, vocabulary
-from checks.model import CheckView, CrawlData, Finding
+from checks.model import CheckView, CrawlData, Finding, Link
 
 # Hiding that dropdowns, tabs, logos and screen-reader text never use.
 INJECTION_TECHNIQUES = frozenset({"offscreen", "zero_size", "same_colour"})
@@ -78,6 +78,13 @@ class _Judged:
     pages: dict[str, None] = field(default_factory=dict)
 
 
+def outside_links(data: CrawlData, settings: CheckSettings) -> Callable[[Link], bool]:
+    """Whether a link is one a visitor follows to an outside target not allowed by the
+    profile: the links :func:`harmful_links` reads."""
+    outside = _outside_test(data.scope_domains, settings.checks.harmful.allow_hosts)
+    return lambda link: link.tag in FOLLOWED_TAGS and outside(link.target)
+
+
 def harmful_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """暗链/黑链, 外链变质 and links to illegal content: one finding per outside target."""
     config = settings.checks.harmful
@@ -99,8 +106,9 @@ def harmful_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list
             found[target].pages[page_url] = None
     # A template link sits on every page: each (text, target, tag) is judged once.
     verdicts: dict[tuple[str, str, str], _Judged | None] = {}
+    followed_outside = outside_links(data, settings)
     for link in data.links:
-        if link.tag not in FOLLOWED_TAGS or not outside(link.target):
+        if not followed_outside(link):
             continue
         known = found.get(link.target)
         if known is not None and known.subtype == "hidden":

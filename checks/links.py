@@ -16,7 +16,7 @@ rule touched, for the run report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeVar
@@ -351,9 +351,19 @@ def _wrong(link: Link, blocked: dict[str, CheckView]) -> tuple[str, str] | None:
     return subtype, link.raw if subtype in _WRITTEN else link.target
 
 
+def _blocked(data: CrawlData) -> dict[str, CheckView]:
+    return {t: c for t, c in data.link_checks.items() if c.error == "blocked"}
+
+
+def maybe_wrong(data: CrawlData, settings: CheckSettings) -> Callable[[Link], bool]:
+    """Whether a link is wrong: the links :func:`wrong_links` reads."""
+    blocked = _blocked(data)
+    return lambda link: _wrong(link, blocked) is not None
+
+
 def wrong_links(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """错链: placeholders behind promising texts, local paths, private-network addresses."""
-    blocked = {t: c for t, c in data.link_checks.items() if c.error == "blocked"}
+    blocked = _blocked(data)
     grouped = group_links(
         (key, link) for link in data.links if (key := _wrong(link, blocked)) is not None
     )

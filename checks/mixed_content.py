@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import unquote, urlsplit
@@ -136,6 +137,21 @@ def _secure_pages(data: CrawlData) -> set[str]:
     return {page.url for page in data.pages if url_scheme(page.final_url or page.url) == "https"}
 
 
+def insecure_loads(data: CrawlData, settings: CheckSettings) -> Callable[[Link], bool]:
+    """Whether a link is an ``http:`` resource an ``https:`` page loads: the links
+    :func:`mixed_content` reads."""
+    secure = _secure_pages(data)
+    known = {page.url for page in data.pages}
+
+    def loads_insecurely(link: Link) -> bool:
+        page_is_secure = link.page in secure or (
+            link.page not in known and link.page.lower().startswith("https:")
+        )
+        return page_is_secure and _insecure(link.target) and resource_type(link) is not None
+
+    return loads_insecurely
+
+
 def mixed_content(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Finding]:
     """混合内容: one finding per ``http:`` resource, listing every ``https:`` page loading it.
 
@@ -143,14 +159,10 @@ def mixed_content(data: CrawlData, settings: CheckSettings, as_of: date) -> list
     over an upgradeable one (an image used as ``srcset`` on one page and ``src`` on another is
     blocked where it is a ``srcset``).
     """
-    secure = _secure_pages(data)
-    known = {page.url for page in data.pages}
+    loads_insecurely = insecure_loads(data, settings)
     occurrences: dict[str, _Loads] = {}
     for link in data.links:
-        page_is_secure = link.page in secure or (
-            link.page not in known and link.page.lower().startswith("https:")
-        )
-        if not page_is_secure or not _insecure(link.target):
+        if not loads_insecurely(link):
             continue
         kind = resource_type(link)
         if kind is None:

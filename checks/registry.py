@@ -7,7 +7,7 @@ a pure function ``(CrawlData, CheckSettings, as_of) -> list[Finding]``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from checks import (
@@ -25,9 +25,14 @@ from checks import (
     wording,
 )
 from checks.config import CheckSettings
-from checks.model import CrawlData, Finding
+from checks.model import CrawlData, Finding, Link
 
 CheckFunction = Callable[[CrawlData, CheckSettings, date], list[Finding]]
+# Which of a run's links a check reads, as a test of one link: see `run_checks`.
+LinkSelector = Callable[[CrawlData, CheckSettings], Callable[[Link], bool]]
+# Links a check's selection may hold before the check reads all of them itself again: a site
+# whose every page links the same dozens of outside sites must not fill the memory.
+SELECTED_LINKS_MAX = 200_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class CheckInfo:
     zh: str
     en: str
     run: CheckFunction
+    reads_links: LinkSelector | None = None
 
 
 REGISTRY: dict[str, CheckInfo] = {
@@ -54,6 +60,7 @@ REGISTRY: dict[str, CheckInfo] = {
             "A link wrong whether or not it loads: intranet address, local file path, placeholder "
             "behind a text that promises content",
             links.wrong_links,
+            links.maybe_wrong,
         ),
         CheckInfo(
             "tls_certificate",
@@ -87,6 +94,7 @@ REGISTRY: dict[str, CheckInfo] = {
             "An http: resource loaded by an https: page (passive/upgradable or active/blockable, "
             "as the W3C Mixed Content spec classifies it)",
             mixed_content.mixed_content,
+            mixed_content.insecure_loads,
         ),
         CheckInfo(
             "site_identity",
@@ -116,6 +124,7 @@ REGISTRY: dict[str, CheckInfo] = {
             "A hidden outside link (暗链), an outside link whose site now serves gambling, porn "
             "or a parked domain (外链变质), or a link to illegal content",
             harmful.harmful_links,
+            harmful.outside_links,
         ),
         CheckInfo(
             "interaction_response",
@@ -161,7 +170,35 @@ def run_checks(data: CrawlData, settings: CheckSettings, as_of: date) -> list[Fi
     """All registered checks, in registry order. A failed run is only judged unreachable."""
     if data.unreachable:
         return REGISTRY["site_unreachable"].run(data, settings, as_of)
+    selected = _select_links(data, settings)
     findings: list[Finding] = []
     for info in REGISTRY.values():
-        findings.extend(info.run(data, settings, as_of))
+        links = selected.get(info.id)
+        checked = data if links is None else replace(data, links=links)
+        findings.extend(info.run(checked, settings, as_of))
     return findings
+
+
+def _select_links(data: CrawlData, settings: CheckSettings) -> dict[str, list[Link]]:
+    """The links each check that says which it reads (``reads_links``) would keep, gathered in
+    one pass: a stored run's links are read from the database on every pass, and a pass per
+    check cost more than the checks' own work. A check gets the links its own test keeps, in
+    crawl order, and tests them again: what it finds is what it finds over every link. A
+    selection that grows past ``SELECTED_LINKS_MAX`` is dropped, and that check reads every
+    link itself."""
+    tests = {info.id: info.reads_links(data, settings)
+             for info in REGISTRY.values() if info.reads_links is not None}  # fmt: skip
+    selected: dict[str, list[Link]] = {check: [] for check in tests}
+    if len(tests) < 2:
+        return {}
+    for link in data.links:
+        for check, keeps in tests.items():
+            if keeps(link):
+                kept = selected[check]
+                kept.append(link)
+                if len(kept) > SELECTED_LINKS_MAX:
+                    del tests[check], selected[check]
+                    break
+        if not tests:
+            break
+    return selected
