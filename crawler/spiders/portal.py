@@ -48,7 +48,7 @@ from crawler.network.outcomes import classify_failure
 from crawler.scope import CrawlScope, is_home_url, looks_like_attachment, origin
 from crawler.spiders.boards import Boards
 from crawler.spiders.content import ContentCapture
-from crawler.spiders.recorder import PageRecorder, is_html, now
+from crawler.spiders.recorder import PageRecorder, is_html, now, reads_whole
 from crawler.spiders.requests import SECTION_PRIORITY, SETTLE_PRIORITY, RequestFactory, Role
 from crawler.spiders.revisits import Revisits
 from crawler.spiders.walk import Walk, is_start_home
@@ -280,10 +280,19 @@ class PortalSpider(scrapy.Spider):
                 yield from revisits.unchanged(target, column)
                 return
         tls_error = tls_failure_for(self.crawler, response, self.scope)
+        walked = response.status < 400 and (
+            role == "start" or (role not in ("check", "probe") and self.scope.in_site(response.url))
+        )
+        # A page the walk parses gives the check its title and text from that one parse.
+        shared = walked and reads_whole(response)
+        check = None
         if self.state.claim_check(target):
-            yield self.recorder.check(response, target, tls_error)
+            check = self.recorder.check(response, target, tls_error, read=not shared)
+            if not shared:
+                yield check
+                check = None
         if role == "start":
-            yield from self._on_start(response, target)
+            yield from self._on_start(response, target, check)
             return
         if role in ("check", "probe") or response.status >= 400:
             return
@@ -294,18 +303,20 @@ class PortalSpider(scrapy.Spider):
                 self.state.claim_page(target)
                 yield self.recorder.page(response, target, "attachment", None, None)
             return
-        yield from self.walk.page(response, target, role, column)
+        yield from self.walk.page(response, target, role, column, check=check)
 
-    def _on_start(self, response: Response, target: str) -> Iterator[Any]:
+    def _on_start(
+        self, response: Response, target: str, check: LinkCheckRecord | None
+    ) -> Iterator[Any]:
         if response.status >= 400:
             if target != self.profile.start_urls[0]:
                 return
             self._site_unreachable(f"HTTP {response.status}")
         if is_home_url(target):
-            yield from self.walk.page(response, target, "home", None)
+            yield from self.walk.page(response, target, "home", None, check=check)
         else:
             self.state.add_section(target)
-            yield from self.walk.page(response, target, "section", None)
+            yield from self.walk.page(response, target, "section", None, check=check)
             home = origin(target)
             if self.state.claim(home, "home"):
                 yield self.requests.get(home, "home", priority=SECTION_PRIORITY)

@@ -16,6 +16,7 @@ from crawler.parsing.encoding import decode_body
 from crawler.spiders.requests import Role, role_of
 
 TEXT_SAMPLE = 600  # characters of a checked page's text kept for the soft-404 judgement
+CHECK_READ_BYTES = 200_000  # the bytes of a checked page read for its title and text sample
 TEXT_LIMIT = 200_000  # characters of a page's visible text kept for the content checks
 # The page's meta tags the checks read (网站标识, 栏目, 发布时间…); the rest are not kept.
 KEPT_META = frozenset(
@@ -44,6 +45,12 @@ def header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def reads_whole(response: Response) -> bool:
+    """Whether the walk's parse of the page is the one the check would make: the check reads
+    the first ``CHECK_READ_BYTES``, so a page no longer than that is read once, by the walk."""
+    return len(response.body) <= CHECK_READ_BYTES and is_html(response)
+
+
 def is_html(response: Response) -> bool:
     """Whether to parse the response as a page: by its Content-Type, else by its first bytes."""
     content_type = (header(response, "Content-Type") or "").lower()
@@ -58,8 +65,12 @@ class PageRecorder:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
 
-    def check(self, response: Response, target: str, tls_error: str | None) -> LinkCheckRecord:
-        """The outcome of checking ``target``, as ``response`` answered it."""
+    def check(
+        self, response: Response, target: str, tls_error: str | None, *, read: bool = True
+    ) -> LinkCheckRecord:
+        """The outcome of checking ``target``, as ``response`` answered it. ``read=False``:
+        the page's title and text are left to :meth:`read_check`, by the walk that parses the
+        page anyway (see :func:`reads_whole`)."""
         request = response.request
         assert request is not None
         record = LinkCheckRecord(
@@ -79,15 +90,19 @@ class PageRecorder:
             record.content_hash = hashlib.sha256(response.body).hexdigest()
             # The title and text of a page that answers are read (软404, 外链变质); an error
             # page's are not: no check reads them, and dead links are many.
-            if response.status < 400 and is_html(response):
-                text, _ = decode_body(response.body[:200_000], record.content_type)
-                doc = parse_html(text, response.url)
-                record.title = (doc.findtext(".//title") or "").strip()[:300] or None
-                body = doc.find("body")
-                visible = " ".join((body.text_content() if body is not None else "").split())
-                record.text_sample = visible[:TEXT_SAMPLE]
+            if read and response.status < 400 and is_html(response):
+                text, _ = decode_body(response.body[:CHECK_READ_BYTES], record.content_type)
+                self.read_check(record, parse_html(text, response.url))
         self.stats.inc_value("xuncha/links/checked")
         return record
+
+    @staticmethod
+    def read_check(record: LinkCheckRecord, doc: Any) -> None:
+        """The title and the start of the text of a checked page (软404, 外链变质)."""
+        record.title = (doc.findtext(".//title") or "").strip()[:300] or None
+        body = doc.find("body")
+        visible = " ".join((body.text_content() if body is not None else "").split())
+        record.text_sample = visible[:TEXT_SAMPLE]
 
     def page(
         self,

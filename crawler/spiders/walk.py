@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from checks.model import Link
-from crawler.items import ListItemRecord
+from crawler.items import LinkCheckRecord, ListItemRecord
 from crawler.parsing.content import page_content
 from crawler.parsing.dates import article_date
 from crawler.parsing.document import parse_page
@@ -102,13 +102,24 @@ class Walk:
 
     # -- a page -----------------------------------------------------------------------
 
-    def page(self, response: Response, url: str, role: Role, column: str | None) -> Iterator[Any]:
+    def page(
+        self,
+        response: Response,
+        url: str,
+        role: Role,
+        column: str | None,
+        *,
+        check: LinkCheckRecord | None = None,
+    ) -> Iterator[Any]:
         """Record a parsed page (and its text), then follow what its role calls for and every
-        link it carries."""
+        link it carries. ``check``: the page's link check, waiting for its title and text."""
         decoded = decode_page(response.body, header(response, "Content-Type") or "")
         text, encoding = decoded.text, decoded.encoding
         parsed = parse_page(text, response.url)
         doc = parsed.doc
+        if check is not None:
+            PageRecorder.read_check(check, doc)
+            yield check
         meta = extract_meta(doc)
         if not self.state.claim_page(url):
             return  # fetched under another role already (a column linked from the home page)
