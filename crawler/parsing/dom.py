@@ -31,6 +31,7 @@ _TEMPLATE_ATTRIBUTES = (
     "th:each",
     "wx:for",
 )
+_TEMPLATE_NAMES = frozenset(_TEMPLATE_ATTRIBUTES)
 _TEMPLATE_HREF_ATTRIBUTES = ("ms-attr-href", ":href", "v-bind:href", "ng-href", "ms-href")
 _TEMPLATE_MARKERS = ("{{", "}}", "${", "<%", "%>", "{$", "[#")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -89,8 +90,9 @@ def is_template_element(element: Element) -> bool:
     if tag_of(element) == "template":
         return True
     # lxml's stubs allow bytes attribute names; lxml gives str names on Python 3.
-    return any(name in element.attrib for name in _TEMPLATE_ATTRIBUTES) or any(
-        isinstance(name, str) and name.startswith("ms-repeat") for name in element.attrib
+    return any(
+        isinstance(name, str) and (name in _TEMPLATE_NAMES or name.startswith("ms-repeat"))
+        for name in element.keys()  # noqa: SIM118  (iterating an element gives its children)
     )
 
 
