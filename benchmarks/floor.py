@@ -66,7 +66,10 @@ class FloorSpider(scrapy.Spider):
         if response.status != 200 or not response.body:
             return
         tree = lxml.html.fromstring(response.body)
-        for value in tree.xpath("//a/@href | //img/@src | //link/@href | //script/@src"):
+        values = tree.xpath("//a/@href | //img/@src | //link/@href | //script/@src")
+        # A node-set expression: always a list (the stubs type every XPath result).
+        assert isinstance(values, list)
+        for value in values:
             url = urldefrag(urljoin(response.url, str(value).strip()))[0]
             if not url.startswith(("http://", "https://")) or url in self.seen:
                 continue

@@ -7,6 +7,18 @@ disclosure section (/zwgk/) with ten 栏目, each column's list paginated TRS-st
 articles, list pages, images, 附件, two other hosts). About 2 % of the links are broken; which
 ones is decided by a seeded random generator, so the same arguments give the same portal.
 
+Two shapes of broken links (``PortalSpec.broken_shape``):
+
+- ``unique`` (the default, the shape of the earlier figures): every broken link is a body link
+  of its own — a related article, list page, image, 附件 or outside page that is gone.
+- ``shared``: broken links repeat the way real ones do. Every page of a column (its list pages
+  and articles) carries the column's block of 专题专栏 and 友情链接 links, and some columns'
+  blocks carry a dead link: a partner site whose host answers 404 for everything, a 专题 that
+  was taken down, a partner's page that is gone. ``shared_share`` of the broken links (by
+  occurrence) sit in those blocks; the rest are unique body links as above, so the total stays
+  about ``broken_share`` of all links. A site-wide footer with one dead link would by itself
+  break more than 2 % of the links, so the repeated ones sit in column blocks.
+
     generate_portal(root, PortalSpec(articles=2000), external_origins=[...]) -> PortalManifest
 """
 
@@ -16,6 +28,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
 COLUMNS = (
     ("tzgg", "通知公告"), ("zcwj", "政策文件"), ("zcjd", "政策解读"), ("gzdt", "工作动态"),
@@ -31,6 +44,10 @@ IMAGES, ATTACHMENTS, EXTERNAL_PAGES = 400, 300, 40
 RELATED, IMAGES_PER_ARTICLE, ATTACHMENTS_PER_ARTICLE, EXTERNAL_PER_ARTICLE = 12, 3, 3, 3
 NAV_LINKS = 2 + len(COLUMNS)
 BODY_LINKS = RELATED + 2 + IMAGES_PER_ARTICLE + ATTACHMENTS_PER_ARTICLE + EXTERNAL_PER_ARTICLE
+BROKEN_SHAPES = ("unique", "shared")
+# The shared shape's column block: 专题专栏 (TOPICS live 专题 pages) and 友情链接 (partner
+# sites on the other hosts); up to MAX_DEAD_PER_BLOCK of its links are replaced by dead ones.
+TOPICS, BLOCK_LINKS, MAX_DEAD_PER_BLOCK = 3, 6, 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,8 @@ class PortalSpec:
     broken_share: float = 0.02
     seed: int = 20261126
     as_of: date = field(default_factory=date.today)
+    broken_shape: Literal["unique", "shared"] = "unique"
+    shared_share: float = 0.8  # the shared shape: the share of broken links in column blocks
 
 
 @dataclass
@@ -54,11 +73,19 @@ class PortalManifest:
     links: int = 0
     broken_links: int = 0
     broken_urls: set[str] = field(default_factory=set)
+    # The pages a crawl must read every night to see what is new: home, 政务公开 and every
+    # column's list pages (root-relative).
+    list_urls: set[str] = field(default_factory=set)
+    # The shared shape: broken links (occurrences) in column blocks, and their targets.
+    shared_broken_links: int = 0
+    shared_broken_urls: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {"html_pages": self.html_pages, "files": self.files, "bytes": self.bytes,
                 "links": self.links, "broken_links": self.broken_links,
-                "broken_urls": len(self.broken_urls)}  # fmt: skip
+                "broken_urls": len(self.broken_urls), "list_pages": len(self.list_urls),
+                "shared_broken_links": self.shared_broken_links,
+                "shared_broken_urls": len(self.shared_broken_urls)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,11 +109,12 @@ def _list_path(column: int, page: int) -> str:
     return f"/zwgk/{COLUMNS[column][0]}/{name}"
 
 
-def _page(title: str, nav: str, body: str) -> str:
+def _page(title: str, nav: str, body: str, side: str = "") -> str:
+    side = f'<div class="side">{side}</div>\n' if side else ""
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{title}_示范县人民政府</title></head><body>\n"
-        f'<div class="nav">{nav}</div>\n<div class="main">{body}</div>\n'
+        f'<div class="nav">{nav}</div>\n<div class="main">{body}</div>\n{side}'
         '<div class="foot">示范县人民政府办公室主办 联系电话：0437-1234567 '
         "网站标识码：1234000001 ICP备12345678号</div>\n</body></html>\n"
     )
@@ -118,6 +146,18 @@ class _Links:
         self.manifest = manifest
         # Navigation is never broken: the body links carry the whole 2 %.
         self.body_share = spec.broken_share * (NAV_LINKS + BODY_LINKS) / BODY_LINKS
+        # The shared shape: each column's block and its dead targets (`_plan_blocks`).
+        self.blocks: list[tuple[str, tuple[str, ...]]] = []
+
+    def block(self, column: int) -> str:
+        """The column's block as one more page shows it ("" in the unique shape)."""
+        if not self.blocks:
+            return ""
+        html, dead = self.blocks[column]
+        self.manifest.links += BLOCK_LINKS
+        self.manifest.broken_links += len(dead)
+        self.manifest.shared_broken_links += len(dead)
+        return html
 
     def nav(self) -> str:
         self.manifest.links += NAV_LINKS
@@ -170,8 +210,10 @@ def _write_lists(writer: _Writer, links: _Links, by_column: list[list[Article]],
                 for a in chunk
             )
             links.manifest.links += len(chunk) + 2 + (page > 0) + (page + 1 < pages)
+            links.manifest.list_urls.add(_list_path(column, page))
             body = f"<h2>{COLUMNS[column][1]}</h2><ul>\n{rows}</ul>{_pager(column, page, pages)}"
-            writer.write(_list_path(column, page), _page(COLUMNS[column][1], links.nav(), body))
+            html = _page(COLUMNS[column][1], links.nav(), body, links.block(column))
+            writer.write(_list_path(column, page), html)
 
 
 def _write_article(writer: _Writer, links: _Links, article: Article, everything: list[Article],
@@ -209,7 +251,8 @@ def _write_article(writer: _Writer, links: _Links, article: Article, everything:
         parts.append(
             links.body(f"{host}p{k}.html", f"{host}gone_{article.number}_{k}.html", "相关链接")
         )
-    writer.write(article.path, _page(article.title, links.nav(), "\n".join(parts)))
+    writer.write(article.path, _page(article.title, links.nav(), "\n".join(parts),
+                                     links.block(article.column)))  # fmt: skip
 
 
 def _write_assets(writer: _Writer, rng: random.Random) -> None:
@@ -230,12 +273,73 @@ def _write_externals(root: Path, externals: list[str]) -> None:
         (folder / "index.html").write_text(_page("外部首页", "", ""))
 
 
-def generate_portal(root: Path, spec: PortalSpec, external_origins: list[str]) -> PortalManifest:
+def _dead_targets(count: int, externals: list[str], dead_origins: list[str]) -> list[str]:
+    """The shared shape's dead targets, handed to the columns' blocks in column order: a partner
+    site whose host answers 404 for everything (its root; without ``dead_origins``, a partner's
+    page that is gone), a 专题 taken down, a partner's page that is gone; then again. Partner
+    hosts repeat (a dead partner listed in several columns)."""
+    targets = []
+    for i in range(count):
+        kind, n = i % 3, i // 3
+        if kind == 0 and dead_origins:
+            targets.append(dead_origins[n % len(dead_origins)])
+        elif kind == 1 or not externals:
+            targets.append(f"/zt/old{n}/index.html")
+        else:
+            targets.append(f"{externals[n % len(externals)]}old/p{n}.html")
+    return targets
+
+
+def _plan_blocks(spec: PortalSpec, links: _Links, by_column: list[list[Article]],
+                 pages_of: list[int], externals: list[str],
+                 dead_origins: list[str]) -> None:  # fmt: skip
+    """The shared shape: each column's block, which blocks carry dead links, and the unique
+    share left to the body links, so that ``shared_share`` of about ``broken_share`` of all
+    links are broken in blocks. Largest columns first, round after round, a dead link more
+    wherever one still fits the target: deterministic, no draw from the generator."""
+    carrying = [len(items) + pages_of[c] for c, items in enumerate(by_column)]
+    lists = sum(pages_of)
+    total = spec.articles * (NAV_LINKS + BODY_LINKS + BLOCK_LINKS)
+    total += lists * (NAV_LINKS + BLOCK_LINKS + spec.per_page + 4)
+    remaining = spec.shared_share * spec.broken_share * total
+    dead = [0] * len(COLUMNS)
+    order = sorted(range(len(COLUMNS)), key=lambda c: (-carrying[c], c))
+    placed = True
+    while placed:
+        placed = False
+        for c in order:
+            if dead[c] < MAX_DEAD_PER_BLOCK and 0 < carrying[c] <= remaining:
+                dead[c] += 1
+                remaining -= carrying[c]
+                placed = True
+    targets = iter(_dead_targets(sum(dead), externals, dead_origins))
+    shared = 0
+    for c in range(len(COLUMNS)):
+        entries = [(f"/zt/zt{(c + j) % TOPICS}/index.html", "专题专栏") for j in range(2)]
+        entries += [(f"{externals[j % len(externals)]}{'' if j < 2 else f'p{c * 3 + j}.html'}",
+                     "友情链接") for j in range(4 if externals else 0)]  # fmt: skip
+        gone = tuple(next(targets) for _ in range(dead[c]))
+        if gone:
+            entries[-len(gone) :] = [(url, entries[-len(gone) + k][1]) for k, url in
+                                     enumerate(gone)]  # fmt: skip
+        links.manifest.broken_urls.update(gone)
+        links.manifest.shared_broken_urls.update(gone)
+        shared += len(gone) * carrying[c]
+        html = " ".join(f'<a href="{url}">{text}</a>' for url, text in entries)
+        links.blocks.append((html, gone))
+    unique = max(0.0, spec.broken_share * total - shared)
+    links.body_share = unique / (spec.articles * BODY_LINKS) if spec.articles else 0.0
+
+
+def generate_portal(root: Path, spec: PortalSpec, external_origins: list[str],
+                    dead_origins: list[str] | None = None) -> PortalManifest:  # fmt: skip
     """Write the portal below ``root`` (and the other hosts' pages beside it, ``ext0/``…).
 
     ``external_origins`` are ``http://host:port/`` roots of the other hosts, served from
-    ``root.parent / f"ext{n}"``. Returns the counts and the set of broken link targets (as
-    written: root-relative for the portal's own, absolute for the other hosts).
+    ``root.parent / f"ext{n}"``. ``dead_origins`` (the shared shape) are roots of partner
+    hosts that answer 404 for everything; without them the dead partners are pages gone from
+    the other hosts. Returns the counts and the set of broken link targets (as written:
+    root-relative for the portal's own, absolute for the other hosts).
     """
     rng = random.Random(spec.seed)
     manifest = PortalManifest()
@@ -245,6 +349,11 @@ def generate_portal(root: Path, spec: PortalSpec, external_origins: list[str]) -
     for article in sorted(everything, key=lambda a: (a.day, a.number), reverse=True):
         by_column[article.column].append(article)
     pages_of = [max(1, -(-len(items) // spec.per_page)) for items in by_column]
+    if spec.broken_shape == "shared":
+        _plan_blocks(spec, links, by_column, pages_of, external_origins, dead_origins or [])
+        for k in range(TOPICS):
+            writer.write(f"/zt/zt{k}/index.html", _page(f"专题{k}", links.nav(), "<p>专题</p>"))
+    manifest.list_urls.update(("/", "/zwgk/index.html"))
 
     latest = sorted(everything, key=lambda a: a.day, reverse=True)[:10]
     home = "".join(f'<li><a href="{a.path}">{a.title}</a> {a.day:%m-%d}</li>' for a in latest)

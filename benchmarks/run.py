@@ -1,9 +1,14 @@
 """Benchmark Xuncha against linkinator and wget on one generated portal served by nginx.
 
 One invocation: generate the portal (benchmarks/portal.py) in a temporary folder, start nginx on
-127.0.0.1 with a configuration written there (no system file touched), run each tool in turn,
+127.0.0.1 with a configuration written there (benchmarks/serve.py; no system file touched), run
+each tool in turn,
 and print one table — wall time, CPU seconds (and per 1,000 requests), peak RSS, requests and
 bytes as nginx logged them for that tool, broken links found — and, with --json, write it.
+Beside the nightly re-run's requests it prints the necessary minimum (issue 13) and what the
+requests were, grouped. --broken-shape chooses how the portal's broken links repeat (both: the
+whole set twice, two tables); --slow serves everything through an emulated slow server and runs
+every tool at 8 concurrent requests.
 
 Needs nginx and wget (Debian packages; run as root, the script installs them with apt-get when
 they are missing) and, for linkinator, npm with access to the npm registry (installed once into
@@ -11,6 +16,7 @@ they are missing) and, for linkinator, npm with access to the npm registry (inst
 stays on 127.0.0.0/8. A script that prints figures, not a test.
 
     .venv/bin/python benchmarks/run.py --articles 2000 --json bench.json
+    .venv/bin/python benchmarks/run.py --articles 2000 --broken-shape both --slow
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,11 +35,36 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.portal import PortalManifest, PortalSpec, generate_portal  # noqa: E402
+from benchmarks.minimum import (  # noqa: E402
+    NightlyMinimum,
+    describe,
+    nightly_minimum,
+    nightly_requests,
+)
+from benchmarks.portal import (  # noqa: E402
+    BROKEN_SHAPES,
+    PortalManifest,
+    PortalSpec,
+    generate_portal,
+)
+from benchmarks.serve import (  # noqa: E402
+    DEAD_HOSTS,
+    SLOW_CHUNK,
+    SLOW_CONCURRENCY,
+    SLOW_RATE,
+    slow_probe,
+)
 
-EXTERNAL_HOSTS = ("127.0.0.2", "127.0.0.3")
+# What night.py and workers.py import from here: the serving moved to serve.py.
+from benchmarks.serve import EXTERNAL_HOSTS as EXTERNAL_HOSTS  # noqa: E402
+from benchmarks.serve import NGINX_CONF as NGINX_CONF  # noqa: E402
+from benchmarks.serve import _ensure_package as _ensure_package  # noqa: E402
+from benchmarks.serve import _free_port as _free_port  # noqa: E402
+from benchmarks.serve import _start_nginx as _start_nginx  # noqa: E402
+
 LINKINATOR = "linkinator@6"
 CACHE = Path.home() / ".cache" / "xuncha-benchmarks"
 
@@ -55,65 +85,7 @@ class Result:
     broken_found: int | None = None
     exit_code: int | None = None
     note: str = ""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _ensure_package(command: str, package: str) -> None:
-    if shutil.which(command):
-        return
-    if os.geteuid() != 0:
-        sys.exit(f"{command} is missing: install the Debian package {package} (apt-get install -y "
-                 f"{package}) or run this script as root to have it installed")  # fmt: skip
-    print(f"installing {package} with apt-get …", flush=True)
-    subprocess.run(["apt-get", "install", "-y", package], check=True, stdout=subprocess.DEVNULL)
-
-
-NGINX_CONF = """\
-worker_processes auto;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    types {{ text/html html; image/jpeg jpg; application/pdf pdf;
-            application/vnd.openxmlformats-officedocument.wordprocessingml.document docx;
-            application/vnd.ms-excel xls; }}
-    default_type application/octet-stream;
-    log_format bench '$server_addr\\t$status\\t$bytes_sent\\t$request_method\\t$request_uri';
-    access_log {work}/access.log bench;
-    client_body_temp_path {work}/tmp/body; proxy_temp_path {work}/tmp/proxy;
-    fastcgi_temp_path {work}/tmp/fastcgi; uwsgi_temp_path {work}/tmp/uwsgi;
-    scgi_temp_path {work}/tmp/scgi;
-    sendfile on; keepalive_requests 100000;
-    server {{ listen 127.0.0.1:{port}; root {work}/site; index index.html; }}
-{externals}
-}}
-"""
-
-
-def _start_nginx(work: Path, port: int) -> subprocess.Popen[bytes]:
-    externals = "\n".join(
-        f"    server {{ listen {host}:{port}; root {work}/ext{n}; index index.html; }}"
-        for n, host in enumerate(EXTERNAL_HOSTS)
-    )
-    (work / "tmp").mkdir(exist_ok=True)
-    conf = work / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(work=work, port=port, externals=externals))
-    nginx = subprocess.Popen(["nginx", "-e", str(work / "nginx-error.log"), "-p", str(work),
-                              "-c", str(conf)])  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return nginx
-        except OSError:
-            time.sleep(0.1)
-    nginx.kill()
-    sys.exit(f"nginx did not start: see {work / 'nginx-error.log'}")
+    requests_minimum: int | None = None  # the nightly re-run: the necessary minimum (issue 13)
 
 
 def _measure(result: Result, command: list[str], cwd: Path, log: Path, timeout: float,
@@ -167,7 +139,8 @@ def _absolute(url: str, origin: str) -> str:
 def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, timeout: float,
                expected: set[str]) -> list[Result]:  # fmt: skip
     """The first run (everything), then the nightly re-run of the unchanged portal into the
-    same database (incremental: conditional requests, cached link results, carried rows)."""
+    same database (incremental: conditional requests, cached link results, carried rows).
+    The nightly's lines of nginx's log are kept in ``xuncha/nightly-access.log``."""
     folder = work / "xuncha"
     folder.mkdir()
     profile = {
@@ -184,7 +157,13 @@ def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, time
         command = [sys.executable, "-m", "xuncha", "run", "--profile", "profile.yaml",
                    "--db", db, "--concurrency", str(concurrency), "--out", out,
                    "--as-of", spec.as_of.isoformat(), "-q"]  # fmt: skip
-        _measure(result, command, folder, work / "access.log", timeout)
+        log = work / "access.log"
+        offset = log.stat().st_size if log.exists() else 0
+        _measure(result, command, folder, log, timeout)
+        if out == "out-nightly":
+            with log.open("rb") as handle:
+                handle.seek(offset)
+                (folder / "nightly-access.log").write_bytes(handle.read())
         _judge_broken(result, folder / out / "findings.json", expected)
         result.crawl_peak_rss_mb = _crawl_peak(folder / "xuncha.db")
         results.append(result)
@@ -232,7 +211,7 @@ def run_floor(work: Path, origin: str, concurrency: int, timeout: float) -> list
     return results
 
 
-def run_linkinator(work: Path, origin: str, timeout: float) -> Result:
+def run_linkinator(work: Path, origin: str, timeout: float, concurrency: int = 100) -> Result:
     result = Result("linkinator")
     binary = CACHE / "node_modules" / ".bin" / "linkinator"
     if not binary.exists():
@@ -247,7 +226,7 @@ def run_linkinator(work: Path, origin: str, timeout: float) -> Result:
             return result
     folder = work / "linkinator"
     folder.mkdir()
-    command = [str(binary), origin, "--recurse", "--concurrency", "100"]
+    command = [str(binary), origin, "--recurse", "--concurrency", str(concurrency)]
     _measure(result, command, folder, work / "access.log", timeout)
     output = (folder / "linkinator.out").read_text(errors="replace")
     # Linkinator lists a broken link as it meets it and again in its summary: count targets.
@@ -269,29 +248,96 @@ def run_wget(work: Path, origin: str, timeout: float) -> Result:
     return result
 
 
-def _table(results: list[Result], manifest: PortalManifest) -> str:
+def _table(results: list[Result], manifest: PortalManifest, shape: str = "unique") -> str:
     def cell(value: object) -> str:
         return "n/a" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
 
     head = ("tool", "wall s", "CPU s", "CPU s/1k req", "peak RSS MB", "crawl peak MB", "requests",
-            "pages", "MB sent", "broken found", "exit", "note")  # fmt: skip
+            "req minimum", "req/min", "pages", "MB sent", "broken found", "exit",
+            "note")  # fmt: skip
     rows: list[tuple[str, ...]] = [head]
     for r in results:
         sent = None if r.bytes is None else round(r.bytes / 1e6, 1)
+        ratio = (round(r.requests / r.requests_minimum, 2)
+                 if r.requests is not None and r.requests_minimum else None)  # fmt: skip
+        minimum = "" if r.requests_minimum is None else cell(r.requests_minimum)
         rows.append(tuple(cell(v) for v in (r.tool, r.wall_s, r.cpu_s, r.cpu_s_per_1000_requests,
                                              r.peak_rss_mb, r.crawl_peak_rss_mb, r.requests,
-                                             r.pages, sent,
-                                             r.broken_found, r.exit_code, r.note)))  # fmt: skip
+                                             minimum, "" if ratio is None else ratio, r.pages,
+                                             sent, r.broken_found, r.exit_code,
+                                             r.note)))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = [
         "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
         for row in rows
     ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    portal = (f"portal: {manifest.html_pages:,} HTML pages, {manifest.files:,} files, "
-              f"{manifest.links:,} links, {manifest.broken_links:,} broken "
-              f"({len(manifest.broken_urls):,} distinct targets)")  # fmt: skip
+    shared = ""
+    if shape == "shared":
+        shared = (f"; {manifest.shared_broken_links:,} of them in column blocks, to "
+                  f"{len(manifest.shared_broken_urls):,} targets")  # fmt: skip
+    portal = (f"portal ({shape} broken links): {manifest.html_pages:,} HTML pages, "
+              f"{manifest.files:,} files, {manifest.links:,} links, {manifest.broken_links:,} "
+              f"broken ({len(manifest.broken_urls):,} distinct targets{shared})")  # fmt: skip
     return portal + "\n" + "\n".join(lines)
+
+
+def run_shape(args: argparse.Namespace, shape: Literal["unique", "shared"],
+              tools: set[str]) -> dict[str, object]:  # fmt: skip
+    """Generate the portal in ``shape``, serve it, run each tool; print and return the figures."""
+    work = Path(tempfile.mkdtemp(prefix=f"xuncha-bench-{shape}-"))
+    work.chmod(0o755)  # nginx workers may run as another user
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}/"
+    spec = PortalSpec(articles=args.articles, seed=args.seed, broken_shape=shape,
+                      shared_share=args.shared_share)  # fmt: skip
+    started = time.perf_counter()
+    manifest = generate_portal(work / "site", spec,
+                               [f"http://{host}:{port}/" for host in EXTERNAL_HOSTS],
+                               [f"http://{host}:{port}/" for host in DEAD_HOSTS])  # fmt: skip
+    print(f"generated {manifest.files:,} files in {time.perf_counter() - started:.1f} s: {work}",
+          flush=True)  # fmt: skip
+    expected = {_absolute(url, origin) for url in manifest.broken_urls}
+    nginx = _start_nginx(work, port, slow=args.slow)
+    results: list[Result] = []
+    minimum: NightlyMinimum | None = None
+    probe = ""
+    try:
+        if args.slow:
+            probe = slow_probe(work, port)
+            print(probe, flush=True)
+        if "xuncha" in tools:
+            print("running xuncha …", flush=True)
+            results.extend(run_xuncha(work, origin, spec, args.concurrency, args.timeout,
+                                      expected))  # fmt: skip
+            minimum = nightly_minimum(work / "xuncha" / "out" / "findings.json", origin,
+                                      manifest, expected)  # fmt: skip
+            if minimum is not None and len(results) == 2:
+                results[1].requests_minimum = minimum.total
+        if "floor" in tools:
+            print("running the bare Scrapy spider …", flush=True)
+            results.extend(run_floor(work, origin, args.concurrency, args.timeout))
+        if "linkinator" in tools:
+            print("running linkinator …", flush=True)
+            results.append(run_linkinator(work, origin, args.timeout,
+                                          args.linkinator_concurrency))  # fmt: skip
+        if "wget" in tools:
+            print("running wget --spider …", flush=True)
+            results.append(run_wget(work, origin, args.timeout))
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    print(_table(results, manifest, shape))
+    if minimum is not None:
+        counts = nightly_requests(work / "xuncha" / "nightly-access.log", origin, minimum)
+        print(describe(minimum, results[1].requests, counts))
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"broken_shape": shape, "portal": manifest.as_dict(), "slow_server": probe or None,
+            "nightly_minimum": minimum.as_dict() if minimum else None,
+            "results": [asdict(r) for r in results]}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,7 +348,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--articles", type=int, default=20000, help="article pages (default 20000)")
     parser.add_argument("--seed", type=int, default=PortalSpec.seed)
-    parser.add_argument("--concurrency", type=int, default=64, help="Xuncha's (default 64)")
+    parser.add_argument("--concurrency", type=int,
+                        help=f"Xuncha's and the floor's, in all and per host (default 64; "
+                             f"{SLOW_CONCURRENCY} with --slow)")  # fmt: skip
+    parser.add_argument("--linkinator-concurrency", type=int,
+                        help=f"linkinator's --concurrency (default 100; with --slow "
+                             f"{SLOW_CONCURRENCY}, or --concurrency when given)")  # fmt: skip
+    parser.add_argument("--broken-shape", choices=[*BROKEN_SHAPES, "both"], default="unique",
+                        help="unique (default, as the earlier figures), shared (broken links "
+                             "repeat in column blocks, dead partner sites) or both: the whole "
+                             "set once for each, two tables")  # fmt: skip
+    parser.add_argument("--shared-share", type=float, default=PortalSpec.shared_share,
+                        help="the shared shape: the share of broken links (by occurrence) in "
+                             f"column blocks (default {PortalSpec.shared_share})")  # fmt: skip
+    parser.add_argument("--slow", action="store_true",
+                        help=f"an emulated slow server: each response after its first "
+                             f"{SLOW_CHUNK} at {SLOW_RATE}/s per connection (a 10 kB page: "
+                             f"50 ms); every tool at {SLOW_CONCURRENCY} concurrent "
+                             "requests")  # fmt: skip
     parser.add_argument(
         "--tools",
         default="xuncha,floor,linkinator,wget",
@@ -312,52 +375,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the table and portal figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
+    if args.concurrency is None:
+        args.concurrency = SLOW_CONCURRENCY if args.slow else 64
+    if args.linkinator_concurrency is None:
+        explicit = "--concurrency" in (argv if argv is not None else sys.argv)
+        args.linkinator_concurrency = args.concurrency if args.slow or explicit else 100
     tools = set(args.tools.split(","))
 
     _ensure_package("nginx", "nginx")
     if "wget" in tools:
         _ensure_package("wget", "wget")
-    work = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
-    work.chmod(0o755)  # nginx workers may run as another user
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}/"
-    spec = PortalSpec(articles=args.articles, seed=args.seed)
-    started = time.perf_counter()
-    manifest = generate_portal(
-        work / "site", spec, [f"http://{host}:{port}/" for host in EXTERNAL_HOSTS]
+    shapes: list[Literal["unique", "shared"]] = (
+        ["unique", "shared"] if args.broken_shape == "both" else [args.broken_shape]
     )
-    print(f"generated {manifest.files:,} files in {time.perf_counter() - started:.1f} s: {work}",
-          flush=True)  # fmt: skip
-    expected = {_absolute(url, origin) for url in manifest.broken_urls}
-    nginx = _start_nginx(work, port)
-    results: list[Result] = []
-    try:
-        if "xuncha" in tools:
-            print("running xuncha …", flush=True)
-            results.extend(run_xuncha(work, origin, spec, args.concurrency, args.timeout,
-                                      expected))  # fmt: skip
-        if "floor" in tools:
-            print("running the bare Scrapy spider …", flush=True)
-            results.extend(run_floor(work, origin, args.concurrency, args.timeout))
-        if "linkinator" in tools:
-            print("running linkinator …", flush=True)
-            results.append(run_linkinator(work, origin, args.timeout))
-        if "wget" in tools:
-            print("running wget --spider …", flush=True)
-            results.append(run_wget(work, origin, args.timeout))
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
-    print(_table(results, manifest))
+    runs = [run_shape(args, shape, tools) for shape in shapes]
     if args.json:
-        args.json.write_text(json.dumps(
-            {"articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(),
-             "portal": manifest.as_dict(), "results": [asdict(r) for r in results]},
-            ensure_ascii=False, indent=2))  # fmt: skip
-    if args.keep:
-        print(f"kept {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
+        document: dict[str, object] = {
+            "articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(),
+            "slow": args.slow, "concurrency": args.concurrency,
+            "linkinator_concurrency": args.linkinator_concurrency,
+        }  # fmt: skip
+        # One shape: its figures at the top, as before; both: one entry per shape.
+        document.update(runs[0] if len(runs) == 1 else {"runs": runs})
+        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2))
     return 0
 
 
