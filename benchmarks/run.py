@@ -137,11 +137,14 @@ def _absolute(url: str, origin: str) -> str:
 
 
 def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, timeout: float,
-               expected: set[str]) -> list[Result]:  # fmt: skip
+               expected: set[str], source: Path | None = None) -> list[Result]:  # fmt: skip
     """The first run (everything), then the nightly re-run of the unchanged portal into the
     same database (incremental: conditional requests, cached link results, carried rows).
-    The nightly's lines of nginx's log are kept in ``xuncha/nightly-access.log``."""
-    folder = work / "xuncha"
+    The nightly's lines of nginx's log are kept in ``xuncha/nightly-access.log``. With
+    ``source``, Xuncha is imported from that source tree (``--compare``), in a folder of its own."""
+    suffix = f" @{source.name}" if source is not None else ""
+    folder = work / ("xuncha" + suffix.replace(" @", "-"))
+    env = None if source is None else {**os.environ, "PYTHONPATH": str(source.resolve())}
     folder.mkdir()
     profile = {
         "name": "示范县人民政府（基准测试）",
@@ -152,14 +155,14 @@ def run_xuncha(work: Path, origin: str, spec: PortalSpec, concurrency: int, time
     (folder / "profile.yaml").write_text(json.dumps(profile, ensure_ascii=False))
     results = []
     for tool, out in (("xuncha", "out"), ("xuncha nightly re-run", "out-nightly")):
-        result = Result(tool)
+        result = Result(tool + suffix)
         db = f"sqlite:///{folder / 'xuncha.db'}"
         command = [sys.executable, "-m", "xuncha", "run", "--profile", "profile.yaml",
                    "--db", db, "--concurrency", str(concurrency), "--out", out,
                    "--as-of", spec.as_of.isoformat(), "-q"]  # fmt: skip
         log = work / "access.log"
         offset = log.stat().st_size if log.exists() else 0
-        _measure(result, command, folder, log, timeout)
+        _measure(result, command, folder, log, timeout, env=env)
         if out == "out-nightly":
             with log.open("rb") as handle:
                 handle.seek(offset)
@@ -314,6 +317,10 @@ def run_shape(args: argparse.Namespace, shape: Literal["unique", "shared"],
                                       manifest, expected)  # fmt: skip
             if minimum is not None and len(results) == 2:
                 results[1].requests_minimum = minimum.total
+            for source in args.compare:
+                print(f"running xuncha from {source} …", flush=True)
+                results.extend(run_xuncha(work, origin, spec, args.concurrency, args.timeout,
+                                          expected, source))  # fmt: skip
         if "floor" in tools:
             print("running the bare Scrapy spider …", flush=True)
             results.extend(run_floor(work, origin, args.concurrency, args.timeout))
@@ -371,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         default="xuncha,floor,linkinator,wget",
         help="comma-separated subset of xuncha,floor,linkinator,wget",
     )
+    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="SRC",
+                        help="also run Xuncha from the source tree SRC (a `git worktree` of an "
+                        "earlier commit): before and after in one run; repeatable")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per tool")
     parser.add_argument("--json", type=Path, help="write the table and portal figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
