@@ -72,6 +72,8 @@ def _frontier_on_disk(settings: Settings, folder: str) -> None:
     # others: Scrapy's own start-request disk queue is a folder per host and priority, made and
     # removed each time it runs empty — a third of a night's crawl went to mkdir and rmdir.
     settings.set("SCHEDULER_START_DISK_QUEUE", None, priority="cmdline")
+    # A queue's newest requests stay in memory, its older ones go to disk (crawler/queues.py).
+    settings.set("SCHEDULER_DISK_QUEUE", "crawler.queues.SpillingLifoQueue", priority="cmdline")
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions["scrapy.extensions.spiderstate.SpiderState"] = None
     settings.set("EXTENSIONS", extensions, priority="cmdline")
