@@ -18,11 +18,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -32,6 +29,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from checks.userinfo import redact_text
 from xuncha.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The key of the PostgreSQL advisory lock held while the schema is migrated ("xuncha" in ASCII).
@@ -101,6 +101,9 @@ class Store:
         return engine
 
     def alembic_config(self, connection: Connection | None = None) -> Config:
+        from alembic.config import Config  # Alembic only where a schema is read or changed:
+        # a crawl process opens the store without it (half a second of its start)
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["engine"] = self.engine
@@ -120,6 +123,8 @@ class Store:
                 self._lock_for_migration(connection)
                 self._check_readable(connection)
                 self._known_revision(connection)
+                from alembic import command
+
                 command.upgrade(self.alembic_config(connection), revision)
         except DBAPIError as exc:
             raise self._error(exc) from None
@@ -168,6 +173,9 @@ class Store:
     def _known_revision(self, connection: Connection) -> str | None:
         """The database's schema revision (None: no schema yet); one this version of Xuncha
         does not know is a newer Xuncha's."""
+        from alembic.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         current = MigrationContext.configure(connection).get_current_revision()
         if current is None:
             return None
@@ -206,6 +214,8 @@ class Store:
 
 
 def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
