@@ -40,6 +40,7 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -272,8 +273,23 @@ def rendered_elements(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElem
     """Elements in document order, skipping comments and whole ``<template>`` subtrees.
 
     Shared by the parsers of this package: what sits in a comment or a template is not part
-    of the page a visitor gets.
+    of the page a visitor gets. A page is read by a dozen parsers in turn, each walking it
+    this way: the walk of the last tree asked for is kept and handed out again (a parsed page
+    is never changed once :func:`~crawler.parsing.document.parse_page` returns it).
     """
+    global _last_walk
+    if _last_walk is not None and _last_walk[0]() is doc:
+        return iter(_last_walk[1])
+    elements = list(_walk_rendered(doc))
+    _last_walk = (weakref.ref(doc), elements)
+    return iter(elements)
+
+
+# The last tree walked by `rendered_elements` and its elements: one page's, held until the next.
+_last_walk: tuple[weakref.ref[lxml.html.HtmlElement], list[lxml.html.HtmlElement]] | None = None
+
+
+def _walk_rendered(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     stack = [doc]
     while stack:
         element = stack.pop()
