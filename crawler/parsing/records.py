@@ -79,7 +79,13 @@ class RecordGroup:
 
 def _small(element: Element) -> bool:
     """A record holds a few links; an element holding more is a whole list or a layout cell."""
-    return sum(1 for a in element.iter("a") if a.get("href")) <= MAX_LINKS_PER_RECORD
+    linked = 0
+    for anchor in element.iter("a"):
+        if anchor.get("href"):
+            linked += 1
+            if linked > MAX_LINKS_PER_RECORD:
+                return False  # (a layout cell of hundreds of links is not counted out)
+    return True
 
 
 def _record_element(anchor: Element) -> Element | None:
