@@ -44,7 +44,12 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 CONCURRENT_ITEMS = 1
 # No depth limit is used (the scope and the page limit bound a crawl), and each spider
 # middleware wraps every output of every callback.
-SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # A developer's warning about copied request meta: one more layer around every request
+    # a page yields, and this spider builds each request's meta itself.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     # Scrapy's AutoThrottle, with 304 Not Modified counted like 200
