@@ -169,10 +169,23 @@ def _in_url(spans: list[tuple[int, int]], start: int) -> bool:
     return any(a <= start < b for a, b in spans)
 
 
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, word by word: a page's text is mostly already
+    normal, and only the words that are not (a full-width comma, a ℃) are normalised. A space
+    can neither compose with nor reorder around what follows or precedes it, so the words are
+    normalised apart and joined again exactly as the whole would be."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return " ".join(
+        word if unicodedata.is_normalized("NFKC", word) else unicodedata.normalize("NFKC", word)
+        for word in text.split(" ")
+    )
+
+
 def find_numbers(text: str, as_of: date) -> dict[str, list[str]]:
     """The distinct unmasked personal numbers in ``text`` by kind, in order of appearance,
     as bare digits (``X`` upper-cased)."""
-    text = unicodedata.normalize("NFKC", text)  # full-width digits are digits too
+    text = nfkc(text)  # full-width digits are digits too
     urls = [m.span() for m in _URL.finditer(text)]
     found: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
     ids = found["id_number"]

@@ -353,3 +353,22 @@ def test_real_pages_have_no_personal_numbers(real_pages):
     }
     assert len(texts) >= 14
     assert privacy_leak(crawl(texts), PROFILE, AS_OF) == []
+
+
+def test_word_by_word_normalisation_is_nfkc() -> None:
+    """`nfkc` equals the whole text's NFKC form, whatever sits around the spaces: full-width
+    and compatibility characters, combining marks that compose or reorder, Hangul jamo."""
+    import random
+    import unicodedata
+
+    from checks.privacy import nfkc
+
+    pool = [chr(c) for c in [*range(0x20, 0x7F), *range(0xFF01, 0xFF5F), 0x3000, 0x2103, 0xB3,
+            0x2460, 0x2474, 0x3251, 0x301, 0x308, 0x327, 0x323, 0x1100, 0x1161, 0x11A8, 0xAC00,
+            0xA8, 0xB4, 0x2026, 0xA0, 0x1E9B, 0xE33, 0xF73, 0x3099, 0x304B, 0xFF76, 0xFF9E,
+            0x212B, 0xFB01, 0x1D7CE, 0x4E00, 0x5E74]]  # fmt: skip
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+    assert nfkc("电话：１３８ ００１３ ８０００，３６℃") == "电话:138 0013 8000,36°C"
