@@ -8,7 +8,7 @@ worker pops it. What a shared frontier needs beyond that is here:
 * ``frontier`` — the Scrapy settings of one run (``enable_frontier``), every Redis key named
   after the run (``keys``) so that two runs never share a frontier;
 * ``scheduler`` — ``FrontierScheduler``, ``FrontierDupeFilter``: scrapy-redis's own, adapted
-  to Scrapy ≥ 2.14 (their docstrings say what and why);
+  to Scrapy ≥ 2.14, the queue reached in batches (their docstrings say what and why);
 * ``seeding`` — ``FrontierSeeding``: only the seeding process schedules what ``start()`` yields;
 * ``coordinator`` — ``FrontierCoordinator``: the run ends when the frontier
   is empty and every live worker has been idle for a grace period; a worker whose heartbeat

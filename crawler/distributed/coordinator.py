@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import secrets
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from crawler.distributed.keys import (
     FrontierKeys,
     frontier_keys,
     text,
+    worker_prefix,
 )
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ class FrontierCoordinator:
         self.ttl_ms = int(ttl * 1000)
         self.poll = poll
         self.join_wait = join_wait
-        self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.worker_id = worker_prefix(os.getpid()) + secrets.token_hex(3)
         self.opened_at = time.monotonic()
         self.loop: task.LoopingCall | None = None
         self.stopping: str | None = None

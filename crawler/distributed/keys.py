@@ -5,6 +5,7 @@ the defaults of its timing. Standard library only: the runner names keys without
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,12 @@ class FrontierKeys:
 def runs_key(namespace: str = DEFAULT_NAMESPACE) -> str:
     """The set of owned runs open to joining workers (``xuncha worker`` watches it)."""
     return f"{_checked('namespace', namespace)}:runs"
+
+
+def worker_prefix(pid: int) -> str:
+    """How the ids of the workers of process ``pid`` on this machine begin (the coordinator
+    adds a random part): the runner of local workers finds a dead one's heartbeat by it."""
+    return f"{socket.gethostname()}-{pid}-"
 
 
 def frontier_keys(settings: Any) -> FrontierKeys:

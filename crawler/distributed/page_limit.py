@@ -11,12 +11,20 @@ from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.distributed.keys import FrontierKeys, frontier_keys
 
+STEP_SHARE = 64  # a worker adds its count at least every (pages left to the limit) / this
+MAX_STEP = 32  # and at least every this many responses
+
 
 class SharedPageLimit:
     """Extension: the profile's page limit (``limits.max_pages``) counted over every worker of
     the run, in place of Scrapy's per-process ``CLOSESPIDER_PAGECOUNT``. The worker whose
     response reaches it stops the run (reason ``closespider_pagecount``, as in one process);
-    the others follow at their next heartbeat."""
+    the others follow at their next heartbeat.
+
+    A worker counts its responses itself and adds them to the run's count in steps, not one
+    round trip each: a step is a 64th of what was left to the limit at its last addition (at
+    most 32), so near the limit every response counts at once and the run overshoots it by
+    at most a few pages per worker, as Scrapy's own limit does by the requests in flight."""
 
     def __init__(self, crawler: Any, server: Any, keys: FrontierKeys, limit: int) -> None:
         self.crawler = crawler
@@ -25,6 +33,8 @@ class SharedPageLimit:
         self.limit = limit
         self.counter = keys.state("pagecount")
         self.closing = False
+        self.unsent = 0
+        self.step = 1
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedPageLimit:
@@ -37,7 +47,15 @@ class SharedPageLimit:
         return extension
 
     def response_received(self, **_: Any) -> None:
-        if self.closing or self.server.incr(self.counter) < self.limit:
+        if self.closing:
+            return
+        self.unsent += 1
+        if self.unsent < self.step:
+            return
+        total = self.server.incrby(self.counter, self.unsent)
+        self.unsent = 0
+        self.step = max(1, min(MAX_STEP, (self.limit - total) // STEP_SHARE))
+        if total < self.limit:
             return
         self.closing = True
         reason = "closespider_pagecount"

@@ -5,6 +5,7 @@ Redis (a command or a Lua script), so two workers never both win a claim. Keys l
 run's prefix (``N:frontier:R:state:``, see crawler/distributed/frontier.py) and go with the run::
 
     requested        hash   target URL -> role it was requested for
+    claimed          list   target URLs in the order first requested (read by every worker)
     lists            set    canonical URLs of the list pages requested
     checked, pages   sets   targets with a link-check record, pages with a page record
     probed           set    site roots whose soft-404 probe was sent
@@ -22,8 +23,9 @@ run's prefix (``N:frontier:R:state:``, see crawler/distributed/frontier.py) and 
     traps:notes      hash   pattern -> JSON {kind, example} of a trap; traps:dropped its links
 
 Round trips are kept to a few per response: what never changes once known (a claimed target
-under any role, a column's definition, a probed root) is remembered locally, and the sections
-are mirrored into the local scope once per response, only when their number changed.
+under any role, a column's definition, a probed root) is remembered locally, and once per
+response one script (``sync``) brings the targets any worker claimed since (so a link to one
+needs no question), the number of traps, and the sections when their number changed.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ from crawler.scope import CrawlScope, canonical
 from crawler.state.base import ANY, CrawlState, column_kept
 from crawler.traps import MAX_PATTERNS, MAX_TRAP_NOTES, TrapNote
 
-# KEYS: requested, lists; ARGV: url, role, keep ('*': any claim stands; else roles joined by
-# ','), canonical URL to add to lists or ''. Returns {1 if claimed else 0, role now held}.
+# KEYS: requested, lists, claimed; ARGV: url, role, keep ('*': any claim stands; else roles
+# joined by ','), canonical URL to add to lists or ''. Returns {1 if claimed else 0, role now
+# held}. A target claimed for the first time is appended to ``claimed``.
 _CLAIM = """
 local held = redis.call('HGET', KEYS[1], ARGV[1])
 if held then
@@ -52,14 +55,21 @@ if held then
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if not held then redis.call('RPUSH', KEYS[3], ARGV[1]) end
 if ARGV[4] ~= '' then redis.call('SADD', KEYS[2], ARGV[4]) end
 return {1, ARGV[2]}
 """
 
-# KEYS: requested, lists; ARGV: url, canonical URL. Returns 1 if claimed.
+# KEYS: requested, lists, claimed, pages; ARGV: url, canonical URL. Returns 1 if claimed.
+# A target requested as a page and not yet recorded is not requested again: when it comes it is
+# read as the column's list page (Walk.page asks column_url), as it would be in one process
+# where the section's navigation is read before the pages linking its columns are fetched.
 _CLAIM_LIST = """
 if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held == 'page' and redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], 'list')
+if not held then redis.call('RPUSH', KEYS[3], ARGV[1]) end
 return 1
 """
 
@@ -86,10 +96,14 @@ end
 return 1
 """
 
-# KEYS: sections; ARGV: how many this worker has. Returns the members if that changed.
-_SECTIONS = """
-if redis.call('SCARD', KEYS[1]) == tonumber(ARGV[1]) then return false end
-return redis.call('SMEMBERS', KEYS[1])
+# KEYS: sections, traps:notes, claimed; ARGV: how many sections this worker has, how many
+# claimed targets it has read. Returns {the sections if their number changed else {}, how
+# many traps the run knows, the targets claimed since}.
+_SYNC = """
+local traps = redis.call('HLEN', KEYS[2])
+local claimed = redis.call('LRANGE', KEYS[3], ARGV[2], -1)
+if redis.call('SCARD', KEYS[1]) == tonumber(ARGV[1]) then return {{}, traps, claimed} end
+return {redis.call('SMEMBERS', KEYS[1]), traps, claimed}
 """
 
 # KEYS: a counting hash; ARGV: field, how many fields the hash may hold. Returns the field's
@@ -126,13 +140,13 @@ class RedisState(CrawlState):
             for name in ("requested", "lists", "checked", "pages", "probed", "sampled",
                          "sections", "republished", "columns", "column_order", "newest",
                          "children", "parents", "traps:pages", "traps:shapes", "traps:notes",
-                         "traps:dropped")
+                         "traps:dropped", "claimed")
         }  # fmt: skip
         self._claim = server.register_script(_CLAIM)
         self._claim_list = server.register_script(_CLAIM_LIST)
         self._define = server.register_script(_DEFINE)
         self._list_page = server.register_script(_LIST_PAGE)
-        self._sections = server.register_script(_SECTIONS)
+        self._sync = server.register_script(_SYNC)
         self._count = server.register_script(_COUNT)
         self._note_trap = server.register_script(_NOTE_TRAP)
         self._trapped: set[str] = set()  # patterns known to be traps (a trap stays one)
@@ -142,6 +156,7 @@ class RedisState(CrawlState):
         self._columns: dict[str, str] = {}  # canonical URL -> column URL
         self._sampling = True
         self._sections_seen = 0
+        self._claimed_seen = 0
 
     @classmethod
     def from_settings(cls, settings: Any, scope: CrawlScope) -> RedisState:
@@ -158,13 +173,21 @@ class RedisState(CrawlState):
     # -- once per response ---------------------------------------------------------------
 
     def sync(self) -> None:
-        members = self._sections(keys=[self.key["sections"]], args=[self._sections_seen])
+        # One round trip per response: the sections if their number changed, and how many
+        # traps the run knows (the patterns only when that grew: traps another worker found).
+        members, traps, claimed = self._sync(
+            keys=[self.key["sections"], self.key["traps:notes"], self.key["claimed"]],
+            args=[self._sections_seen, self._claimed_seen],
+        )
+        # Targets any worker claimed: known here without asking when a page links them.
+        self._claimed_seen += len(claimed)
+        for url in claimed:
+            self._roles.setdefault(text(url), "")
         if members:
             for url in members:
                 self.scope.add_section(text(url))
             self._sections_seen = len(members)
-        # Traps another worker found: one HLEN per response, the patterns only when it grew.
-        if self.server.hlen(self.key["traps:notes"]) != len(self._trapped):
+        if traps != len(self._trapped):
             self._trapped.update(text(p) for p in self.server.hkeys(self.key["traps:notes"]))
 
     # -- targets ---------------------------------------------------------------------------
@@ -178,7 +201,8 @@ class RedisState(CrawlState):
         listed = canonical(url) if role == "list" else ""
         keep_arg = "*" if keep is ANY else ",".join(keep)
         won, held = self._claim(
-            keys=[self.key["requested"], self.key["lists"]], args=[url, role, keep_arg, listed]
+            keys=[self.key["requested"], self.key["lists"], self.key["claimed"]],
+            args=[url, role, keep_arg, listed],
         )
         self._roles[url] = text(held)
         if won and listed:
@@ -190,7 +214,8 @@ class RedisState(CrawlState):
         if key in self._lists:
             return False
         self._lists.add(key)
-        won = self._claim_list(keys=[self.key["requested"], self.key["lists"]], args=[url, key])
+        keys = [self.key["requested"], self.key["lists"], self.key["claimed"], self.key["pages"]]
+        won = self._claim_list(keys=keys, args=[url, key])
         if won:
             self._roles[url] = "list"
         return bool(won)

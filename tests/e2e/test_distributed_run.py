@@ -143,7 +143,10 @@ def test_no_url_fetched_more_often_than_by_one_process(demo_runs):
     single, shared = demo_runs["requests"]
     assert sum(shared.values()) > 150
     assert shared - single == Counter(), "fetched more often by two workers"
-    assert single - shared == Counter(), "missed by two workers"
+    # One process fetches a column linked as a page before its section's navigation was read
+    # twice (as a page, then as a list); a shared run reads such a page as the list instead
+    # (crawler/distributed/state.py, _CLAIM_LIST): fewer requests, none missed.
+    assert set(single) - set(shared) == set(), "missed by two workers"
     articles = Counter(
         (host, path.split("?", 1)[0]) for method, host, path in shared.elements()
         if method == "GET"
@@ -155,7 +158,7 @@ def test_both_workers_took_a_meaningful_share(demo_runs):
     single, shared = demo_runs["runs"]
     shares = [w["responses"] for w in shared["stats"]["frontier"]["workers"]]
     assert len(shares) == 2
-    assert sum(shares) == single["stats"]["downloader/response_count"] > 150
+    assert single["stats"]["downloader/response_count"] >= sum(shares) > 150
     assert min(shares) >= sum(shares) // 5, shares
 
 

@@ -31,6 +31,12 @@ from xuncha.run.night import (
     summary_lines,
     worst_exit,
 )
+from xuncha.run.night_pool import (
+    SITE_MB,
+    SITES_PER_CORE,
+    inspect_folder_parallel,
+    machine_parallel,
+)
 from xuncha.run.outcome import ExitCode
 from xuncha.store import Store, default_db_url
 
@@ -46,8 +52,18 @@ from xuncha.store import Store, default_db_url
     "--all",
     "all_dir",
     type=click.Path(file_okay=False),
-    help="Inspect every *.yaml/*.yml profile of this folder, one after another, each into "
-    "--out/<profile file name>/.",
+    help="Inspect every *.yaml/*.yml profile of this folder, each into "
+    "--out/<profile file name>/, several sites at once (see --parallel).",
+)
+@click.option(
+    "--parallel",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --all: sites inspected at once, each in its own processes with its own "
+    f"politeness budget and run lock, up to about {SITE_MB} MB each (crawl and checks), "
+    f"{SITE_MB} MB × N in all. Default: min({SITES_PER_CORE} × cores, available memory / "
+    f"{SITE_MB} MB, sites), 1 on SQLite. 1: one after another, in this process.",
 )
 @db_option
 @click.option("--as-of", "as_of", default=None, help="The day date rules count from (YYYY-MM-DD).")
@@ -92,12 +108,21 @@ from xuncha.store import Store, default_db_url
     help="Crawl on a shared Redis frontier that `xuncha worker` processes join "
     "(the database must be one every worker reaches).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    metavar="N",
+    help="Crawl with N processes on this machine, on a shared Redis frontier (--redis URL, "
+    "else $XUNCHA_REDIS_URL); the database must be a server, e.g. PostgreSQL.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 def run(
     url: str | None,
     profile_path: str | None,
     all_dir: str | None,
+    parallel: int | None,
     db: str | None,
     as_of: str | None,
     out_dir: str,
@@ -108,6 +133,7 @@ def run(
     lock_stale_hours: float,
     full: bool,
     redis_url: str | None,
+    workers: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -125,6 +151,13 @@ def run(
         raise click.UsageError(
             "give exactly one of --url URL or --profile FILE, or --all PROFILE_DIR"
         )
+    if parallel is not None and not all_dir:
+        raise click.UsageError("--parallel goes with --all PROFILE_DIR")
+    if parallel is not None and parallel > 1 and (redis_url or workers):
+        raise click.UsageError(
+            "--redis and --workers spread one site's crawl, one site at a time: "
+            "use --parallel 1 with them"
+        )
     night = NightSettings(
         as_of=parse_date(as_of, "--as-of") or date.today(),
         out_dir=Path(out_dir),
@@ -137,11 +170,13 @@ def run(
         scope=scope,
         full=full,
     )
-    if redis_url:
+    if workers:
+        redis_url = _check_workers(redis_url, db)
+    elif redis_url:
         _check_frontier(redis_url, db)
-    with cron_log(quiet=quiet), _sigterm_exits(), on_frontier(redis_url):
+    with cron_log(quiet=quiet), _sigterm_exits(), on_frontier(redis_url, workers or 1):
         if all_dir:
-            code = _run_folder(Path(all_dir), db, night, quiet)
+            code = _run_folder(Path(all_dir), db, night, quiet, 1 if redis_url else parallel)
         else:
             code = _run_site(url, profile_path, db, night, quiet)
     sys.exit(code)
@@ -153,6 +188,16 @@ def _check_frontier(redis_url: str, db: str | None) -> None:
 
     check_shared_database(db or default_db_url())
     connect(redis_url).close()
+
+
+def _check_workers(redis_url: str | None, db: str | None) -> str:
+    """``--workers``: the Redis it crawls on (``--redis`` or the environment's), checked."""
+    from xuncha.run.frontier import check_shared_database, connect, redis_url_for_workers
+
+    check_shared_database(db or default_db_url(), "--workers")
+    found = redis_url_for_workers(redis_url)
+    connect(found).close()
+    return found
 
 
 def _run_site(url: str | None, profile_path: str | None, db: str | None,
@@ -173,15 +218,23 @@ def _run_site(url: str | None, profile_path: str | None, db: str | None,
     return result.exit_code
 
 
-def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool) -> int:
+def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool,
+                parallel: int | None) -> int:  # fmt: skip
+    """The sites one after another in this process (``--parallel 1``), or several at once,
+    each in processes of its own (xuncha/run/night_pool.py); the same summary either way."""
     try:
-        profile_files(folder)  # a wrong folder is an error before any database is created
-        store = Store(db or default_db_url())
+        files = profile_files(folder)  # a wrong folder is an error before any database is created
+        store = Store(db or default_db_url())  # created and migrated once, before any site
     except XunchaError as exc:
         logging.getLogger("xuncha").error("%s", exc)
         return ExitCode.ERROR
+    if parallel is None:
+        parallel = machine_parallel(len(files), store.url)
     try:
-        results = inspect_folder(folder, store, night)
+        if parallel == 1:
+            results = inspect_folder(folder, store, night)
+        else:
+            results = inspect_folder_parallel(folder, store.url, night, parallel, quiet=quiet)
     finally:
         store.dispose()
     for line in summary_lines(results, night.lang, quiet=quiet):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import crawler
 from crawler.job import CrawlRequest, CrawlResult, Progress
-from xuncha.run.frontier import crawl_on_frontier, frontier_url
+from xuncha.run.frontier import crawl_on_frontier, frontier_plan
 
 logger = logging.getLogger(__name__)
 
@@ -169,11 +169,11 @@ def crawl_in_child(request: CrawlRequest, progress: Progress, verbose: bool) -> 
 
 
 def crawl(request: CrawlRequest, progress: Progress, verbose: bool) -> CrawlResult:
-    """The crawl child, alone or as the seeding worker of a run shared with `xuncha worker`
-    processes (分布式巡查, under `xuncha run --redis`: xuncha/run/frontier.py)."""
-    redis_url = frontier_url()
-    if redis_url is None:
+    """The crawl child, alone or as the seeding worker of a run shared with other crawl
+    processes (分布式巡查, under `xuncha run --redis` or `--workers`: xuncha/run/frontier.py)."""
+    plan = frontier_plan()
+    if plan is None:
         return crawl_in_child(request, progress, verbose)
     return crawl_on_frontier(
-        redis_url, request, lambda seeding: crawl_in_child(seeding, progress, verbose)
+        plan, request, lambda seeding: crawl_in_child(seeding, progress, verbose)
     )

@@ -1,4 +1,5 @@
-"""A run crawled by several workers (分布式巡查): `xuncha run --redis` and `xuncha worker`.
+"""A run crawled by several workers (分布式巡查): `xuncha run --redis` (or `--workers N`, with
+N - 1 crawl processes of its own: xuncha/run/local_workers.py) and `xuncha worker`.
 
 `xuncha run --redis URL` owns the run: it announces it in Redis (what a joining worker needs:
 the run's id, profile, prior run and day — never a database URL or password, each worker
@@ -33,10 +34,12 @@ from sqlalchemy.engine import make_url
 from crawler.distributed.keys import FrontierKeys, runs_key
 from crawler.job import CrawlRequest, CrawlResult, FrontierSeat
 from xuncha.errors import XunchaError
+from xuncha.run.local_workers import LocalWorkers
 
 logger = logging.getLogger(__name__)
 
 PREFIX_ENV = "XUNCHA_REDIS_PREFIX"
+REDIS_ENV = "XUNCHA_REDIS_URL"  # the Redis of `xuncha run --workers` when --redis is not given
 ANNOUNCE_TTL = 60  # seconds an announcement outlives its owner (a killed `xuncha run`)
 KEEPALIVE = 10.0  # seconds between the owner's refreshes of it
 LEAVE_WAIT = 300.0  # seconds the owner waits for live workers to leave once its crawl ended
@@ -49,25 +52,46 @@ class FrontierError(XunchaError):
     """Redis cannot be used for a distributed run, or the database is not shared."""
 
 
-_REDIS_URL: ContextVar[str | None] = ContextVar("xuncha_frontier", default=None)
+@dataclass(frozen=True)
+class FrontierPlan:
+    """How the runs started here are spread: over the Redis at ``redis_url``, with
+    ``workers`` crawl processes on this machine (the run's own included: ``xuncha run
+    --workers N``; 1 with ``--redis`` alone, whatever ``xuncha worker`` joins)."""
+
+    redis_url: str
+    workers: int = 1
+
+
+_PLAN: ContextVar[FrontierPlan | None] = ContextVar("xuncha_frontier", default=None)
 
 
 @contextmanager
-def on_frontier(redis_url: str | None) -> Iterator[None]:
+def on_frontier(redis_url: str | None, workers: int = 1) -> Iterator[None]:
     """Inside the block every run is crawled on the shared Redis frontier at ``redis_url``
-    (``xuncha run --redis``), with whatever ``xuncha worker`` joins it; None: in one process.
-    (A context rather than an argument: the runs of ``xuncha run --all`` are started through
-    xuncha/run/night.py, which need not know how a crawl is spread.)"""
-    token = _REDIS_URL.set(redis_url)
+    (``xuncha run --redis``, ``--workers``) by ``workers`` local processes and whatever
+    ``xuncha worker`` joins it; None: in one process. (A context rather than an argument: the
+    runs of ``xuncha run --all`` are started through xuncha/run/night.py, which need not know
+    how a crawl is spread.)"""
+    token = _PLAN.set(FrontierPlan(redis_url, workers) if redis_url else None)
     try:
         yield
     finally:
-        _REDIS_URL.reset(token)
+        _PLAN.reset(token)
 
 
-def frontier_url() -> str | None:
-    """The Redis of the runs started here, if they are distributed."""
-    return _REDIS_URL.get()
+def frontier_plan() -> FrontierPlan | None:
+    """How the runs started here are spread, if they are distributed."""
+    return _PLAN.get()
+
+
+def redis_url_for_workers(given: str | None) -> str:
+    """The Redis of ``xuncha run --workers``: ``--redis``, else ``$XUNCHA_REDIS_URL``."""
+    found = given or os.environ.get(REDIS_ENV)
+    if not found:
+        raise FrontierError(
+            f"--workers 需要 Redis 保存共享的待抓取队列：请用 --redis redis://… 或设置 {REDIS_ENV}"
+        )
+    return found
 
 
 def namespace() -> str:
@@ -101,15 +125,16 @@ def connect(redis_url: str) -> Any:
     return server
 
 
-def check_shared_database(db_url: str) -> None:
-    """Every worker writes the run's rows into one database: SQLite is a local file."""
+def check_shared_database(db_url: str, option: str = "--redis") -> None:
+    """Every worker writes the run's rows into one database: SQLite is a local file, and its
+    one writer at a time would serialise the workers."""
     try:
         backend = make_url(db_url).get_backend_name()
     except Exception:  # noqa: BLE001  (a malformed URL is reported where it is opened)
         return
     if backend == "sqlite":
         raise FrontierError(
-            "--redis 需要各工作进程都能连接的数据库（如 PostgreSQL），SQLite 文件只在本机："
+            f"{option} 需要各工作进程都能连接的数据库（如 PostgreSQL），SQLite 文件只在本机："
             "请用 --db postgresql+psycopg://… 或 XUNCHA_DB"
         )
 
@@ -122,19 +147,23 @@ def _text(value: Any) -> str:
 
 
 def crawl_on_frontier(
-    redis_url: str, request: CrawlRequest, crawl: Callable[[CrawlRequest], CrawlResult]
+    plan: FrontierPlan, request: CrawlRequest, crawl: Callable[[CrawlRequest], CrawlResult]
 ) -> CrawlResult:
-    """Crawl ``request`` (the crawl child's) as the seeding worker of a shared run; the
+    """Crawl ``request`` (the crawl child's) as the seeding worker of a shared run, with
+    ``plan.workers - 1`` more crawl processes started here (xuncha/run/local_workers.py); the
     outcome of the whole run, in the shape of one crawl's (reason, unreachable, stats)."""
-    server = connect(redis_url)
+    server = connect(plan.redis_url)
     prefix = namespace()
     run_key = f"run{request.run_id}-{secrets.token_hex(4)}"
     keys = FrontierKeys.of(run_key, prefix)
-    seat = FrontierSeat(redis_url=redis_url, run_key=run_key, namespace=prefix, seed=True)
+    seat = FrontierSeat(redis_url=plan.redis_url, run_key=run_key, namespace=prefix, seed=True)
+    seeding = request.with_(frontier=seat)
     with _announced(server, keys, prefix, run_key, request):
-        result = crawl(request.with_(frontier=seat))
-        if result.reason == "crawl_error":
-            server.hsetnx(keys.stop, "reason", "crawl_error")  # the others stop too
+        with LocalWorkers(seeding, plan.workers - 1, server, keys) as local:
+            result = crawl(seeding)
+            if result.reason == "crawl_error":
+                server.hsetnx(keys.stop, "reason", "crawl_error")  # the others stop too
+            local.finish()
         lost = _wait_for_workers(server, keys)
         return merged(result, _results(server, keys), lost, _texts(server.hgetall(keys.stop)))
 

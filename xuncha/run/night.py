@@ -2,16 +2,17 @@
 and the exit codes cron and systemd read.
 
 Exit codes are :class:`~xuncha.run.outcome.ExitCode`. A folder of sites exits with the worst
-code of its sites (2 over 1 over 0). The sites are inspected one after another: each crawl
-already spends the site's politeness budget, and one crawl process at a time keeps a night's
-memory flat. Nights that must go faster can start
-several ``xuncha run --profile`` at once — the run locks keep each site to one run.
+code of its sites (2 over 1 over 0). Here the sites are inspected one after another, in this
+process (``xuncha run --all --parallel 1``); several at once, each in a process of its own, is
+xuncha/run/night_pool.py. Either way each crawl spends its own site's politeness budget and
+the run locks keep each site to one run.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,19 @@ class NightSettings:
     scope: str | None = None  # --scope: overrides every profile's scope.mode
     full: bool = False  # --full: fetch everything again, even after a complete run
 
+    def to_json(self) -> str:
+        fields = asdict(self)
+        fields.update(as_of=self.as_of.isoformat(), out_dir=str(self.out_dir),
+                      stale_after=self.stale_after.total_seconds())  # fmt: skip
+        return json.dumps(fields, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> NightSettings:
+        fields = json.loads(text)
+        fields.update(as_of=date.fromisoformat(fields["as_of"]), out_dir=Path(fields["out_dir"]),
+                      stale_after=timedelta(seconds=fields["stale_after"]))  # fmt: skip
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class SiteResult:
@@ -74,6 +88,31 @@ class SiteResult:
     report_path: Path | None = None
     stopped: bool = False  # the crawl was stopped by a signal: the batch stops too
     outcome: RunOutcome | None = None
+
+    def to_json(self) -> str:
+        """The result as the process of one site of a parallel night hands it back."""
+        fields = asdict(self)
+        fields["report_path"] = str(self.report_path) if self.report_path else None
+        if self.outcome is not None:
+            fields["outcome"].update(findings_path=str(self.outcome.findings_path),
+                                     report_path=str(self.outcome.report_path))  # fmt: skip
+        return json.dumps(fields, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SiteResult:
+        fields = json.loads(text)
+        if fields["report_path"] is not None:
+            fields["report_path"] = Path(fields["report_path"])
+        if (outcome := fields["outcome"]) is not None:
+            outcome.update(findings_path=Path(outcome["findings_path"]),
+                           report_path=Path(outcome["report_path"]))  # fmt: skip
+            fields["outcome"] = RunOutcome(**outcome)
+        return cls(**fields)
+
+
+def skipped(path: Path) -> SiteResult:
+    """A site the night did not start: it was stopped first."""
+    return SiteResult(path.name, "skipped", ExitCode.ERROR, message="the night was stopped")
 
 
 def site_label(profile: Profile) -> str:
@@ -210,7 +249,7 @@ def profile_files(folder: Path) -> list[Path]:
     return files
 
 
-def _slugs(files: list[Path]) -> dict[Path, str]:
+def output_folders(files: list[Path]) -> dict[Path, str]:
     """Each profile's output folder name: its file name without extension (unique in the
     folder; `a.yaml` beside `a.yml` gets `a-2`)."""
     slugs: dict[Path, str] = {}
@@ -225,6 +264,27 @@ def _slugs(files: list[Path]) -> dict[Path, str]:
     return slugs
 
 
+def load_site(path: Path) -> Profile | SiteResult:
+    """The profile of one file of a folder, or the error result of a bad one."""
+    try:
+        return load_profile(path)
+    except ProfileError as exc:
+        logger.error("%s", exc)
+        return SiteResult(path.name, "error", ExitCode.ERROR, message=str(exc))
+
+
+def inspect_guarded(profile: Profile, store: Store, night: NightSettings) -> SiteResult:
+    """:func:`inspect_one`, with an unexpected crash of the site's run as its result: one
+    site's crash must not cost the other sites their night. A stop (SystemExit,
+    KeyboardInterrupt) goes through."""
+    try:
+        return inspect_one(profile, store, night)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        logger.error("%s: the run crashed: %s", profile.display_name, message)
+        return SiteResult(profile.display_name, "error", ExitCode.ERROR, message=message)
+
+
 def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[SiteResult]:
     """Every profile of `folder`, one after another, each into ``out_dir/<file stem>/``.
 
@@ -235,25 +295,15 @@ def inspect_folder(folder: Path, store: Store, night: NightSettings) -> list[Sit
     """
     files = profile_files(folder)
     results: list[SiteResult] = []
-    for path, slug in _slugs(files).items():
+    for path, slug in output_folders(files).items():
         if results and (results[-1].stopped or stop_requested()):
-            results.append(SiteResult(path.name, "skipped", ExitCode.ERROR,
-                                      message="the night was stopped"))  # fmt: skip
+            results.append(skipped(path))
             continue
-        try:
-            profile = load_profile(path)
-        except ProfileError as exc:
-            logger.error("%s", exc)
-            results.append(SiteResult(path.name, "error", ExitCode.ERROR, message=str(exc)))
+        loaded = load_site(path)
+        if isinstance(loaded, SiteResult):
+            results.append(loaded)
             continue
-        site_night = replace(night, out_dir=night.out_dir / slug)
-        try:
-            results.append(inspect_one(profile, store, site_night))
-        except Exception as exc:  # one site's crash must not cost the other sites their night
-            message = f"{type(exc).__name__}: {exc}"
-            logger.error("%s: the run crashed: %s", profile.display_name, message)
-            failed = SiteResult(profile.display_name, "error", ExitCode.ERROR, message=message)
-            results.append(failed)
+        results.append(inspect_guarded(loaded, store, replace(night, out_dir=night.out_dir / slug)))
     return results
 
 
