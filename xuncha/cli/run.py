@@ -21,6 +21,7 @@ from xuncha.cli.common import db_option, lang_option, parse_date, progress_mode,
 from xuncha.errors import XunchaError
 from xuncha.logs import cron_log
 from xuncha.profile import load_profile, profile_for_url
+from xuncha.run.children import handling
 from xuncha.run.frontier import on_frontier
 from xuncha.run.night import (
     FAIL_ON,
@@ -252,14 +253,5 @@ def _sigterm_exits() -> Iterator[None]:
         logging.getLogger("xuncha").error("stopped by signal %d", signum)
         raise SystemExit(128 + signum)
 
-    stops = (signal.SIGTERM, signal.SIGHUP)
-    try:
-        previous = {signum: signal.signal(signum, stop) for signum in stops}
-    except ValueError:  # not the main thread (an embedding application): leave signals alone
+    with handling((signal.SIGTERM, signal.SIGHUP), stop):
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

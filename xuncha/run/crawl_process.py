@@ -20,7 +20,6 @@ The stop path (停止), one whichever process gets the signal:
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
@@ -30,30 +29,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import crawler
 from crawler.job import CrawlRequest, CrawlResult, Progress
+from xuncha.run.children import STOP_SIGNALS, start_child
 from xuncha.run.frontier import crawl_on_frontier, frontier_plan
 
 logger = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 GRACE_SECONDS = 60.0  # how long a stopped crawl may take to write out what it has
 HURRY_SECONDS = 10.0  # what is left of it after a second stop signal
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KILLED_REASON = "shutdown"  # a stopped crawl killed after its grace: a stop all the same
-# Where the crawler package is imported from, for the child (a checkout or site-packages).
-PACKAGES = Path(crawler.__file__).resolve().parents[1]
-
-
-def _die_with_parent() -> None:
-    """In the crawl child: if `xuncha run` itself is killed (SIGKILL from an impatient
-    scheduler), the crawl dies with it rather than run on as an orphan against the site; the
-    run row is recovered as interrupted by the next run's lock (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 class _Stop:
@@ -98,19 +82,6 @@ def stop_requested() -> bool:
     return _stop_requested
 
 
-def _start_child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start the crawl with the stop signals blocked, here and (the mask is inherited) in the
-    child, until each side listens: a stop while the child starts is held, not lost in the
-    fork nor fatal to a child still importing. :func:`_wait_for_child` unblocks them here,
-    crawler/crawl.py in the child."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        return subprocess.Popen(args, env=env, preexec_fn=_die_with_parent)
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-        raise
-
-
 def _wait_for_child(child: subprocess.Popen[bytes]) -> tuple[int, bool]:
     """Wait for the crawl: (its exit status, whether it was stopped by a signal to this
     process). Kill it only if a stop outlasts its grace (see the module docstring)."""
@@ -151,9 +122,10 @@ def crawl_in_child(request: CrawlRequest, progress: Progress, verbose: bool) -> 
             log_level="INFO" if verbose else "WARNING",
         )
         request_path.write_text(request.to_json(), encoding="utf-8")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGES)]))
-        child = _start_child([sys.executable, "-m", "crawler.crawl", str(request_path)], env)
+        # Stop signals stay blocked until _wait_for_child listens (crawler/crawl.py unblocks
+        # them in the child): see xuncha/run/children.py.
+        args = [sys.executable, "-m", "crawler.crawl", str(request_path)]
+        child = start_child(args, keep_held=True)
         returncode, stopped = _wait_for_child(child)
         if result_path.exists():
             return CrawlResult.from_json(result_path.read_text(encoding="utf-8"))

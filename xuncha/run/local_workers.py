@@ -20,9 +20,7 @@ long as the run's crawl:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -34,27 +32,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import crawler
 from crawler.distributed.keys import FrontierKeys, worker_prefix
 from crawler.job import CrawlRequest
+from xuncha.run.children import start_child
 
 logger = logging.getLogger(__name__)
 
 LEAVE_WAIT = 300.0  # seconds the workers may take to leave once the run's own crawl ended
 HURRY = 10.0  # seconds between SIGTERM and SIGKILL to a worker that outstayed that
 WATCH = 0.5  # seconds between looks at the workers while the run crawls
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-PR_SET_PDEATHSIG = 1
-PACKAGES = Path(crawler.__file__).resolve().parents[1]
-
-
-def _die_with_parent() -> None:
-    """In a worker: a killed ``xuncha run`` takes it along (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 class LocalWorkers:
@@ -81,8 +67,6 @@ class LocalWorkers:
             return self
         self._folder = tempfile.TemporaryDirectory(prefix="xuncha-workers-")
         folder = Path(self._folder.name)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGES)]))
         for n in range(1, self.count + 1):
             request = self.seeding.with_(
                 frontier=self.seat,
@@ -92,7 +76,8 @@ class LocalWorkers:
             )
             path = folder / f"worker{n}.json"
             path.write_text(request.to_json(), encoding="utf-8")
-            self.processes.append(_start(path, env))
+            # A worker listens once crawler/crawl.py has its handler (xuncha/run/children.py).
+            self.processes.append(start_child([sys.executable, "-m", "crawler.crawl", str(path)]))
         logger.info("本机另启动 %d 个抓取进程（workers: %s）", self.count,
                     ", ".join(str(p.pid) for p in self.processes))  # fmt: skip
         # Started here, in the thread that started the processes (the parent-death signal
@@ -165,18 +150,3 @@ class LocalWorkers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _start(request_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """``python -m crawler.crawl REQUEST`` with the stop signals blocked until it listens
-    (crawler/crawl.py unblocks them once its handler is in place): a stop while it starts is
-    held, not fatal to a process still importing."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-m", "crawler.crawl", str(request_path)],
-            env=env,
-            preexec_fn=_die_with_parent,
-        )
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

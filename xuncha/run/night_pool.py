@@ -41,20 +41,13 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
 
-import crawler
 from xuncha.logs import is_terminal
-from xuncha.run.crawl_process import (
-    GRACE_SECONDS,
-    HURRY_SECONDS,
-    STOP_SIGNALS,
-    _die_with_parent,  # the crawl's own guard: a site's process dies with the night
-)
+from xuncha.run.children import STOP_SIGNALS, handling, start_child
+from xuncha.run.crawl_process import GRACE_SECONDS, HURRY_SECONDS
 from xuncha.run.night import NightSettings, SiteResult, output_folders, profile_files, skipped
 from xuncha.run.night_site import LISTENED, NIGHT_STOP, SiteJob
 from xuncha.run.outcome import ExitCode
@@ -70,8 +63,6 @@ SITES_PER_CORE = 4
 # 110 + 150 MB (benchmarks/night.py). Neither grows much with the site: room for the largest.
 SITE_MB = 700
 PARENT_MB = 150  # this process: the command and the relays, no crawl and no checks
-# Where the packages are imported from, for the sites' processes (a checkout or site-packages).
-PACKAGES = Path(crawler.__file__).resolve().parents[1]
 _LOG_HEAD = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ )")
 
 
@@ -189,20 +180,6 @@ class _Stop:
             self.passed += 1
 
 
-@contextmanager
-def _listening(stop: _Stop) -> Iterator[None]:
-    try:
-        previous = {signum: signal.signal(signum, stop.note) for signum in STOP_SIGNALS}
-    except ValueError:  # not the main thread (an embedding application): leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
 class Night:
     """The sites of one folder, `parallel` at a time."""
 
@@ -223,7 +200,10 @@ class Night:
         pending = deque(enumerate(output_folders(self.files).items()))
         running: dict[int, _Site] = {}
         logger.info("%d sites, %d at a time", len(self.files), self.parallel)
-        with tempfile.TemporaryDirectory(prefix="xuncha-night-") as tmp, _listening(stop):
+        with (
+            tempfile.TemporaryDirectory(prefix="xuncha-night-") as tmp,
+            handling(STOP_SIGNALS, stop.note),
+        ):
             try:
                 while pending or running:
                     while pending and len(running) < self.parallel and not stop.requested:
@@ -256,24 +236,16 @@ class Night:
         )
         job_path = tmp / f"{index}.job.json"
         job_path.write_text(job.to_json(), encoding="utf-8")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGES)]))
         command = [sys.executable, "-m", "xuncha.run.night_site", str(job_path)]
-        # Blocked here and (inherited) in the site's process until it listens: a stop while it
-        # starts is held, not lost and not fatal to a process still importing.
-        signal.pthread_sigmask(signal.SIG_BLOCK, LISTENED)
-        try:
-            process = subprocess.Popen(
-                command,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, LISTENED)
+        # The night's stop too is held until the site's process listens (children.py).
+        process = start_child(
+            command,
+            held=LISTENED,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         assert process.stdout is not None
         relay = threading.Thread(target=_relay, args=(process.stdout, slug, self.sink, self.lock),
                                  name=f"night-{slug}", daemon=True)  # fmt: skip

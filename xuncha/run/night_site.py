@@ -35,7 +35,8 @@ from typing import TextIO, cast
 
 from xuncha.errors import XunchaError
 from xuncha.logs import cron_log
-from xuncha.run.crawl_process import STOP_SIGNALS, stop_requested
+from xuncha.run.children import STOP_SIGNALS
+from xuncha.run.crawl_process import stop_requested
 from xuncha.run.night import (
     NightSettings,
     SiteResult,
