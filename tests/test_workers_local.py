@@ -23,13 +23,14 @@ import pytest
 import redis
 import yaml
 
-from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile
+from xuncha.demo import DEMO_AS_OF, DemoPortal, demo_profile
 from xuncha.demo.expected import PLANTED
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from distributed_lab import (  # noqa: E402
     REDIS_URL,
     ROOT,
+    assert_fetched_as_by_one_process,
     command_env,
     drop_keys,
     new_prefix,
@@ -212,20 +213,7 @@ def _summary(text: str) -> str:
 
 
 def test_no_url_fetched_twice(demo_runs):
-    """The same requests, as often: retries of a 429 and a redirect loop repeat in one
-    process too; a page fetched by both processes would show up here."""
-    single, shared = demo_runs["requests"]
-    assert sum(shared.values()) > 150
-    assert shared - single == Counter(), "fetched more often by two processes"
-    # One process fetches a column linked as a page before its section's navigation was read
-    # twice (as a page, then as a list); a shared run reads such a page as the list instead
-    # (crawler/distributed/state.py, _CLAIM_LIST): fewer requests, none missed.
-    assert set(single) - set(shared) == set(), "missed by two processes"
-    articles = Counter(
-        (host, path.split("?", 1)[0]) for method, host, path in shared.elements()
-        if method == "GET"
-    )  # fmt: skip
-    assert [page for page in article_paths() if articles[page] != 1] == []
+    assert_fetched_as_by_one_process(*demo_runs["requests"])
 
 
 def test_nothing_left_behind(demo_runs):

@@ -23,6 +23,7 @@ from distributed_lab import (
     REDIS_URL,
     ROOT,
     PacedFiles,
+    assert_fetched_as_by_one_process,
     command_env,
     drop_keys,
     new_prefix,
@@ -32,7 +33,7 @@ from distributed_lab import (
 )
 from sqlalchemy import create_engine, text
 
-from xuncha.demo import DEMO_AS_OF, DemoPortal, article_paths, demo_profile
+from xuncha.demo import DEMO_AS_OF, DemoPortal, demo_profile
 from xuncha.demo.expected import PLANTED
 from xuncha.store import Store
 
@@ -138,20 +139,7 @@ def test_both_runs_finished_complete(demo_runs):
 
 
 def test_no_url_fetched_more_often_than_by_one_process(demo_runs):
-    """The same requests, as often: retries of a 429 and a redirect loop repeat in one
-    process too; a page fetched by both workers would show up here."""
-    single, shared = demo_runs["requests"]
-    assert sum(shared.values()) > 150
-    assert shared - single == Counter(), "fetched more often by two workers"
-    # One process fetches a column linked as a page before its section's navigation was read
-    # twice (as a page, then as a list); a shared run reads such a page as the list instead
-    # (crawler/distributed/state.py, _CLAIM_LIST): fewer requests, none missed.
-    assert set(single) - set(shared) == set(), "missed by two workers"
-    articles = Counter(
-        (host, path.split("?", 1)[0]) for method, host, path in shared.elements()
-        if method == "GET"
-    )  # fmt: skip
-    assert [page for page in article_paths() if articles[page] != 1] == []
+    assert_fetched_as_by_one_process(*demo_runs["requests"])
 
 
 def test_both_workers_took_a_meaningful_share(demo_runs):
