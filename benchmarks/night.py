@@ -9,13 +9,12 @@ the night twice into fresh databases — ``--parallel 1`` and the default — an
 time of each, their ratio (the target is 0.25 or less), how many sites ran at once, and the
 peak resident memory per site and in all.
 
-What it emulates: a portal on a slow server, whose pages come back in about half a second to
-two seconds. nginx's ``limit_rate`` (``--rate``, default 3k) lets the first second's worth of a
-response go at once, then holds the rest until the next whole second allows it: a generated
-article page (about 4.3 kB with its headers) waits up to one second at 3k, a list page (up to
-7 kB) up to two, a HEAD answer not at all. At 200k or 80k these pages are not slowed at all
-(such a night is bound by the CPU, see benchmarks/README.md). The politeness per site (4
-requests at once, AutoThrottle) is the profile's default.
+What it emulates: portals on slow servers, as benchmarks/run.py ``--slow`` does: each response's
+first 1 kB goes out at once and the rest at ``--rate`` per connection (nginx's ``limit_rate``
+with ``sendfile_max_chunk 1k``; the default 180k makes a 10 kB page take 50 ms and a generated
+article page, about 4.3 kB with its headers, about 18 ms). No first-byte delay: a HEAD answer
+is not slowed. A lower rate emulates slower servers (3k: an article page in about a second).
+The politeness per site (4 requests at once, AutoThrottle) is the profile's default.
 
 Memory is sampled from /proc every 0.2 s over the night's whole process tree: the peak of the
 tree's summed resident sets (``total``), and each process's own high-water mark (``VmHWM``):
@@ -58,6 +57,7 @@ from benchmarks.run import (  # noqa: E402
     _free_port,
     _measure,
 )
+from benchmarks.serve import SLOW_CHUNK, SLOW_RATE  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SAMPLE_SECONDS = 0.2
@@ -267,7 +267,7 @@ def _drop(admin: object, urls: list[str]) -> None:
 def serve(work: Path, ports: list[int], rate: str) -> subprocess.Popen[bytes]:
     """One nginx: site 0 is run.py's main server block, the others and the two outside hosts
     blocks of their own; every response sent at `rate`."""
-    blocks = [f"    limit_rate {rate};"]
+    blocks = [f"    limit_rate {rate}; sendfile_max_chunk {SLOW_CHUNK};"]
     blocks += [f"    server {{ listen 127.0.0.1:{port}; root {work}/site-{n}; index index.html; }}"
                for n, port in enumerate(ports) if n]  # fmt: skip
     blocks += [f"    server {{ listen {host}:{ports[0]}; root {work}/ext{n}; index index.html; }}"
@@ -314,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sites", type=int, default=40, help="sites (default 40)")
     parser.add_argument("--articles", type=int, default=500, help="articles a site (default 500)")
-    parser.add_argument("--rate", default="3k", help="nginx limit_rate (default 3k)")
+    parser.add_argument("--rate", default=SLOW_RATE,
+                        help=f"limit_rate after the first 1 kB (default {SLOW_RATE})")  # fmt: skip
     parser.add_argument("--sqlite", action="store_true", help="SQLite files, not PostgreSQL")
     parser.add_argument("--admin-url", default=ADMIN_URL, help=f"PostgreSQL (default {ADMIN_URL})")
     parser.add_argument("--only", choices=["sequential", "parallel"], help="run one night only")
