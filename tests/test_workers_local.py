@@ -15,7 +15,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -30,11 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from distributed_lab import (  # noqa: E402
     REDIS_URL,
     ROOT,
+    answered,
     assert_fetched_as_by_one_process,
     command_env,
     drop_keys,
     new_prefix,
+    pace,
     redis_keys,
+    wait_until,
     xuncha,
 )
 
@@ -42,27 +44,6 @@ sys.path.remove(str(Path(__file__).resolve().parent / "e2e"))
 
 PAUSE = 0.02  # seconds the portal takes per answer
 CONCURRENCY = "4"  # requests in flight per process
-
-
-def _pace(portal: DemoPortal, pause: float) -> None:
-    """Every answer of the running portal after ``pause`` (its threads to spare)."""
-    site = portal.site
-    respond = site.respond
-
-    def paced(*args, **kwargs):
-        time.sleep(pause)
-        return respond(*args, **kwargs)
-
-    site.respond = paced  # type: ignore[method-assign]
-
-
-def _requests(portal: DemoPortal) -> Counter[tuple[str, str, str]]:
-    """What the portal answered, by method, host and path (not the random soft-404 probes)."""
-    return Counter(
-        (r.method, r.host, r.path_with_query)
-        for r in portal.requests
-        if "xuncha-probe-" not in r.path_with_query
-    )
 
 
 def _runs(db_url: str) -> list[dict]:
@@ -117,13 +98,6 @@ def _workers_on_runs(prefix: str) -> int:
         client.close()
 
 
-def _wait_until(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
-
-
 def _two_processes(profile: Path, db: str, out: Path) -> list[str]:
     return ["run", "--profile", str(profile), "--db", db, "--as-of", DEMO_AS_OF.isoformat(),
             "--concurrency", "2", "--workers", "2", "--redis", REDIS_URL,
@@ -148,18 +122,18 @@ def demo_runs(postgres_database_url, tmp_path_factory):
     env["XUNCHA_REDIS_URL"] = REDIS_URL
     db = postgres_database_url
     with DemoPortal(work / "portal") as portal:
-        _pace(portal, PAUSE)
+        pace(portal, PAUSE)
         profile = work / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         common = ["run", "--profile", str(profile), "--db", db, "--as-of",
                   DEMO_AS_OF.isoformat(), "--concurrency", CONCURRENCY]  # fmt: skip
         single = xuncha(*common, "--out", str(work / "single"), env=env)
-        single_requests = _requests(portal)
+        single_requests = answered(portal)
         portal.reset()
         try:
             shared = xuncha(*common, "--out", str(work / "shared"), "--full", "--workers", "2",
                             env=env)  # fmt: skip
-            shared_requests = _requests(portal)
+            shared_requests = answered(portal)
             leftovers = redis_keys(prefix)
             processes = _processes_of(prefix)
             planted = Counter((p.check, p.subtype, p.resolve(portal)) for p in PLANTED)
@@ -231,14 +205,14 @@ def test_a_killed_worker_leaves_a_finished_incomplete_run(postgres_database_url,
     env = command_env(prefix)
     db = postgres_database_url
     with DemoPortal(tmp_path / "portal") as portal:
-        _pace(portal, 0.1)
+        pace(portal, 0.1)
         profile = tmp_path / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         try:
             run = _start_run(_two_processes(profile, db, tmp_path / "out"), env)
-            _wait_until(lambda: _workers_on_runs(prefix) == 2)
+            wait_until(lambda: _workers_on_runs(prefix) == 2)
             joined_at = len(portal.requests)
-            _wait_until(lambda: len(portal.requests) >= joined_at + 20)
+            wait_until(lambda: len(portal.requests) >= joined_at + 20)
             (helper,) = _local_workers(prefix)
             os.kill(helper, signal.SIGKILL)
             killed_at = len(portal.requests)
@@ -267,13 +241,13 @@ def test_sigterm_stops_every_process(postgres_database_url, tmp_path):
     env = command_env(prefix)
     db = postgres_database_url
     with DemoPortal(tmp_path / "portal") as portal:
-        _pace(portal, 0.1)
+        pace(portal, 0.1)
         profile = tmp_path / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         try:
             run = _start_run(_two_processes(profile, db, tmp_path / "out"), env)
-            _wait_until(lambda: _workers_on_runs(prefix) == 2)
-            _wait_until(lambda: len(portal.requests) >= 30)
+            wait_until(lambda: _workers_on_runs(prefix) == 2)
+            wait_until(lambda: len(portal.requests) >= 30)
             run.send_signal(signal.SIGTERM)
             out, err = run.communicate(timeout=120)
             fetched = len(portal.requests)

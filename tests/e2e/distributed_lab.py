@@ -306,3 +306,32 @@ def assert_fetched_as_by_one_process(
         if method == "GET"
     )  # fmt: skip
     assert [page for page in article_paths() if articles[page] != 1] == []
+
+
+def pace(portal: Any, pause: float) -> None:
+    """Every answer of a running demo portal after ``pause`` (its threads to spare)."""
+    site = portal.site
+    respond = site.respond
+
+    def paced(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(pause)
+        return respond(*args, **kwargs)
+
+    site.respond = paced
+
+
+def answered(portal: Any) -> Counter[tuple[str, str, str]]:
+    """What a demo portal answered, by method, host and path — without the soft-404 probes,
+    whose names are random."""
+    return Counter(
+        (r.method, r.host, r.path_with_query)
+        for r in portal.requests
+        if "xuncha-probe-" not in r.path_with_query
+    )
+
+
+def wait_until(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -23,12 +22,15 @@ from distributed_lab import (
     REDIS_URL,
     ROOT,
     PacedFiles,
+    answered,
     assert_fetched_as_by_one_process,
     command_env,
     drop_keys,
     new_prefix,
+    pace,
     redis_keys,
     start_worker,
+    wait_until,
     xuncha,
 )
 from sqlalchemy import create_engine, text
@@ -40,28 +42,6 @@ from xuncha.store import Store
 PAUSE = 0.02  # seconds the portal takes per answer
 CONCURRENCY = "4"  # requests in flight per process
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-def _pace(portal: DemoPortal, pause: float) -> None:
-    """Every answer of the running portal after ``pause`` (its threads to spare)."""
-    site = portal.site
-    respond = site.respond
-
-    def paced(*args, **kwargs):
-        time.sleep(pause)
-        return respond(*args, **kwargs)
-
-    site.respond = paced  # type: ignore[method-assign]
-
-
-def _requests(portal: DemoPortal) -> Counter[tuple[str, str, str]]:
-    """What the portal answered, by method, host and path — without the soft-404 probes,
-    whose names are random."""
-    return Counter(
-        (r.method, r.host, r.path_with_query)
-        for r in portal.requests
-        if "xuncha-probe-" not in r.path_with_query
-    )
 
 
 def _runs(db_url: str) -> list[dict]:
@@ -92,20 +72,20 @@ def demo_runs(postgres_database_url, tmp_path_factory):
     env = command_env(prefix)
     db = postgres_database_url
     with DemoPortal(work / "portal") as portal:
-        _pace(portal, PAUSE)
+        pace(portal, PAUSE)
         profile = work / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         common = ["run", "--profile", str(profile), "--db", db, "--as-of",
                   DEMO_AS_OF.isoformat(), "--concurrency", CONCURRENCY]  # fmt: skip
         single = xuncha(*common, "--out", str(work / "single"), env=env)
-        single_requests = _requests(portal)
+        single_requests = answered(portal)
         portal.reset()
         try:
             joiner = start_worker(db, env)
             shared = xuncha(*common, "--out", str(work / "shared"), "--full",
                             "--redis", REDIS_URL, env=env)  # fmt: skip
             joined = joiner.finish()
-            shared_requests = _requests(portal)
+            shared_requests = answered(portal)
             leftovers = redis_keys(prefix)
             planted = Counter((p.check, p.subtype, p.resolve(portal)) for p in PLANTED)
         finally:
@@ -213,7 +193,7 @@ def test_a_lost_worker_makes_the_run_incomplete(postgres_database_url, tmp_path)
     env = command_env(prefix)
     db = postgres_database_url
     with DemoPortal(tmp_path / "portal") as portal:
-        _pace(portal, 0.1)
+        pace(portal, 0.1)
         profile = tmp_path / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         try:
@@ -224,9 +204,9 @@ def test_a_lost_worker_makes_the_run_incomplete(postgres_database_url, tmp_path)
                  "--out", str(tmp_path / "out")],
                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
-            _wait_until(lambda: _workers_on_runs(prefix) == 2)
+            wait_until(lambda: _workers_on_runs(prefix) == 2)
             joined_at = len(portal.requests)
-            _wait_until(lambda: len(portal.requests) >= joined_at + 20)
+            wait_until(lambda: len(portal.requests) >= joined_at + 20)
             joiner.kill()
             joiner.process.communicate()
             out, err = run.communicate(timeout=240)
@@ -250,13 +230,6 @@ def _workers_on_runs(prefix: str) -> int:
         return sum(client.scard(key) for key in keys)
     finally:
         client.close()
-
-
-def _wait_until(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
 
 
 COMMANDS = [
