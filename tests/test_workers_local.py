@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -198,30 +200,39 @@ def test_nothing_left_behind(demo_runs):
 # -- a process lost, a stop, a refusal ------------------------------------------------------------
 
 
-def test_a_killed_worker_leaves_a_finished_incomplete_run(postgres_database_url, tmp_path):
-    """One of the two processes killed mid-crawl: the other crawls on to the end, and the run
-    is finished but not complete (what the dead one held was never fetched) — no score."""
+@contextmanager
+def _two_processes_crawling(
+    tmp_path: Path, db: str
+) -> Iterator[tuple[subprocess.Popen[str], DemoPortal, str]]:
+    """`xuncha run --workers 2` started on the slowed demo portal, once both of its processes
+    crawl: (the command, the portal, the test's Redis namespace), its keys dropped after."""
     prefix = new_prefix()
-    env = command_env(prefix)
-    db = postgres_database_url
     with DemoPortal(tmp_path / "portal") as portal:
         pace(portal, 0.1)
         profile = tmp_path / "demo.yaml"
         profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
         try:
-            run = _start_run(_two_processes(profile, db, tmp_path / "out"), env)
+            run = _start_run(_two_processes(profile, db, tmp_path / "out"), command_env(prefix))
             wait_until(lambda: _workers_on_runs(prefix) == 2)
-            joined_at = len(portal.requests)
-            wait_until(lambda: len(portal.requests) >= joined_at + 20)
-            (helper,) = _local_workers(prefix)
-            os.kill(helper, signal.SIGKILL)
-            killed_at = len(portal.requests)
-            out, err = run.communicate(timeout=240)
-            after = len(portal.requests) - killed_at
-            leftovers = redis_keys(prefix)
-            processes = _processes_of(prefix)
+            yield run, portal, prefix
         finally:
             drop_keys(prefix)
+
+
+def test_a_killed_worker_leaves_a_finished_incomplete_run(postgres_database_url, tmp_path):
+    """One of the two processes killed mid-crawl: the other crawls on to the end, and the run
+    is finished but not complete (what the dead one held was never fetched) — no score."""
+    db = postgres_database_url
+    with _two_processes_crawling(tmp_path, db) as (run, portal, prefix):
+        joined_at = len(portal.requests)
+        wait_until(lambda: len(portal.requests) >= joined_at + 20)
+        (helper,) = _local_workers(prefix)
+        os.kill(helper, signal.SIGKILL)
+        killed_at = len(portal.requests)
+        out, err = run.communicate(timeout=240)
+        after = len(portal.requests) - killed_at
+        leftovers = redis_keys(prefix)
+        processes = _processes_of(prefix)
     assert run.returncode == 0, err[-3000:]
     assert f"本机抓取进程 {helper} 意外退出（信号 SIGKILL）" in err
     assert after > 20  # the other process crawled on
@@ -237,24 +248,14 @@ def test_a_killed_worker_leaves_a_finished_incomplete_run(postgres_database_url,
 def test_sigterm_stops_every_process(postgres_database_url, tmp_path):
     """SIGTERM to ``xuncha run`` alone (as ``kill`` sends it): both processes stop, the run
     is stored interrupted, and nothing is left running or in Redis."""
-    prefix = new_prefix()
-    env = command_env(prefix)
     db = postgres_database_url
-    with DemoPortal(tmp_path / "portal") as portal:
-        pace(portal, 0.1)
-        profile = tmp_path / "demo.yaml"
-        profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
-        try:
-            run = _start_run(_two_processes(profile, db, tmp_path / "out"), env)
-            wait_until(lambda: _workers_on_runs(prefix) == 2)
-            wait_until(lambda: len(portal.requests) >= 30)
-            run.send_signal(signal.SIGTERM)
-            out, err = run.communicate(timeout=120)
-            fetched = len(portal.requests)
-            leftovers = redis_keys(prefix)
-            processes = _processes_of(prefix)
-        finally:
-            drop_keys(prefix)
+    with _two_processes_crawling(tmp_path, db) as (run, portal, prefix):
+        wait_until(lambda: len(portal.requests) >= 30)
+        run.send_signal(signal.SIGTERM)
+        out, err = run.communicate(timeout=120)
+        fetched = len(portal.requests)
+        leftovers = redis_keys(prefix)
+        processes = _processes_of(prefix)
     assert run.returncode == 2, err[-3000:]
     stored = _runs(db)[-1]
     assert (stored["status"], stored["complete"]) == ("interrupted", False)
