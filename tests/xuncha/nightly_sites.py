@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from loopback import Recorder, Reply, Request, Routes, Server, Site
@@ -117,3 +118,23 @@ def serve(tls: ssl.SSLContext | None = None) -> Iterator[Portal]:
             yield Portal(server, state)
         finally:
             state.gate.set()  # let waiting articles go before the server closes
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid` (children, theirs, …), read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = [], [pid]
+    while todo:
+        pid = todo.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        found += children
+        todo += children
+    return found

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from nightly_sites import serve
+from nightly_sites import descendants, serve
 from sqlalchemy import func, select
 
 from xuncha.cli import cli
@@ -193,25 +193,6 @@ def test_a_locked_site_is_reported_locked_while_the_others_run(postgres_database
     store.dispose()
 
 
-def _descendants(pid: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, todo = [], [pid]
-    while todo:
-        pid = todo.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        found += children
-        todo += children
-    return found
-
-
 @pytest.mark.parametrize("everyone", [False, True], ids=["night-alone", "every-process"])
 def test_sigterm_stops_the_parallel_night_and_skips_the_sites_left(db_url, tmp_path, everyone):
     """systemd stopping the unit: the running sites stop and keep what they crawled, the site
@@ -232,7 +213,7 @@ def test_sigterm_stops_the_parallel_night_and_skips_the_sites_left(db_url, tmp_p
         try:
             _wait_for(lambda: _articles_asked(first) and _articles_asked(second))
             assert night.poll() is None
-            processes = [night.pid, *(_descendants(night.pid) if everyone else [])]
+            processes = [night.pid, *(descendants(night.pid) if everyone else [])]
             assert len(processes) == (5 if everyone else 1)  # the night, 2 sites, 2 crawls
             for pid in processes:
                 os.kill(pid, signal.SIGTERM)

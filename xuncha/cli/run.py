@@ -117,6 +117,15 @@ from xuncha.store import Store, default_db_url
     help="Crawl with N processes on this machine, on a shared Redis frontier (--redis URL, "
     "else $XUNCHA_REDIS_URL); the database must be a server, e.g. PostgreSQL.",
 )
+@click.option(
+    "--queue",
+    "queue_url",
+    default=None,
+    metavar="URL",
+    help="With --all: queue the sites on this Redis for `xuncha worker --sites` processes "
+    "(on this machine or others) instead of inspecting them here; wait for them and print "
+    "the night's summary.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 def run(
@@ -135,6 +144,7 @@ def run(
     full: bool,
     redis_url: str | None,
     workers: int | None,
+    queue_url: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -154,6 +164,13 @@ def run(
         )
     if parallel is not None and not all_dir:
         raise click.UsageError("--parallel goes with --all PROFILE_DIR")
+    if queue_url and not all_dir:
+        raise click.UsageError("--queue goes with --all PROFILE_DIR")
+    if queue_url and (parallel is not None or redis_url or workers):
+        raise click.UsageError(
+            "--queue hands the sites to `xuncha worker --sites`: --parallel, --redis and "
+            "--workers are for a night run on this machine"
+        )
     if parallel is not None and parallel > 1 and (redis_url or workers):
         raise click.UsageError(
             "--redis and --workers spread one site's crawl, one site at a time: "
@@ -171,6 +188,9 @@ def run(
         scope=scope,
         full=full,
     )
+    if queue_url:
+        with cron_log(quiet=quiet):
+            sys.exit(_queue_folder(Path(all_dir or ""), night, queue_url, quiet))
     if workers:
         redis_url = _check_workers(redis_url, db)
     elif redis_url:
@@ -238,6 +258,26 @@ def _run_folder(folder: Path, db: str | None, night: NightSettings, quiet: bool,
             results = inspect_folder_parallel(folder, store.url, night, parallel, quiet=quiet)
     finally:
         store.dispose()
+    for line in summary_lines(results, night.lang, quiet=quiet):
+        click.echo(line)
+    return worst_exit(results)
+
+
+def _queue_folder(folder: Path, night: NightSettings, queue_url: str, quiet: bool) -> int:
+    """The sites on the Redis queue for `xuncha worker --sites`, waited for: the summary and
+    exit code of a night run here (xuncha/run/site_queue.py)."""
+    try:
+        from xuncha.run.site_queue import dispatch_folder
+    except ImportError:
+        logging.getLogger("xuncha").error(
+            "多机夜间巡查需要 redis 和 rq：pip install 'xuncha[distributed]'"
+        )
+        return ExitCode.ERROR
+    try:
+        results = dispatch_folder(folder, night, queue_url)
+    except XunchaError as exc:
+        logging.getLogger("xuncha").error("%s", exc)
+        return ExitCode.ERROR
     for line in summary_lines(results, night.lang, quiet=quiet):
         click.echo(line)
     return worst_exit(results)

@@ -1,6 +1,9 @@
-"""``xuncha worker``: a crawl process that joins the runs of ``xuncha run --redis`` (分布式巡查).
+"""``xuncha worker``: a crawl process that joins the runs of ``xuncha run --redis`` (分布式巡查),
+or with ``--sites`` one that takes whole sites queued by ``xuncha run --all DIR --queue``
+(多机夜间巡查, xuncha/run/site_queue.py).
 
     xuncha worker --redis redis://:PASSWORD@10.0.0.5:6379/0 --db postgresql+psycopg://… [--once]
+    xuncha worker --sites --redis redis://:PASSWORD@10.0.0.5:6379/0 --db postgresql+psycopg://…
 
 Waits for a run announced on that Redis (or joins the one running), crawls it with the same
 spider and store pipeline as the run's own process, each page fetched by whichever worker
@@ -46,11 +49,39 @@ DB_HELP = (
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="The runs' Redis.")
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--once", is_flag=True, help="Leave after one run (default: wait for the next).")
+@click.option(
+    "--sites",
+    is_flag=True,
+    help="Take whole sites queued by `xuncha run --all DIR --queue URL`, one at a time, "
+    "instead of joining one site's crawl.",
+)
+@click.option(
+    "--burst", is_flag=True, help="With --sites: leave once the queue is empty (default: wait)."
+)
+@click.option(
+    "--heartbeat",
+    type=click.IntRange(1, 600),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --sites: seconds between heartbeats; a site whose worker misses three is "
+    "taken over by another worker.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
-def worker(redis_url: str, db: str | None, once: bool, verbose: bool) -> None:
+def worker(redis_url: str, db: str | None, once: bool, sites: bool, burst: bool,
+           heartbeat: int, verbose: bool) -> None:  # fmt: skip
     """Join the distributed runs of `xuncha run --redis`: crawl each with the others, one
-    page by one worker, until the run ends; then wait for the next (or exit with --once)."""
+    page by one worker, until the run ends; then wait for the next (or exit with --once).
+    With --sites: inspect the sites queued by `xuncha run --all DIR --queue URL`, one after
+    another, until stopped (or, with --burst, until the queue is empty)."""
     db_url = db or default_db_url()
+    if sites:
+        if once:
+            raise click.UsageError("--once is for a shared crawl; with --sites use --burst")
+        _work_on_sites(redis_url, db_url, burst, heartbeat)
+        return
+    if burst:
+        raise click.UsageError("--burst goes with --sites")
     check_shared_database(db_url)
     server = connect(redis_url)
     store = Store(db_url, migrate=False)
@@ -69,6 +100,16 @@ def worker(redis_url: str, db: str | None, once: bool, verbose: bool) -> None:
     finally:
         store.dispose()
         server.close()
+
+
+def _work_on_sites(redis_url: str, db_url: str, burst: bool, heartbeat: int) -> None:
+    try:
+        from xuncha.run.site_queue import work_sites
+    except ImportError:
+        logger.error("多机夜间巡查需要 redis 和 rq：pip install 'xuncha[distributed]'")
+        sys.exit(ExitCode.ERROR)
+    with cron_log():
+        work_sites(redis_url, db_url, burst=burst, heartbeat=heartbeat)
 
 
 def _work_on(

@@ -106,8 +106,9 @@ def shown(redis_url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def connect(redis_url: str) -> Any:
-    """A client of the run's Redis, checked with a PING; FrontierError in one line if not."""
+def connect(redis_url: str, socket_timeout: float | None = 30) -> Any:
+    """A client of the run's Redis, checked with a PING; FrontierError in one line if not.
+    `socket_timeout` None: for a client that blocks on a queue (RQ's workers)."""
     try:
         import redis
     except ImportError:
@@ -115,7 +116,9 @@ def connect(redis_url: str) -> Any:
             "分布式巡查需要 redis 和 scrapy-redis：pip install 'xuncha[distributed]'"
         ) from None
     try:
-        server = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
+        server = redis.Redis.from_url(
+            redis_url, socket_connect_timeout=5, socket_timeout=socket_timeout
+        )
         server.ping()
     except (redis.RedisError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

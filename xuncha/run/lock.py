@@ -12,6 +12,9 @@ is already there, the holder is judged:
   OOM, a reboot): taken over, and the dead run — crawling (``running``) or committing its
   findings (``judging``, 检查中) — is marked ``interrupted`` with the message
   "recovered: the previous run was killed";
+* it is on another host and the sites' queue declared its worker dead (its heartbeat stopped,
+  xuncha/run/site_queue.py, which passes the dead attempts' holders as `abandoned`) → taken
+  over, the run marked ``interrupted``;
 * it is on another host and older than `stale_after` (12 h by default) → nothing here can ask
   whether it lives: taken over, the run marked ``interrupted`` as stale;
 * otherwise the new run is refused with :class:`~xuncha.errors.RunLockedError`, one line
@@ -54,6 +57,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_STALE_AFTER = timedelta(hours=12)
 KILLED_MESSAGE = "recovered: the previous run was killed"
+ABANDONED_WORKER_MESSAGE = (
+    "recovered: the worker of the previous run stopped answering and its site was queued again"
+)
 ABANDONED_MESSAGE = "recovered: the run ended without being judged (未完成检查)"
 _ATTEMPTS = 5  # insert, or take over, a few times when other runs race for the same lock
 
@@ -102,15 +108,23 @@ def pid_alive(pid: int) -> bool:
 
 
 def takeover_reason(
-    holder: Holder, *, host: str, now: datetime, stale_after: timedelta
+    holder: Holder,
+    *,
+    host: str,
+    now: datetime,
+    stale_after: timedelta,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
 ) -> str | None:
     """Why the holder's lock may be taken over, or None when the holder must be respected.
 
     On this host the holder's process decides: a live holder is respected whatever its run
     says (its lock outlives its run's last commit). Elsewhere, a run that ended without
-    releasing is taken over, and any lock once it is stale."""
+    releasing is taken over, so is a holder in `abandoned` (host, pid: the attempts of this
+    site whose worker the queue declared dead), and any lock once it is stale."""
     if holder.host == host:
         return None if pid_alive(holder.pid) else KILLED_MESSAGE
+    if (holder.host, holder.pid) in abandoned:
+        return ABANDONED_WORKER_MESSAGE
     if holder.run_id is not None and holder.run_status not in LIVE_STATUSES:
         return f"the previous run ended ({holder.run_status}) without releasing its lock"
     if now - holder.since > stale_after:
@@ -147,6 +161,7 @@ def acquire(
     *,
     site_label: str,
     stale_after: timedelta = DEFAULT_STALE_AFTER,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
 ) -> Lease:
     """Take the site's lock, or raise RunLockedError naming who holds it."""
     host, pid = this_host(), os.getpid()
@@ -161,7 +176,8 @@ def acquire(
             run = session.get(Run, row.run_id) if row.run_id is not None else None
             holder = Holder(row.host, row.pid, row.acquired_at, row.run_id,
                             run.status if run is not None else None)  # fmt: skip
-            reason = takeover_reason(holder, host=host, now=now, stale_after=stale_after)
+            reason = takeover_reason(holder, host=host, now=now, stale_after=stale_after,
+                                     abandoned=abandoned)  # fmt: skip
             if reason is None:
                 raise RunLockedError(
                     f"{site_label} is already being inspected ({holder.describe()}); "
@@ -236,9 +252,11 @@ def holding(
     *,
     site_label: str,
     stale_after: timedelta = DEFAULT_STALE_AFTER,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
 ) -> Iterator[Lease]:
     """Hold the site's lock for the body; the run row created meanwhile becomes its run."""
-    lease = acquire(store, site_id, site_label=site_label, stale_after=stale_after)
+    lease = acquire(store, site_id, site_label=site_label, stale_after=stale_after,
+                    abandoned=abandoned)  # fmt: skip
     bind = functools.partial(_bind_run, lease)
     event.listen(Run, "after_insert", bind)
     try:

@@ -137,12 +137,15 @@ def run_locked(
     store: Store,
     *,
     stale_after: timedelta = DEFAULT_STALE_AFTER,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
     **inspect_options: Any,
 ) -> RunOutcome:
     """``inspect_site(profile, store, **inspect_options)`` under the site's run lock (see
-    xuncha.run.lock); RunLockedError when another run holds it."""
+    xuncha.run.lock; `abandoned`: holders the sites' queue declared dead); RunLockedError
+    when another run holds it."""
     site_id = site_id_for(store, profile)
-    with holding(store, site_id, site_label=site_label(profile), stale_after=stale_after):
+    with holding(store, site_id, site_label=site_label(profile), stale_after=stale_after,
+                 abandoned=abandoned):  # fmt: skip
         return inspect_site(profile, store, **inspect_options)
 
 
@@ -171,9 +174,14 @@ def _failing(store: Store, run_id: int, fail_on: str) -> int:
         )
 
 
-def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteResult:
+def inspect_one(
+    profile: Profile,
+    store: Store,
+    night: NightSettings,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
+) -> SiteResult:
     """Inspect one site under its lock and judge the night; an error of the project's own
-    (locked, database) is a result, not an exception."""
+    (locked, database) is a result, not an exception. `abandoned`: see :func:`run_locked`."""
     name = profile.display_name
     logger.info("%s: inspecting %s", name, profile.start_urls[0])
     try:
@@ -181,6 +189,7 @@ def inspect_one(profile: Profile, store: Store, night: NightSettings) -> SiteRes
             with_scope(profile, night.scope),
             store,
             stale_after=night.stale_after,
+            abandoned=abandoned,
             as_of=night.as_of,
             out_dir=night.out_dir,
             concurrency=night.concurrency,
@@ -273,12 +282,17 @@ def load_site(path: Path) -> Profile | SiteResult:
         return SiteResult(path.name, "error", ExitCode.ERROR, message=str(exc))
 
 
-def inspect_guarded(profile: Profile, store: Store, night: NightSettings) -> SiteResult:
+def inspect_guarded(
+    profile: Profile,
+    store: Store,
+    night: NightSettings,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
+) -> SiteResult:
     """:func:`inspect_one`, with an unexpected crash of the site's run as its result: one
     site's crash must not cost the other sites their night. A stop (SystemExit,
     KeyboardInterrupt) goes through."""
     try:
-        return inspect_one(profile, store, night)
+        return inspect_one(profile, store, night, abandoned)
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
         logger.error("%s: the run crashed: %s", profile.display_name, message)

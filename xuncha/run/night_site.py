@@ -130,32 +130,38 @@ def _stops_exit() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_BLOCK, LISTENED)  # the result is written whole
 
 
-def inspect_job(job: SiteJob) -> SiteResult:
+def inspect_job(
+    profile_path: Path,
+    db_url: str,
+    night: NightSettings,
+    abandoned: frozenset[tuple[str, int]] = frozenset(),
+) -> SiteResult:
     """The site's result; a stop is a result too (``skipped`` before the inspection began,
-    ``interrupted`` after)."""
-    name = job.profile_path.name
+    ``interrupted`` after). `abandoned`: the run-lock holders of this site that the sites'
+    queue declared dead (xuncha/run/site_queue.py)."""
+    name = profile_path.name
     began = False
     with _stops_exit():
         try:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, LISTENED)  # a stop held: raised now
             began = True
-            loaded = load_site(job.profile_path)
+            loaded = load_site(profile_path)
             if isinstance(loaded, SiteResult):
                 return loaded
             name = loaded.display_name
             try:
-                store = Store(job.db_url)
+                store = Store(db_url)
             except XunchaError as exc:
                 return SiteResult(name, "error", ExitCode.ERROR, message=str(exc))
             try:
-                result = inspect_guarded(loaded, store, job.night)
+                result = inspect_guarded(loaded, store, night, abandoned)
                 signal.pthread_sigmask(signal.SIG_BLOCK, LISTENED)  # done: a stop is late
                 return result
             finally:
                 store.dispose()
         except (SystemExit, KeyboardInterrupt):
             if not began:
-                return skipped(job.profile_path)
+                return skipped(profile_path)
             return SiteResult(name, "interrupted", ExitCode.ERROR, message=STOPPED_MESSAGE,
                               stopped=True)  # fmt: skip
 
@@ -165,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     job = SiteJob.from_json(Path(args[0]).read_text(encoding="utf-8"))
     stream = cast(TextIO, _NightStream(sys.stderr, job.terminal))
     with cron_log(quiet=job.quiet, stream=stream):
-        result = inspect_job(job)
+        result = inspect_job(job.profile_path, job.db_url, job.night)
     written = job.result_path.with_suffix(".part")
     written.write_text(result.to_json(), encoding="utf-8")
     written.replace(job.result_path)  # the night reads a result whole or not at all
