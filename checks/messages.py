@@ -127,25 +127,183 @@ def how_to_fix(check: str, lang: str = "zh", subtype: str | None = None) -> str:
     return en if lang == "en" else zh
 
 
-_EVIDENCE_LABELS = {
-    "status": ("状态码", "status"),
-    "error_detail": ("错误", "error"),
-    "verify_error": ("证书错误", "certificate error"),
+# Every evidence key a check writes, as a reader reads it (中文, English). The machine keys stay
+# in findings.json; the reports show these (tests/reports/test_evidence_labels.py finds every
+# key the checks write and fails on one without a label).
+EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
+    "action": ("表单提交地址", "form action"),
     "address": ("地址", "address"),
-    "not_after": ("证书到期", "expires"),
+    "answered_late": ("超期答复", "answered late"),
+    "article_pages": ("文章页数", "article pages"),
+    "asked": ("提问日期", "asked on"),
+    "attr": ("属性", "attribute"),
+    "basis": ("依据", "basis"),
+    "broken": ("失效渠道", "broken channels"),
+    "category": ("类别代码", "category code"),
+    "category_name": ("类别", "category"),
+    "channels": ("互动渠道数", "channels"),
+    "checked_pages": ("抽查页数", "pages checked"),
+    "column": ("栏目", "column"),
+    "context": ("上下文", "context"),
+    "count": ("数量", "count"),
+    "days": ("未更新天数", "days without update"),
+    "days_left": ("剩余天数", "days left"),
+    "days_overdue": ("逾期天数", "days overdue"),
+    "due": ("应公开日期", "due"),
+    "empty": ("有标签无内容", "labelled but empty"),
+    "error": ("错误类型", "error"),
+    "error_detail": ("错误", "error"),
+    "example": ("示例", "example"),
+    "examples": ("示例", "examples"),
+    "failures": ("失败次数", "failures"),
+    "fewer_tries_than_standard": ("探测次数少于标准", "fewer tries than the standard"),
+    "final_url": ("最终地址", "final URL"),
+    "found_years": ("已找到年份", "years found"),
+    "guide_title": ("办事指南", "guide"),
+    "hidden_by": ("隐藏手法", "hidden by"),
+    "hosts": ("主机", "hosts"),
     "how": ("隐藏方式", "hidden by"),
+    "href": ("链接地址（原文）", "href as written"),
+    "item": ("应公开事项", "item"),
+    "item_date": ("信息日期", "item date"),
+    "item_title": ("信息标题", "item title"),
+    "item_url": ("信息地址", "item URL"),
+    "items": ("条目数", "items"),
+    "kind": ("类型", "kind"),
+    "length": ("长度", "length"),
+    "limit": ("时限（工作日）", "limit (working days)"),
+    "link_text": ("链接文字", "link text"),
+    "list": ("规则来源", "rule list"),
+    "list_pages": ("列表页数", "list pages"),
+    "matched": ("命中词", "matched"),
+    "method": ("请求方法", "method"),
+    "missing": ("缺少", "missing"),
+    "missing_en": ("缺少（英文）", "missing"),
+    "missing_pages": ("缺少的页数", "pages lacking it"),
+    "mode": ("加载方式", "mode"),
+    "months": ("统计月数", "months"),
+    "newest": ("最新日期", "newest"),
+    "newest_url": ("最新信息", "newest item"),
+    "not_after": ("证书到期", "expires"),
+    "note": ("说明", "note"),
+    "obfuscated": ("经过编码混淆", "obfuscated"),
+    "oldest_asked": ("最早提问日期", "oldest asked on"),
+    "oldest_title": ("最早未答复留言", "oldest unanswered"),
+    "oldest_url": ("最早未答复留言地址", "oldest unanswered URL"),
+    "open": ("仍未答复", "still open"),
+    "page_text": ("页面文字", "page text"),
+    "percent": ("失败比例（%）", "failure rate (%)"),
+    "placeholder": ("占位内容", "placeholder"),
+    "present": ("已有要素", "present"),
+    "query": ("搜索词", "query"),
+    "reason": ("原因", "reason"),
+    "reason_en": ("原因（英文）", "reason"),
+    "redirects": ("重定向", "redirects"),
+    "requires": ("要求", "requires"),
+    "result_links": ("结果链接数", "result links"),
+    "right": ("应为", "should be"),
+    "rule": ("规则", "rule"),
+    "serious": ("严重表述错误", "serious misstatement"),
+    "since": ("起", "since"),
+    "site_code": ("网站标识码", "site code"),
+    "source": ("判定来源", "source"),
+    "standard_tries": ("标准探测次数", "tries the standard asks"),
+    "status": ("状态码", "status"),
+    "subject": ("证书主体", "certificate subject"),
+    "suspected": ("疑似（未见有害词）", "suspected"),
+    "tag": ("标签", "tag"),
+    "tags": ("缺少的元数据", "missing meta tags"),
     "target_title": ("目标网页标题", "target page title"),
+    "threshold_percent": ("否决线（%）", "veto line (%)"),
+    "title": ("标题", "title"),
+    "tries": ("探测次数", "tries"),
+    "until": ("止", "until"),
+    "upgradable": ("可改为 HTTPS", "upgradable to HTTPS"),
+    "verify_error": ("证书错误", "certificate error"),
+    "window_days": ("更新时限（天）", "window (days)"),
+    "worst_days": ("最长答复用时（工作日）", "longest (working days)"),
+    "worst_title": ("用时最长的留言", "slowest answered"),
+    "worst_url": ("用时最长的留言地址", "slowest answered URL"),
+    "wrong": ("错误表述", "wrong"),
+    "year": ("年度", "year"),
 }
+# Evidence values that are codes, as a reader reads them (中文, English), by key.
+EVIDENCE_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "list": {"shipped": ("内置词库", "shipped list"), "office": ("本单位词表", "office list")},
+    "mode": {
+        "active": ("主动内容：浏览器拦截", "active: blocked by browsers"),
+        "passive": ("被动内容：浏览器提示不安全", "passive: browsers warn"),
+    },
+    "error": {
+        "timeout": ("超时", "timed out"),
+        "dns_error": ("域名无法解析", "DNS lookup failed"),
+        "connection_refused": ("拒绝连接", "connection refused"),
+        "connection_error": ("无法连接", "connection failed"),
+        "tls_error": ("证书错误", "certificate error"),
+        "redirect_loop": ("重定向循环", "redirect loop"),
+        "too_many_redirects": ("重定向过多", "too many redirects"),
+        "too_large": ("内容过大", "too large"),
+        "blocked": ("地址不允许访问", "address not allowed"),
+    },
+    "how": {
+        "display_none": ("样式隐藏（display:none）", "display:none"),
+        "visibility_hidden": ("样式隐藏（visibility:hidden）", "visibility:hidden"),
+        "hidden_attr": ("hidden 属性隐藏", "hidden attribute"),
+        "transparent": ("透明", "transparent"),
+        "clipped": ("裁剪隐藏", "clipped"),
+        "offscreen": ("移出可视区域", "off screen"),
+        "zero_size": ("零尺寸", "zero size"),
+        "same_colour": ("与背景同色", "same colour as the background"),
+        "font_size_zero": ("字号为零", "font size zero"),
+        "text_indent": ("文字缩进移出", "text indent"),
+        "document_write": ("脚本写入（document.write）", "document.write"),
+        "visible": ("可见", "visible"),
+    },
+    "source": {
+        "page": ("页面正文", "page"),
+        "attachment": ("附件", "attachment"),
+        "link_text": ("链接文字", "link text"),
+        "target_host": ("目标域名", "target host"),
+        "target_title": ("目标网页标题", "target page title"),
+        "target_text": ("目标网页文字", "target page text"),
+        "final_url": ("最终地址", "final URL"),
+        "home_page": ("首页信息日期", "the home page's dates"),
+        "columns": ("各栏目最新日期", "the columns' newest dates"),
+        "navigation": ("网站导航", "the site's navigation"),
+        "list": ("栏目列表页", "a column list page"),
+        "profile": ("站点配置", "the site profile"),
+    },
+}
+
+
+def evidence_value(key: str, value: object, lang: str = "zh") -> str | None:
+    """A coded evidence value as a reader reads it; None when it is no code (shown as it is)."""
+    names = EVIDENCE_VALUES.get(key)
+    if names is None or not isinstance(value, str) or value not in names:
+        return None
+    zh, en = names[value]
+    return en if lang == "en" else zh
+
+
+# What the detail line names, in this order.
+_DETAIL_KEYS = ("status", "error_detail", "verify_error", "address", "not_after", "how",
+                "target_title")  # fmt: skip
+
+
+def evidence_label(key: str, lang: str = "zh") -> str:
+    """The reader's name of an evidence key; the key itself for one without a label."""
+    zh, en = EVIDENCE_LABELS.get(key, (key, key))
+    return en if lang == "en" else zh
 
 
 def detail(check: str, subtype: str, evidence: dict[str, Any], lang: str = "zh") -> str:
     """What was seen, then how to fix it."""
     english = lang == "en"
     seen = []
-    for key, (zh, en) in _EVIDENCE_LABELS.items():
+    for key in _DETAIL_KEYS:
         value = evidence.get(key)
         if value not in (None, "") and not (key == "error_detail" and evidence.get("redirects")):
-            seen.append(f"{en if english else zh} {value}")
+            seen.append(f"{evidence_label(key, lang)} {value}")
     hops = list(dict.fromkeys(evidence.get("redirects") or []))
     if hops:
         seen.append(("redirects: " if english else "重定向：") + " → ".join(hops[:5]))

@@ -30,8 +30,10 @@ from reports.rendering import render, stream_html
 from reports.rows import MadeOnRead, StoredFinding, StoredRun, StoredSite
 
 EVIDENCE_TEXT_LIMIT = 300  # one evidence value shown in full up to this many characters
-# How the crawler met a link, not what is wrong with it: left out of the report's evidence.
-EVIDENCE_HIDDEN = frozenset({"method", "tag", "attr"})
+# How the crawler met a link, not what is wrong with it, and codes the title already says:
+# left out of the report's evidence (findings.json keeps them).
+EVIDENCE_HIDDEN = frozenset({"method", "tag", "attr", "kind", "category", "rule", "requires"})
+ENGLISH_TWIN = "_en"  # `reason` / `reason_en`: each report shows the one in its language
 TEMPLATE = "run.html"
 
 
@@ -311,26 +313,63 @@ def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
         unit=row.unit,
         status_label=label(STATUS_LABELS, row.status, lang),
         how_to_fix=messages.how_to_fix(row.check, lang, row.subtype),
-        evidence=evidence_lines(row.evidence or {}),
+        evidence=evidence_lines(row.evidence or {}, lang),
     )
 
 
-def evidence_lines(evidence: dict[str, Any]) -> list[tuple[str, str]]:
-    """The evidence as (key, text) pairs: lists joined, nested values as JSON, long values cut."""
+def evidence_lines(evidence: dict[str, Any], lang: str = "zh") -> list[tuple[str, str]]:
+    """The evidence as (label, text) pairs in the report's language: codes named, yes/no for
+    flags, lists joined, mappings as `key：value`, long values cut. Keys that help no reader
+    act (:data:`EVIDENCE_HIDDEN`) and the other language's twin of a key are left out."""
     lines = []
     for key, value in evidence.items():
-        if value in (None, "", [], {}) or key in EVIDENCE_HIDDEN:
+        if (
+            value in (None, "", [], {})
+            or key in EVIDENCE_HIDDEN
+            or _other_twin(key, evidence, lang)
+        ):
             continue
-        if isinstance(value, list | tuple):
-            text = "、".join(str(v) for v in value[:10]) + ("…" if len(value) > 10 else "")
-        elif isinstance(value, dict):
-            text = json.dumps(value, ensure_ascii=False, default=str)
-        else:
-            text = str(value)
+        text = _evidence_text(key, value, lang)
         if len(text) > EVIDENCE_TEXT_LIMIT:
             text = text[:EVIDENCE_TEXT_LIMIT] + "…"
-        lines.append((str(key), text))
+        lines.append((messages.evidence_label(key.removesuffix(ENGLISH_TWIN), lang), text))
     return lines
+
+
+def _other_twin(key: str, evidence: dict[str, Any], lang: str) -> bool:
+    """`reason_en` in a Chinese report, `reason` in an English one that has `reason_en`."""
+    if key.endswith(ENGLISH_TWIN):
+        return lang != "en"
+    return lang == "en" and evidence.get(key + ENGLISH_TWIN) not in (None, "", [])
+
+
+def _evidence_text(key: str, value: Any, lang: str) -> str:
+    named = messages.evidence_value(key, value, lang)
+    if named is not None:
+        return named
+    joiner = ", " if lang == "en" else "、"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, list | tuple):
+        shown = [_item_text(v, lang) for v in value[:10]]
+        return joiner.join(shown) + ("…" if len(value) > 10 else "")
+    if isinstance(value, dict):
+        return _item_text(value, lang)
+    return str(value)
+
+
+def _item_text(value: Any, lang: str) -> str:
+    """One element of a list, or a mapping: `key：value` pairs with the keys named."""
+    if not isinstance(value, dict):
+        return str(value)
+    colon, joiner = (": ", ", ") if lang == "en" else ("：", "，")
+    return joiner.join(
+        f"{messages.evidence_label(str(k), lang)}{colon}{v}"
+        if str(k) in messages.EVIDENCE_LABELS
+        else f"{k}{colon}{v}"
+        for k, v in value.items()
+        if v not in (None, "", [])
+    )
 
 
 def availability(window: ProbeWindow, scoring: ScoringConfig) -> Availability:

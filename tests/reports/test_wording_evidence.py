@@ -43,12 +43,12 @@ def _evidence_shown(text: str, settings: CheckSettings) -> dict[str, str]:
 
 def test_a_shipped_rule_shows_its_category():
     shown = _evidence_shown("国土资源部印发通知。", CheckSettings())
-    assert shown["category_name"] == "机构改革后名称" and shown["list"] == "shipped"
-    assert shown["right"] == "自然资源部" and "2018年国务院机构改革" in shown["note"]
+    assert shown["类别"] == "机构改革后名称" and shown["规则来源"] == "内置词库"
+    assert shown["应为"] == "自然资源部" and "2018年国务院机构改革" in shown["说明"]
 
 
 def test_an_office_rule_shows_it_came_from_the_office_list():
     rule = WordingRule(wrong="张三同志任县长", right="李四同志任县长", severity="high")
     checks = ChecksConfig.model_validate({"wording": {"office": [rule.model_dump()]}})
     shown = _evidence_shown("会议宣布张三同志任县长。", CheckSettings(checks=checks))
-    assert shown["list"] == "office" and "category_name" not in shown
+    assert shown["规则来源"] == "本单位词表" and "类别" not in shown
