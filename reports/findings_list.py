@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -24,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checks import messages
+from reports import times
 from reports.cells import csv_safe, xlsx_safe
 from reports.findings_json import ExportRun, findings_document, iso
 from reports.labels import (
@@ -188,9 +190,15 @@ def render_table(rows: Sequence[dict[str, Any]], lang: str, file: Any) -> None:
 
 
 def render_history(
-    finding: StoredFinding, events: Sequence[StoredEvent], lang: str, file: Any
+    finding: StoredFinding,
+    events: Sequence[StoredEvent],
+    lang: str,
+    file: Any,
+    where: ZoneInfo | None = None,
 ) -> None:
-    """The events of one finding, oldest first: when, who (run or person), what, why."""
+    """The events of one finding, oldest first: when (in the site's zone, `where`), who (run
+    or person), what, why."""
+    where = where or times.zone(None)
     en = lang == "en"
     console = _console(file)
     console.print(_text(f"{finding.fingerprint}  {finding_title(finding, lang)}  {finding.url}"))
@@ -200,7 +208,8 @@ def render_history(
         table.add_column(en_header if en else zh, overflow="fold")
     for event in events:
         by = event.actor or (f"run #{event.run_id}" if event.run_id else "")
-        cells = (iso(event.at) or "", by, label(ACTION_LABELS, event.action, lang),
+        at = times.local_minute(event.at, where) or ""
+        cells = (at, by, label(ACTION_LABELS, event.action, lang),
                  status_move(event, lang), "\n".join(event_details(event)))  # fmt: skip
         table.add_row(*(_text(cell) for cell in cells))
     console.print(table)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from reports import times
 from reports.labels import ACTION_LABELS, event_details, label, status_move
 from reports.rows import StoredEvent
 
@@ -32,9 +33,11 @@ class HistoryEvent:
 
 
 def event_day(event: StoredEvent, dates: RunDates) -> date:
+    """A run's event: the run's day (as_of); a person's: the day it was in China (the default
+    zone), not in UTC — an action at 07:00 Beijing time is that day's."""
     if event.run_id is not None and event.run_id in dates:
         return dates[event.run_id]
-    return event.at.date()
+    return event.at.astimezone(times.zone(None)).date()
 
 
 def last_day_of(

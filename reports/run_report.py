@@ -18,13 +18,15 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from checks import messages
 from checks.config import ScoringConfig
 from checks.registry import PAGE_CHECKS
 from checks.site import judge_availability
+from reports import times
 from reports.chart import TrendPoint
-from reports.findings_json import finding_document, iso
+from reports.findings_json import finding_document
 from reports.labels import STATUS_LABELS, check_name, label
 from reports.rendering import render, stream_html
 from reports.rows import MadeOnRead, StoredFinding, StoredRun, StoredSite
@@ -247,6 +249,7 @@ class RunReportData:
     scoring: ScoringConfig
     columns_of_pages: Mapping[str, str] | None
     upcoming: list[dict[str, Any]] = field(default_factory=list)
+    zone: ZoneInfo = field(default_factory=lambda: times.zone(None))  # the site's
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -268,8 +271,8 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         start_url=data.site.start_url,
         run_id=run.id,
         as_of=run.as_of.isoformat(),
-        started_at=iso(run.started_at) or "",
-        finished_at=iso(run.finished_at),
+        started_at=times.local_minute(run.started_at, data.zone) or "",
+        finished_at=times.local_minute(run.finished_at, data.zone),
         status=run.status,
         complete=bool(run.complete),
         message=run.message,
@@ -285,7 +288,7 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         counts_by_column=[] if columns is None else _count_rows(by_column),
         counts_by_unit=_count_rows(by_unit),
         trend=data.trend,
-        availability=availability(data.probes, data.scoring),
+        availability=availability(data.probes, data.scoring, data.zone),
         pruned_on=run.pruned_at.date().isoformat() if run.pruned_at else None,
         incremental=_incremental(run),
         link_rules=link_rule_notes(run),
@@ -372,13 +375,17 @@ def _item_text(value: Any, lang: str) -> str:
     )
 
 
-def availability(window: ProbeWindow, scoring: ScoringConfig) -> Availability:
-    """The window's probes against the 站点无法访问 line, judged as the check judges them."""
+def availability(
+    window: ProbeWindow, scoring: ScoringConfig, where: ZoneInfo | None = None
+) -> Availability:
+    """The window's probes against the 站点无法访问 line, judged as the check judges them;
+    its ends in the site's zone (`where`)."""
     verdict = judge_availability(window.tries, window.failures, scoring)
     days = scoring.availability_days
+    where = where or times.zone(None)
     return Availability(
-        since=window.since.strftime("%Y-%m-%d %H:%M UTC"),
-        until=window.until.strftime("%Y-%m-%d %H:%M UTC"),
+        since=times.local_minute(window.since, where) or "",
+        until=times.local_minute(window.until, where) or "",
         tries=window.tries,
         failures=window.failures,
         failure_pct=round(verdict.percent, 1) if verdict.percent is not None else None,

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tldextract
 import yaml
@@ -250,7 +251,20 @@ class Profile(_Section):
     retention: Retention = Field(default_factory=Retention)
     incremental: Incremental = Field(default_factory=Incremental)
     auth: list[HostAuth] = Field(default_factory=list)
+    # The zone the reports, the ledger and the CLI show times in (the store keeps UTC).
+    timezone: str = "Asia/Shanghai"
     source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: an IANA name such as Asia/Shanghai"
+            ) from None
+        return value
 
     @field_validator("start_urls")
     @classmethod

@@ -81,7 +81,7 @@ def test_each_finding_has_evidence_and_how_to_fix(story):
     store, _, runs = story
     report = _report(store, runs[3])
     c = next(f for f in report.findings if f.id == fingerprint(ALL["C"]))
-    assert ("wrong", "丙") in c.evidence and ("right", "丙正") in c.evidence
+    assert ("错误表述", "丙") in c.evidence and ("应为", "丙正") in c.evidence
     assert c.how_to_fix.startswith("立即更正错误表述")
     assert (c.unit, c.status_label, c.deadline) == (DISCLOSURE, "待整改", "2026-11-16")
     english = _report(store, runs[3], "en")

@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session
 
 from reports import findings_list as output
 from reports.labels import STATUS_LABELS, label
+from reports.times import zone_of_profile
 from xuncha import tracking
 from xuncha.cli.common import DB_HELP, LANG, parse_date
 from xuncha.store import Finding, session_scope
+from xuncha.tracking.queries import latest_run
 
 
 def _os_user() -> str:
@@ -259,4 +261,8 @@ def history(
     """The history of a finding: every event, oldest first."""
     with _session(_db(ctx, db)) as session:
         finding = tracking.find_finding(session, finding_id, _site(ctx, site))
-        output.render_history(finding, tracking.events_of(session, finding), lang, sys.stdout)
+        latest = latest_run(session, finding.site_id)
+        where = zone_of_profile(latest.profile if latest is not None else None)
+        output.render_history(
+            finding, tracking.events_of(session, finding), lang, sys.stdout, where
+        )

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from checks.config import ScoringConfig
 from checks.mandatory import not_yet_due
+from reports import times
 from reports.findings_json import ExportRun, findings_document, write_json
 from reports.history import RunDates
 from reports.ledger import LedgerRow, ledger_row, write_ledger
@@ -134,6 +135,7 @@ def run_report(
         # A pruned run (保留) has no pages left to say which column a page belongs to.
         columns_of_pages=None if run.pruned_at is not None else columns_of_pages(session, run),
         upcoming=list(upcoming or []),
+        zone=times.zone_of_profile(run.profile),
     )
     return build_run_report(data, lang)
 
