@@ -365,3 +365,17 @@ def test_export_carries_person_note_and_reason_of_manual_actions(tmp_path):
     assert (document["person"], document["note"], document["status_reason"]) == (
         "张三", "已联系", "依法不予公开",
     )  # fmt: skip
+
+
+def test_a_database_that_cannot_be_reached_is_one_line_in_chinese():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "xuncha", "findings", "--db", "postgresql+psycopg://x@127.0.0.1:1/x"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("xuncha: 无法打开数据库 postgresql+psycopg://x@127.0.0.1:1/x：")
+    assert line.endswith("（请检查 --db 地址、数据库服务与权限）")

@@ -191,7 +191,9 @@ class Store:
         first = (str(exc.orig or exc).splitlines() or [""])[0]
         if self.engine.dialect.name == "sqlite" and any(w in first for w in SQLITE_DAMAGE):
             return self._damaged(first)
-        return StoreError(f"cannot open database {self.safe_url}: {first}")
+        return StoreError(
+            f"无法打开数据库 {self.safe_url}：{first}（请检查 --db 地址、数据库服务与权限）"
+        )
 
     def _damaged(self, problem: str) -> StoreError:
         return StoreError(
