@@ -26,6 +26,20 @@ def safe_href(url: Any) -> str | None:
     return url if isinstance(url, str) and url_scheme(url) in ("http", "https") else None
 
 
+def short_url(url: Any, base: Any = None) -> str:
+    """A URL as a reader scans it: the path after the site's host (that of `base`, the start
+    URL) when it is on that host, else host and path; the scheme dropped. The full URL stays
+    in the link (``href``, hover title, copy)."""
+    parts = split_url(url)
+    if parts is None or not parts.netloc:
+        return str(url) if url is not None else ""
+    rest = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    home = split_url(base)
+    if home is not None and home.netloc.lower() == parts.netloc.lower():
+        return rest
+    return parts.netloc + rest
+
+
 def local_href(path: Any) -> str | None:
     """A relative link between the files this tool wrote (index → site report): no scheme,
     no host, no way up. Anything else is not clickable."""
@@ -59,6 +73,7 @@ def environment() -> Environment:
     )
     env.filters["safe_href"] = safe_href
     env.filters["local_href"] = local_href
+    env.filters["short_url"] = short_url
     env.filters["percent"] = _percent
     env.globals["check_name"] = check_name
     env.globals["trend_svg"] = trend_svg

@@ -58,3 +58,15 @@ def test_safe_href():
     assert safe_href(" JavaScript:alert(1)") is None
     assert safe_href("data:text/html,x") is None
     assert safe_href(None) is None
+
+
+def test_a_finding_url_reads_short_and_links_whole():
+    url = "https://jtj.example.gov.cn/zwgk/tzgg/t20261120_5.html?from=home"
+    tree: HtmlElement = lxml_html.fromstring(render_run_report(_report(url)))
+    row = tree.get_element_by_id("bl-1")
+    [target, source, *_] = row.xpath(".//a")
+    assert target.text_content() == "/zwgk/tzgg/t20261120_5.html?from=home"
+    assert target.get("href") == url and target.get("title") == url
+    # a page of another host of the portal keeps its host
+    assert source.text_content() == "xxgk.example.gov.cn/a.html"
+    assert source.get("href") == "https://xxgk.example.gov.cn/a.html"
