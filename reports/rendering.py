@@ -19,6 +19,10 @@ from checks.urls import split_url, url_scheme
 from reports.chart import sparkline_svg, trend_svg
 from reports.labels import RUN_STATUS_LABELS, check_name, label, labels
 
+# The id of the one script a report carries: the findings' filter (reports/templates/_filter.html).
+# It holds no crawled text; any other script element in a report would be an injection.
+OWN_SCRIPT_ID = "finding-filter-script"
+
 
 def safe_href(url: Any) -> str | None:
     """The URL if a browser may follow it (http/https only), else None: crawled text no URL
@@ -76,6 +80,7 @@ def environment() -> Environment:
     env.filters["short_url"] = short_url
     env.filters["percent"] = _percent
     env.globals["check_name"] = check_name
+    env.globals["own_script_id"] = OWN_SCRIPT_ID
     env.globals["trend_svg"] = trend_svg
     env.globals["sparkline_svg"] = sparkline_svg
     return env

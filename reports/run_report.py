@@ -36,6 +36,10 @@ EVIDENCE_TEXT_LIMIT = 300  # one evidence value shown in full up to this many ch
 # left out of the report's evidence (findings.json keeps them).
 EVIDENCE_HIDDEN = frozenset({"method", "tag", "attr", "kind", "category", "rule", "requires"})
 ENGLISH_TWIN = "_en"  # `reason` / `reason_en`: each report shows the one in its language
+# A failure the error code already names (超时, 拒绝连接…): its detail is the network library's
+# English message, which says nothing more to a reader. A certificate's or a refused
+# address's detail does say more (which certificate error, which address).
+SAID_BY_CODE = frozenset({"timeout", "dns_error", "connection_refused", "redirect_loop"})
 TEMPLATE = "run.html"
 
 
@@ -177,6 +181,33 @@ class CrawlNote:
     example: str = ""  # the first such page
 
 
+ACT_FIRST_ITEMS = 5  # high-severity findings named per unit on the first screen
+TO_FIX = ("open", "reopened")  # the statuses someone must still act on
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One high-severity finding named on the first screen."""
+
+    id: str
+    title: str
+    url: str
+    deadline: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class UnitTodo:
+    """A 责任单位's high-severity findings still to fix (先处理): how many, how many past their
+    deadline, the nearest deadline, and the first few by deadline."""
+
+    unit: str | None
+    high: int
+    overdue: int
+    next_deadline: str | None
+    items: list[TodoItem]
+
+
 @dataclass(frozen=True)
 class RunReport:
     """Everything the run report (检测报告) shows; built by :func:`build_run_report`."""
@@ -207,6 +238,17 @@ class RunReport:
     link_rules: list[LinkRuleNote] = field(default_factory=list)  # the profile's links: rules
     spider_traps: list[SpiderTrapNote] = field(default_factory=list)  # 爬虫陷阱 stopped
     crawl_notes: list[CrawlNote] = field(default_factory=list)  # pages read only in part
+    act_first: list[UnitTodo] = field(default_factory=list)  # 先处理, by unit
+
+    @property
+    def check_counts(self) -> dict[str, int]:
+        """Findings per check, for the headings of the findings' groups."""
+        return {check: n for check, _name, n in self.counts_by_check}
+
+    @property
+    def status_choices(self) -> list[tuple[str, str]]:
+        """The filter's statuses: every status a finding can have, named in the language."""
+        return [(key, label(STATUS_LABELS, key, self.lang)) for key in STATUS_LABELS]
 
 
 # -- what the caller reads from the store ------------------------------------------------------
@@ -261,10 +303,12 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
     run, rows = data.run, data.findings
     columns = data.columns_of_pages
     by_check, by_column, by_unit = Counter[str](), Counter[str | None](), Counter[str | None]()
+    todo = _ActFirst(run.as_of, lang)
     for row in rows:  # one pass: the rows are read, not held
         by_check[row.check] += 1
         by_column[_column_of(row, columns or {})] += 1
         by_unit[row.unit] += 1
+        todo.add(row)
     return RunReport(
         lang=lang,
         site_name=data.site.name,
@@ -294,7 +338,59 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         link_rules=link_rule_notes(run),
         spider_traps=spider_trap_notes(run.stats or {}),
         crawl_notes=crawl_notes(run.stats or {}),
+        act_first=todo.units(),
     )
+
+
+class _ActFirst:
+    """The first screen's 先处理, gathered in the report's one pass over the findings: per unit,
+    the high-severity findings still to fix, holding at most :data:`ACT_FIRST_ITEMS` of each."""
+
+    def __init__(self, as_of: date, lang: str) -> None:
+        self.as_of, self.lang = as_of, lang
+        self.high = Counter[str | None]()
+        self.overdue = Counter[str | None]()
+        self.soonest: dict[str | None, list[tuple[date, str, StoredFinding]]] = {}
+
+    def add(self, row: StoredFinding) -> None:
+        if row.severity != "high" or row.status not in TO_FIX:
+            return
+        self.high[row.unit] += 1
+        if row.deadline is not None and row.deadline < self.as_of:
+            self.overdue[row.unit] += 1
+        kept = self.soonest.setdefault(row.unit, [])
+        kept.append((row.deadline or date.max, row.fingerprint, row))
+        kept.sort(key=lambda entry: entry[:2])
+        del kept[ACT_FIRST_ITEMS:]
+
+    def units(self) -> list[UnitTodo]:
+        """Units with an overdue finding first, then by how many; no unit last."""
+        order = sorted(
+            self.high, key=lambda u: (u is None, -self.overdue[u], -self.high[u], u or "")
+        )
+        return [
+            UnitTodo(
+                unit=unit,
+                high=self.high[unit],
+                overdue=self.overdue[unit],
+                next_deadline=_day(self.soonest[unit][0][2].deadline),
+                items=[self._item(row) for _, _, row in self.soonest[unit]],
+            )
+            for unit in order
+        ]
+
+    def _item(self, row: StoredFinding) -> TodoItem:
+        return TodoItem(
+            id=row.fingerprint,
+            title=messages.title(row.check, row.subtype, row.evidence or {}, self.lang),
+            url=row.url,
+            deadline=_day(row.deadline),
+            overdue=row.deadline is not None and row.deadline < self.as_of,
+        )
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
@@ -323,13 +419,15 @@ def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
 def evidence_lines(evidence: dict[str, Any], lang: str = "zh") -> list[tuple[str, str]]:
     """The evidence as (label, text) pairs in the report's language: codes named, yes/no for
     flags, lists joined, mappings as `key：value`, long values cut. Keys that help no reader
-    act (:data:`EVIDENCE_HIDDEN`) and the other language's twin of a key are left out."""
+    act (:data:`EVIDENCE_HIDDEN`), the other language's twin of a key and the network library's
+    message for a failure its code names (:data:`SAID_BY_CODE`) are left out."""
     lines = []
     for key, value in evidence.items():
         if (
             value in (None, "", [], {})
             or key in EVIDENCE_HIDDEN
             or _other_twin(key, evidence, lang)
+            or (key == "error_detail" and evidence.get("error") in SAID_BY_CODE)
         ):
             continue
         text = _evidence_text(key, value, lang)

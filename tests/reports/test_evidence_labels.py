@@ -122,6 +122,13 @@ def test_no_machine_key_reaches_a_report(lang):
                 assert all(CJK.search(label) for label in labels), labels
 
 
+def test_a_failure_the_code_names_needs_no_library_message():
+    timeout = {"error": "timeout", "error_detail": "Getting http://a/ took longer than 2.0 s"}
+    assert evidence_lines(timeout) == [("错误类型", "超时")]
+    tls = {"error": "tls_error", "error_detail": "certificate has expired"}
+    assert evidence_lines(tls) == [("错误类型", "证书错误"), ("错误", "certificate has expired")]
+
+
 def test_values_read_as_words():
     shown = dict(evidence_lines({
         "error": "dns_error", "upgradable": False, "kind": "image", "tag": "img",

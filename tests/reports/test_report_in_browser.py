@@ -16,6 +16,7 @@ from headless import open_page
 from hostile_portal import PAYLOADS, SITE_NAME, hostile_portal, pages, profile_data
 from openpyxl import load_workbook
 
+from reports.rendering import OWN_SCRIPT_ID
 from xuncha.profile import Profile
 from xuncha.run.inspection import inspect_site
 from xuncha.store import Store
@@ -30,15 +31,28 @@ PROBES = {
     "points": "[...document.querySelectorAll('svg#trend-chart circle.point')]"
     ".map(c => Number(c.dataset.value))",
     "chart_title": "document.querySelector('svg#trend-chart > title').textContent",
-    "findings": "document.querySelectorAll('table.findings tbody tr').length",
+    "findings": "document.querySelectorAll('table.findings tbody tr[data-check]').length",
     "fixed": "[...document.querySelectorAll('#changes-fixed li')].map(li => li.dataset.id)",
     "xss": "typeof window.__xss",
-    "scripts": "document.scripts.length",
+    "scripts": f"[...document.scripts].filter(s => s.id !== '{OWN_SCRIPT_ID}').length",
     "images": "document.images.length",
     "handlers": "[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
     ".some(a => a.name.startsWith('on'))).length",
-    "hrefs": "[...document.querySelectorAll('a[href]')].map(a => a.protocol)",
+    # every link but the report's own anchors (#id: the first screen to the finding's row)
+    "hrefs": "[...document.querySelectorAll('a[href]:not([href^=\"#\"])')].map(a => a.protocol)",
+    "anchors": "[...document.querySelectorAll('a[href^=\"#\"]')]"
+    ".every(a => document.getElementById(a.getAttribute('href').slice(1)))",
     "text": "document.body.innerText",
+    # last, as they change the page: the filter shows with JavaScript on, and choosing "high"
+    # leaves only high-severity rows, their groups and the count it says
+    "filter_shown": "!document.getElementById('finding-filter').hidden",
+    "filtered": "(() => { const s = document.getElementById('filter-severity'); s.value = 'high';"
+    " s.dispatchEvent(new Event('change'));"
+    " const rows = [...document.querySelectorAll('table.findings tbody tr[data-check]')];"
+    " const shown = rows.filter(r => !r.hidden);"
+    " return [shown.length, shown.every(r => r.dataset.severity === 'high'),"
+    " rows.filter(r => r.dataset.severity === 'high').length,"
+    " document.getElementById('filter-count').textContent]; })()",
 }
 
 
@@ -70,7 +84,8 @@ def test_the_inspections_found_the_payloads(reports):
     for payload in PAYLOADS:
         escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         assert escaped.replace('"', "&#34;") in html, payload
-    assert "javascript:window.__xss=4" in html and "<script>" not in html
+    assert "javascript:window.__xss=4" in html
+    assert html.count("<script") == 1 and f'<script id="{OWN_SCRIPT_ID}">' in html
 
 
 def test_the_run_report_renders_inert_in_chromium(reports):
@@ -81,12 +96,17 @@ def test_the_run_report_renders_inert_in_chromium(reports):
     assert values["xss"] == "undefined"
     assert (values["scripts"], values["images"], values["handlers"]) == (0, 0, 0)
     assert set(values["hrefs"]) <= {"http:", "https:"} and values["hrefs"]
+    assert values["anchors"] is True  # each leads to a row of the report
     assert values["title"].startswith(SITE_NAME)
     assert values["verdict"] == "不合格"
     assert values["chart"] is True and values["chart_width"] > 100
     assert values["points"] == [first.findings, second.findings]  # every finding raised is open
     assert values["chart_title"].startswith(SITE_NAME)
     assert values["findings"] == second.findings
+    assert values["filter_shown"] is True
+    shown, all_high, high, said = values["filtered"]
+    assert all_high and shown == high and 0 < high < second.findings
+    assert said == f"显示 {high} 个问题"
     assert len(values["fixed"]) == 1 and values["fixed"][0].startswith("bl-")
     for payload in PAYLOADS:
         assert payload in values["text"]

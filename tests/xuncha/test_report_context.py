@@ -144,7 +144,7 @@ def test_the_rendered_report(story):
     assert units == {DISCLOSURE: "3", OFFICE: "1", "": "2"}
     row = page.get_element_by_id(fingerprint(ALL["C"]))
     assert "立即更正错误表述" in row.text_content() and row.get("data-status") == "open"
-    assert len(page.xpath("//table[@class='findings']/tbody/tr")) == 6
+    assert len(page.xpath("//table[@class='findings']/tbody/tr[@data-check]")) == 6
 
 
 def test_the_report_in_english(story):
@@ -178,3 +178,33 @@ def test_the_line_and_window_follow_the_runs_profile(story):
     availability = _report(store, runs[3]).availability
     assert (availability.tries, availability.failures, availability.crossed) == (40, 2, False)
     assert (availability.threshold_pct, availability.expected_tries) == (10.0, 60)
+
+
+def test_the_first_screen_says_what_to_fix_first(story):
+    """先处理: per unit, the high-severity findings still to fix (open or reopened; waived and
+    误报 left out), those past their deadline, the nearest deadline; overdue units first."""
+    store, _, runs = story
+    report = _report(store, runs[3])
+    units = [(u.unit, u.high, u.overdue) for u in report.act_first]
+    assert units == [(DISCLOSURE, 3, 2), (None, 1, 1)]  # C, D overdue, G not yet; H
+    disclosure = report.act_first[0]
+    assert disclosure.next_deadline == "2026-11-16"
+    items = [(i.id, i.overdue) for i in disclosure.items]
+    assert sorted(items[:2]) == sorted((fingerprint(ALL[n]), True) for n in ("C", "D"))
+    assert items[2] == (fingerprint(ALL["G"]), False)
+    page: HtmlElement = lxml_html.fromstring(render_run_report(report))
+    rows = page.xpath("//section[@id='act-first']//tbody/tr")
+    assert [r.get("data-unit") for r in rows] == [DISCLOSURE, ""]
+    assert [a.get("href") for a in rows[0].xpath(".//a")] == [f"#{i}" for i, _ in items]
+
+
+def test_the_findings_are_grouped_by_check_then_column(story):
+    store, _, runs = story
+    report = _report(store, runs[3])
+    assert [f.column for f in report.findings][:2] == ["通知公告", None]
+    page: HtmlElement = lxml_html.fromstring(render_run_report(report))
+    [group] = page.xpath("//details[@class='check-group']")
+    assert group.get("data-check") == "wording_error" and group.get("open") is not None
+    assert "错敏词" in group.xpath("./summary")[0].text_content()
+    headers = [th.text_content() for th in group.xpath(".//tr[@data-group='column']/th")]
+    assert headers == ["栏目：通知公告"]

@@ -121,7 +121,7 @@ def run_report(
     data = RunReportData(
         site=_site(session, run),
         run=run,
-        findings=run_findings(session, run),
+        findings=run_findings(session, run, grouped=True),
         changes=FindingChanges(
             previous_run=previous.id if previous else None,
             previous_as_of=previous.as_of if previous else None,

@@ -99,13 +99,38 @@ _CHANGES = ("opened", "fixed", "reopened")
 _ORDER_COLUMNS = (Finding.id, Finding.severity, Finding.check, Finding.url)
 
 
-def run_findings(session: Session, run: Run) -> OrderedFindings:
+def run_findings(session: Session, run: Run, *, grouped: bool = False) -> OrderedFindings:
     """The findings whose latest run is `run` (for a site's latest run: exactly those it
-    raised), in the report's order."""
-    keys = session.execute(
-        select(*_ORDER_COLUMNS).where(Finding.site_id == run.site_id, Finding.last_run_id == run.id)
-    ).all()
-    return in_report_order(session, keys)
+    raised), in the report's order; `grouped`: in the run report's groups instead (see
+    :func:`grouped_order`)."""
+    where = (Finding.site_id == run.site_id, Finding.last_run_id == run.id)
+    if not grouped:
+        return in_report_order(session, session.execute(select(*_ORDER_COLUMNS).where(*where)))
+    keys = session.execute(select(*_ORDER_COLUMNS, Finding.column, Finding.page).where(*where))
+    return OrderedFindings(session, [key.id for key in grouped_order(keys.all())])
+
+
+def grouped_order(keys: Sequence[Any]) -> list[Any]:
+    """The run report's groups: by check — the check with the most severe finding first —
+    then by column (those of no column last) and by the page the finding is on (its URL when
+    it names no page), most severe first within one page."""
+    worst: dict[str, int] = {}
+    for key in keys:
+        rank = SEVERITY_ORDER.get(key.severity, 9)
+        worst[key.check] = min(worst.get(key.check, rank), rank)
+    return sorted(
+        keys,
+        key=lambda k: (
+            worst[k.check],
+            k.check,
+            k.column is None,
+            k.column or "",
+            k.page or k.url,
+            SEVERITY_ORDER.get(k.severity, 9),
+            k.url,
+            k.id,
+        ),  # fmt: skip
+    )
 
 
 def in_report_order(session: Session, keys: Iterable[Any]) -> OrderedFindings:
