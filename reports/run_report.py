@@ -67,6 +67,7 @@ class ReportFinding:
     status_label: str = ""
     how_to_fix: str = ""
     evidence: list[tuple[str, str]] = field(default_factory=list)  # (key, value as text)
+    page_title: str | None = None  # the title of `page`, as the crawl read it
 
     @property
     def other_pages(self) -> list[str]:
@@ -292,6 +293,7 @@ class RunReportData:
     columns_of_pages: Mapping[str, str] | None
     upcoming: list[dict[str, Any]] = field(default_factory=list)
     zone: ZoneInfo = field(default_factory=lambda: times.zone(None))  # the site's
+    page_titles: Mapping[str, str] = field(default_factory=dict)  # of the findings' pages
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -322,7 +324,7 @@ def build_run_report(data: RunReportData, lang: str = "zh") -> RunReport:
         message=run.message,
         pages=run.pages or 0,
         links_checked=run.links_checked or 0,
-        findings=MadeOnRead(rows, partial(report_finding, lang=lang)),
+        findings=MadeOnRead(rows, partial(report_finding, lang=lang, titles=data.page_titles)),
         counts_by_check=[(c, check_name(c, lang), n) for c, n in by_check.most_common()],
         score=run.score,
         not_yet_due=list(data.upcoming),
@@ -393,7 +395,10 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
+def report_finding(
+    row: StoredFinding, lang: str, titles: Mapping[str, str] | None = None
+) -> ReportFinding:
+    """One row of the report; `titles` names the pages the crawl read (URL → title)."""
     item = finding_document(row, lang)
     return ReportFinding(
         id=item["id"],
@@ -413,6 +418,7 @@ def report_finding(row: StoredFinding, lang: str) -> ReportFinding:
         status_label=label(STATUS_LABELS, row.status, lang),
         how_to_fix=messages.how_to_fix(row.check, lang, row.subtype),
         evidence=evidence_lines(row.evidence or {}, lang),
+        page_title=(titles or {}).get(row.page) if row.page else None,
     )
 
 

@@ -168,3 +168,23 @@ def test_not_yet_due_items_are_listed_apart(inspected):
     assert {f["subtype"] for f in overdue} == {"overdue"}
     html = outcome.report_path.read_text(encoding="utf-8")
     assert "即将到期的法定公开事项" in html and "单项否决" in html
+
+
+def test_report_names_a_findings_page_by_its_title(inspected):
+    """The page a broken link is on reads as that page's title, linked to the page, with its
+    path under it; the finding's own URL reads as the path after the site's host."""
+    _, outcome, document = inspected
+    tree: HtmlElement = lxml_html.fromstring(outcome.report_path.read_text(encoding="utf-8"))
+    broken = [f for f in document["findings"] if f["check"] == "broken_link" and f["page"]]
+    assert broken
+    named = 0
+    for finding in broken:
+        row = tree.get_element_by_id(finding["id"])
+        target, source = row.xpath(".//td[contains(@class, 'url')]")[:2]
+        link = source.xpath(".//a")[0]
+        assert link.get("href") == finding["page"] == link.get("title")
+        if not link.text_content().startswith(("/", "xxgk.", "jtj.")):
+            named += 1  # a title, not a URL
+            assert "/" in source.xpath(".//div[@class='detail']")[0].text_content()
+        assert target.xpath(".//a")[0].get("href") == finding["url"]
+    assert named == len(broken)  # every page a broken link is on has a title in the demo

@@ -49,6 +49,7 @@ from xuncha.store.runs import (
     latest_ended_run,
     previous_ended_run,
     probe_counts,
+    titles_of_pages,
 )
 from xuncha.store.snapshot import load_crawl
 from xuncha.tracking import ACTIVE, OrderedFindings, all_sites, find_site, finding_filters
@@ -136,8 +137,17 @@ def run_report(
         columns_of_pages=None if run.pruned_at is not None else columns_of_pages(session, run),
         upcoming=list(upcoming or []),
         zone=times.zone_of_profile(run.profile),
+        page_titles=titles_of_pages(session, run, _finding_pages(session, run)),
     )
     return build_run_report(data, lang)
+
+
+def _finding_pages(session: Session, run: Run) -> list[str]:
+    """The pages the run's findings were seen on (each once)."""
+    query = select(Finding.page).where(
+        Finding.site_id == run.site_id, Finding.last_run_id == run.id, Finding.page.is_not(None)
+    )
+    return list(session.scalars(query.distinct()))
 
 
 def run_scoring(run: Run) -> ScoringConfig:

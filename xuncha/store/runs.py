@@ -4,6 +4,7 @@ home-page probes of a window."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -65,6 +66,23 @@ def columns_of_pages(session: Session, run: Run) -> dict[str, str]:
     for url, name in names.items():
         pages.setdefault(url, name)
     return pages
+
+
+TITLE_BATCH = 500  # page URLs asked for in one query
+
+
+def titles_of_pages(session: Session, run: Run, urls: Iterable[str]) -> dict[str, str]:
+    """{page URL: its title} for those of `urls` the run crawled with a title: the pages the
+    run's findings name, so a report names a page by its title."""
+    wanted = sorted({url for url in urls if url})
+    titles: dict[str, str] = {}
+    for start in range(0, len(wanted), TITLE_BATCH):
+        batch = wanted[start : start + TITLE_BATCH]
+        query = select(Page.url, Page.title).where(Page.run_id == run.id, Page.url.in_(batch))
+        titles.update(
+            (url, title.strip()) for url, title in session.execute(query) if title and title.strip()
+        )
+    return titles
 
 
 def probe_counts(
