@@ -454,6 +454,9 @@ def _evidence_text(key: str, value: Any, lang: str) -> str:
     named = messages.evidence_value(key, value, lang)
     if named is not None:
         return named
+    if key == "redirects" and isinstance(value, list | tuple):
+        hops = list(dict.fromkeys(str(hop) for hop in value))  # a loop's hops once each
+        return " → ".join(hops[:6]) + (" → …" if len(hops) > 6 else "")
     joiner = ", " if lang == "en" else "、"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")

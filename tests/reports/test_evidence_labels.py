@@ -129,6 +129,13 @@ def test_a_failure_the_code_names_needs_no_library_message():
     assert evidence_lines(tls) == [("错误类型", "证书错误"), ("错误", "certificate has expired")]
 
 
+def test_redirect_hops_read_in_order_once_each():
+    loop = ["https://a/loop/a", "https://a/loop/b", "https://a/loop/a", "https://a/loop/b"]
+    assert evidence_lines({"redirects": loop}) == [
+        ("重定向", "https://a/loop/a → https://a/loop/b")
+    ]
+
+
 def test_values_read_as_words():
     shown = dict(evidence_lines({
         "error": "dns_error", "upgradable": False, "kind": "image", "tag": "img",
