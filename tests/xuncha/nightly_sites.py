@@ -8,9 +8,11 @@ is reliably still running.
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,3 +140,43 @@ def descendants(pid: int) -> list[int]:
         found += children
         todo += children
     return found
+
+
+def profiles_folder(tmp_path: Path, **profiles: str) -> Path:
+    """A folder of site profiles for `run --all`: file stem → YAML text."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    for stem, text in profiles.items():
+        (folder / f"{stem}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def findings_of(path: Path) -> list[tuple[str, str, str]]:
+    """A findings.json's findings as (id, check, status), sorted."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return sorted((f["id"], f["check"], f["status"]) for f in document["findings"])
+
+
+def wait_for(what: Callable[[], object], deadline: float = 90) -> None:
+    end = time.monotonic() + deadline
+    while not what():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
+
+
+def articles_asked(portal: Portal, since: int = 0) -> bool:
+    """Whether the portal was asked for an article after its first `since` requests."""
+    return any(p.startswith("/zwgk/tzgg/a") for p in portal.state.hits[since:])
+
+
+def three_sites_and_a_bad_profile(tmp_path: Path, first: Portal, second: Portal,
+                                  third: Portal) -> Path:  # fmt: skip
+    """甲, 乙 and 丙 on the three portals, and `bad.yaml` (an unknown politeness key) between
+    乙 and 丙 in the folder's order: a night's summary has four lines, one an error."""
+    return profiles_folder(
+        tmp_path,
+        a=f"name: 甲县人民政府\nstart_urls: [{first.url()}]\n",
+        b=f"name: 乙县人民政府\nstart_urls: [{second.url()}]\n",
+        bad=f"start_urls: [{first.url()}]\npoliteness:\n  speed: 3\n",
+        c=f"name: 丙县人民政府\nstart_urls: [{third.url()}]\n",
+    )

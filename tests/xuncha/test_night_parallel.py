@@ -3,7 +3,6 @@ own, with the summary, the exit code, the locks and the stop of a sequential nig
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -15,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from nightly_sites import descendants, serve
+from nightly_sites import (
+    articles_asked,
+    descendants,
+    findings_of,
+    profiles_folder,
+    serve,
+    three_sites_and_a_bad_profile,
+    wait_for,
+)
 from sqlalchemy import func, select
 
 from xuncha.cli import cli
@@ -29,33 +36,9 @@ AS_OF = ["--as-of", "2026-10-10"]
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING|ERROR) \S.*$")
 
 
-def _folder(tmp_path: Path, **profiles: str) -> Path:
-    folder = tmp_path / "sites"
-    folder.mkdir()
-    for stem, text in profiles.items():
-        (folder / f"{stem}.yaml").write_text(text, encoding="utf-8")
-    return folder
-
-
 def _night(folder: Path, db: str, out: Path, *options: str):
     return CliRunner().invoke(cli, ["run", "--all", str(folder), "--db", db, "--out", str(out),
                                     *AS_OF, *options])  # fmt: skip
-
-
-def _findings(path: Path) -> list[tuple[str, str, str]]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return sorted((f["id"], f["check"], f["status"]) for f in document["findings"])
-
-
-def _wait_for(what, deadline: float = 90) -> None:
-    end = time.monotonic() + deadline
-    while not what():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.1)
-
-
-def _articles_asked(portal) -> bool:
-    return any(p.startswith("/zwgk/tzgg/a") for p in portal.state.hits)
 
 
 @pytest.mark.parametrize(
@@ -106,13 +89,7 @@ def test_the_parallel_night_finds_what_the_sequential_night_finds(db_url, tmp_pa
     """Three sites and a bad profile: the same summary, exit code and findings per site; and
     the sites do run at once — the last site ends while the first still waits on its site."""
     with serve() as first, serve() as second, serve() as third:
-        folder = _folder(
-            tmp_path,
-            a=f"name: 甲县人民政府\nstart_urls: [{first.url()}]\n",
-            b=f"name: 乙县人民政府\nstart_urls: [{second.url()}]\n",
-            bad=f"start_urls: [{first.url()}]\npoliteness:\n  speed: 3\n",
-            c=f"name: 丙县人民政府\nstart_urls: [{third.url()}]\n",
-        )
+        folder = three_sites_and_a_bad_profile(tmp_path, first, second, third)
         sequential = _night(folder, f"sqlite:///{tmp_path / 'seq.db'}", tmp_path / "seq",
                             "--parallel", "1")  # fmt: skip
         first.state.gate.clear()  # 甲's articles wait until 丙 is done
@@ -120,7 +97,7 @@ def test_the_parallel_night_finds_what_the_sequential_night_finds(db_url, tmp_pa
         started = time.monotonic()
 
         def release_when_c_is_done() -> None:
-            _wait_for(lambda: (tmp_path / "par" / "c" / "report.html").is_file(), 150)
+            wait_for(lambda: (tmp_path / "par" / "c" / "report.html").is_file(), 150)
             first.state.gate.set()
 
         import threading
@@ -137,8 +114,8 @@ def test_the_parallel_night_finds_what_the_sequential_night_finds(db_url, tmp_pa
     assert parallel.stdout == sequential.stdout
     assert parallel.stdout.splitlines()[0] == "巡查 4 个站点，1 个有问题（退出码 2）"
     for site in ("a", "b", "c"):
-        found = _findings(tmp_path / "par" / site / "findings.json")
-        assert found and found == _findings(tmp_path / "seq" / site / "findings.json"), site
+        found = findings_of(tmp_path / "par" / site / "findings.json")
+        assert found and found == findings_of(tmp_path / "seq" / site / "findings.json"), site
     lines = parallel.stderr.splitlines()
     assert all(LOG_LINE.match(line) for line in lines), lines
     for site, name in (("a", "甲县人民政府"), ("b", "乙县人民政府"), ("c", "丙县人民政府")):
@@ -153,7 +130,7 @@ def test_the_parallel_night_finds_what_the_sequential_night_finds(db_url, tmp_pa
 
 def test_a_quiet_good_parallel_night_prints_nothing_at_all(tmp_path):
     with serve() as first, serve() as second:
-        folder = _folder(tmp_path, a=f"start_urls: [{first.url()}]\n",
+        folder = profiles_folder(tmp_path, a=f"start_urls: [{first.url()}]\n",
                          b=f"start_urls: [{second.url()}]\n")  # fmt: skip
         night = subprocess.run(
             [sys.executable, "-m", "xuncha", "run", "--all", str(folder), "--quiet",
@@ -169,7 +146,7 @@ def test_a_quiet_good_parallel_night_prints_nothing_at_all(tmp_path):
 def test_a_locked_site_is_reported_locked_while_the_others_run(postgres_database_url, tmp_path):
     with serve() as first, serve() as second:
         first_url = first.url()
-        folder = _folder(tmp_path, a=f"name: 甲\nstart_urls: [{first_url}]\n",
+        folder = profiles_folder(tmp_path, a=f"name: 甲\nstart_urls: [{first_url}]\n",
                          b=f"name: 乙\nstart_urls: [{second.url()}]\n")  # fmt: skip
         store = Store(postgres_database_url)
         site_id = site_id_for(store, load_profile(folder / "a.yaml"))
@@ -202,7 +179,7 @@ def test_sigterm_stops_the_parallel_night_and_skips_the_sites_left(db_url, tmp_p
     with serve() as first, serve() as second, serve() as third:
         first.state.gate.clear()
         second.state.gate.clear()
-        folder = _folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
+        folder = profiles_folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
                          b=f"name: 乙\nstart_urls: [{second.url()}]\n",
                          c=f"name: 丙\nstart_urls: [{third.url()}]\n")  # fmt: skip
         night = subprocess.Popen(
@@ -211,7 +188,7 @@ def test_sigterm_stops_the_parallel_night_and_skips_the_sites_left(db_url, tmp_p
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
-            _wait_for(lambda: _articles_asked(first) and _articles_asked(second))
+            wait_for(lambda: articles_asked(first) and articles_asked(second))
             assert night.poll() is None
             processes = [night.pid, *(descendants(night.pid) if everyone else [])]
             assert len(processes) == (5 if everyone else 1)  # the night, 2 sites, 2 crawls

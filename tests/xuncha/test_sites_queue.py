@@ -5,7 +5,6 @@ local night's, no site runs twice, and a killed or stopped worker's site is take
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -19,7 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from nightly_sites import descendants, serve
+from nightly_sites import (
+    articles_asked,
+    descendants,
+    findings_of,
+    profiles_folder,
+    serve,
+    three_sites_and_a_bad_profile,
+    wait_for,
+)
 from sqlalchemy import select
 
 from xuncha.run.lock import (
@@ -108,31 +115,6 @@ def _inspected(logs: Path, *workers: int) -> Counter[str]:
     )
 
 
-def _folder(tmp_path: Path, **profiles: str) -> Path:
-    folder = tmp_path / "sites"
-    folder.mkdir()
-    for stem, text in profiles.items():
-        (folder / f"{stem}.yaml").write_text(text, encoding="utf-8")
-    return folder
-
-
-def _findings(path: Path) -> list[tuple[str, str, str]]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return sorted((f["id"], f["check"], f["status"]) for f in document["findings"])
-
-
-def _wait_for(what, deadline: float = 90) -> None:
-    end = time.monotonic() + deadline
-    while not what():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.1)
-
-
-def _articles_asked(portal, since: int = 0) -> bool:
-    """Whether the portal was asked for an article after its first `since` requests."""
-    return any(p.startswith("/zwgk/tzgg/a") for p in portal.state.hits[since:])
-
-
 def _runs(db: str, *portals) -> dict[str, list[tuple[str, str | None]]]:
     """The runs of the sites of these portals (the database is the module's), oldest first:
     (status, message) by site name."""
@@ -163,13 +145,7 @@ def test_the_queued_night_finds_what_the_local_night_finds(postgres_database_url
     env = _env(prefix)
     logs = tmp_path / "logs"
     with serve() as first, serve() as second, serve() as third:
-        folder = _folder(
-            tmp_path,
-            a=f"name: 甲县人民政府\nstart_urls: [{first.url()}]\n",
-            b=f"name: 乙县人民政府\nstart_urls: [{second.url()}]\n",
-            bad=f"start_urls: [{first.url()}]\npoliteness:\n  speed: 3\n",
-            c=f"name: 丙县人民政府\nstart_urls: [{third.url()}]\n",
-        )
+        folder = three_sites_and_a_bad_profile(tmp_path, first, second, third)
         local = _ran("run", "--all", str(folder), "--parallel", "1", "--db",
                      f"sqlite:///{tmp_path / 'local.db'}", "--out", str(tmp_path / "local"),
                      *AS_OF, env=env)  # fmt: skip
@@ -179,7 +155,7 @@ def test_the_queued_night_finds_what_the_local_night_finds(postgres_database_url
                             str(tmp_path / "queued"), *AS_OF, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
             try:
-                _wait_for(lambda: (tmp_path / "queued" / "c" / "report.html").is_file(), ENDS)
+                wait_for(lambda: (tmp_path / "queued" / "c" / "report.html").is_file(), ENDS)
                 assert night.poll() is None  # 甲 still runs on the other worker
                 first.state.gate.set()
                 out, err = night.communicate(timeout=ENDS)
@@ -193,8 +169,8 @@ def test_the_queued_night_finds_what_the_local_night_finds(postgres_database_url
     assert out.splitlines()[0] == "巡查 4 个站点，1 个有问题（退出码 2）"
     assert "Traceback" not in err
     for site in ("a", "b", "c"):
-        found = _findings(tmp_path / "queued" / site / "findings.json")
-        assert found and found == _findings(tmp_path / "local" / site / "findings.json"), site
+        found = findings_of(tmp_path / "queued" / site / "findings.json")
+        assert found and found == findings_of(tmp_path / "local" / site / "findings.json"), site
     assert _inspected(logs, 0, 1) == {"甲县人民政府": 1, "乙县人民政府": 1, "丙县人民政府": 1}
     took = {frozenset(_inspected(logs, 0)), frozenset(_inspected(logs, 1))}
     assert took == {frozenset({"甲县人民政府"}), frozenset({"乙县人民政府", "丙县人民政府"})}
@@ -214,7 +190,7 @@ def test_a_dead_or_stopped_workers_site_is_taken_over_and_finished(
     env = _env(prefix)
     logs = tmp_path / "logs"
     with serve() as first, serve() as second:
-        folder = _folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
+        folder = profiles_folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
                          b=f"name: 乙\nstart_urls: [{second.url()}]\n")  # fmt: skip
         local = _ran("run", "--all", str(folder), "--parallel", "1", "--db",
                      f"sqlite:///{tmp_path / 'local.db'}", "--out", str(tmp_path / "local"),
@@ -226,7 +202,7 @@ def test_a_dead_or_stopped_workers_site_is_taken_over_and_finished(
                             str(tmp_path / "queued"), *AS_OF, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
             try:
-                _wait_for(lambda: _articles_asked(first, asked), ENDS)
+                wait_for(lambda: articles_asked(first, asked), ENDS)
                 (busy,) = [i for i in range(2) if ": inspecting " + first.url() in _log(logs, i)]
                 victim, survivor = workers[busy], 1 - busy
                 site_processes = descendants(victim.pid)
@@ -234,7 +210,7 @@ def test_a_dead_or_stopped_workers_site_is_taken_over_and_finished(
                 if how == "killed":
                     victim.kill()
                     victim.wait(10)
-                    _wait_for(lambda: not any(Path(f"/proc/{p}").exists()
+                    wait_for(lambda: not any(Path(f"/proc/{p}").exists()
                                               for p in site_processes), 10)  # fmt: skip
                 else:
                     victim.send_signal(signal.SIGTERM)
@@ -256,8 +232,8 @@ def test_a_dead_or_stopped_workers_site_is_taken_over_and_finished(
         "  乙：已完成，问题 17 个，合格",
     ]
     for site in ("a", "b"):
-        found = _findings(tmp_path / "queued" / site / "findings.json")
-        assert found == _findings(tmp_path / "local" / site / "findings.json"), site
+        found = findings_of(tmp_path / "queued" / site / "findings.json")
+        assert found == findings_of(tmp_path / "local" / site / "findings.json"), site
     assert runs["乙"] == [("finished", None)]
     assert runs["甲"][-1] == ("finished", None) and len(runs["甲"]) == 2
     assert runs["甲"][0][0] == "interrupted"
@@ -279,7 +255,7 @@ def test_a_stopped_dispatcher_takes_the_sites_not_started_off_the_queue(
     env = _env(prefix)
     logs = tmp_path / "logs"
     with serve() as first, serve() as second:
-        folder = _folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
+        folder = profiles_folder(tmp_path, a=f"name: 甲\nstart_urls: [{first.url()}]\n",
                          b=f"name: 乙\nstart_urls: [{second.url()}]\n")  # fmt: skip
         first.state.gate.clear()
         with _workers(1, postgres_database_url, env, logs):
@@ -287,7 +263,7 @@ def test_a_stopped_dispatcher_takes_the_sites_not_started_off_the_queue(
                             str(tmp_path / "queued"), *AS_OF, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
             try:
-                _wait_for(lambda: _articles_asked(first), ENDS)
+                wait_for(lambda: articles_asked(first), ENDS)
                 night.send_signal(signal.SIGTERM)
                 out, err = night.communicate(timeout=60)
             finally:
@@ -295,7 +271,7 @@ def test_a_stopped_dispatcher_takes_the_sites_not_started_off_the_queue(
                     night.kill()
                     night.communicate()
             first.state.gate.set()
-            _wait_for(lambda: "甲: run #" in _log(logs, 0), ENDS)
+            wait_for(lambda: "甲: run #" in _log(logs, 0), ENDS)
             time.sleep(2 * float(HEARTBEAT) + 1)  # a worker would have taken 乙 by now
         assert second.state.hits == []
         runs = _runs(postgres_database_url, first, second)
@@ -316,13 +292,13 @@ def test_a_worker_refuses_a_profile_that_differs_from_the_queued_one(postgres_da
 
     env = _env(prefix)
     with serve() as portal:
-        folder = _folder(tmp_path, a=f"name: 甲\nstart_urls: [{portal.url()}]\n")
+        folder = profiles_folder(tmp_path, a=f"name: 甲\nstart_urls: [{portal.url()}]\n")
         night = _xuncha("run", "--all", str(folder), "--queue", REDIS_URL, "--out",
                         str(tmp_path / "queued"), *AS_OF, env=env,
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
         client = redis.Redis.from_url(REDIS_URL)
         try:
-            _wait_for(lambda: client.llen(f"rq:queue:{prefix}:sites") == 1, 60)
+            wait_for(lambda: client.llen(f"rq:queue:{prefix}:sites") == 1, 60)
             (folder / "a.yaml").write_text(f"name: 乙\nstart_urls: [{portal.url()}]\n")
             worker = _ran("worker", "--sites", "--burst", "--redis", REDIS_URL, "--db",
                           postgres_database_url, env=env)  # fmt: skip
@@ -358,7 +334,7 @@ def test_usage_errors_are_one_message(args, message, tmp_path):
 
 
 def test_unreachable_redis_and_sqlite_are_one_line_each(tmp_path):
-    folder = _folder(tmp_path, a="start_urls: [http://127.0.0.1:9/]\n")
+    folder = profiles_folder(tmp_path, a="start_urls: [http://127.0.0.1:9/]\n")
     env = _env("unused")
     night = _ran("run", "--all", str(folder), "--queue", "redis://127.0.0.1:1/0", env=env)
     assert night.returncode == 2
