@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 # keep the cores busy once a site waits three quarters of its time.
 SITES_PER_CORE = 4
 # One site's peak, its own process (checks, tracking, reports) and its crawl process at once:
-# on a 100,000-article site 367 + 312 MB (README, "Benchmark"), on a 500-article one about
+# on a 100,000-article site 377 + 295 MB (README, "Benchmark"), on a 500-article one about
 # 110 + 150 MB (benchmarks/night.py). Neither grows much with the site: room for the largest.
 SITE_MB = 700
 PARENT_MB = 150  # this process: the command and the relays, no crawl and no checks
