@@ -270,6 +270,6 @@ def test_database_password_stays_out_of_the_error(db_url, tmp_path):
                      cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "database" in lines[0] and "Traceback" not in result.stderr
+    assert len(lines) == 1 and "数据库" in lines[0] and "Traceback" not in result.stderr
     assert "***@127.0.0.1" in lines[0]
     _assert_no_secret("stderr", result.stderr)

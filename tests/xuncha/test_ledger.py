@@ -5,6 +5,7 @@ typed text that would start a spreadsheet formula."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -35,7 +36,8 @@ def store(db_url):
 
 
 def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    """The day a person's action is dated in the ledger: Beijing time's, not UTC's."""
+    return datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
 # name → (整改状态, 复核情况, 备注, 责任单位, 发现时间, 整改时限)

@@ -94,7 +94,10 @@ class Store:
         except (ArgumentError, ImportError, SQLAlchemyError) as exc:
             # Neither the URL nor SQLAlchemy's message (which may quote it) shows a password.
             shown = redact_text(_url_without_password(url))
-            raise StoreError(f"cannot use database {shown!r}: {redact_text(str(exc))}") from None
+            raise StoreError(
+                f"无法使用数据库 {shown!r}：{redact_text(str(exc))}"
+                "（请检查 --db 地址的写法与所需的数据库驱动）"
+            ) from None
         if engine.dialect.name == "sqlite":
             _check_sqlite_file(engine, create=create)
             event.listen(engine, "connect", _sqlite_pragmas)
