@@ -8,7 +8,7 @@ interface other tools read); what a person reads — the reports, the ledger, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,5 +34,5 @@ def local_minute(moment: datetime | None, where: ZoneInfo) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(where).strftime("%Y-%m-%d %H:%M")

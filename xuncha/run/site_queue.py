@@ -154,22 +154,20 @@ class QueuedSite:
 
 def inspect_queued(payload: str) -> str:
     """The RQ job, run in the worker's work horse: one site, its result as JSON."""
-    if os.getppid() != _worker_pid or _worker_db is None:
-        raise SystemExit(1)  # not a horse of `xuncha worker --sites`, or its worker is gone
     die_with_parent()  # the horse, and with it the site's crawl, dies with its worker
-    if os.getppid() != _worker_pid:
-        raise SystemExit(1)
-    site = QueuedSite.from_json(payload)
     job = get_current_job()
-    holders = frozenset((str(h), int(p)) for h, p in job.meta.get(HOLDERS, [])) if job else None
-    if job is not None:
-        job.meta[HOLDERS] = [*job.meta.get(HOLDERS, []), [socket.gethostname(), os.getpid()]]
-        job.save_meta()  # type: ignore[no-untyped-call]
+    if job is None or _worker_db is None or os.getppid() != _worker_pid:
+        raise SystemExit(1)  # not a horse of `xuncha worker --sites`, or its worker is gone
+    site = QueuedSite.from_json(payload)
+    earlier = job.meta.get(HOLDERS, [])  # the attempts before this one, dead if unfinished
+    job.meta[HOLDERS] = [*earlier, [socket.gethostname(), os.getpid()]]
+    job.save_meta()  # type: ignore[no-untyped-call]
+    holders = frozenset((str(host), int(pid)) for host, pid in earlier)
     problem = site.profile_problem()
     if problem:
         logger.error("%s", problem)
         return SiteResult(site.name, "error", ExitCode.ERROR, message=problem).to_json()
-    result = inspect_job(site.profile_path, _worker_db, site.night, holders or frozenset())
+    result = inspect_job(site.profile_path, _worker_db, site.night, holders)
     if result.stopped:
         raise SiteStopped(f"{site.name}: its worker was stopped; the site is queued again")
     return result.to_json()
