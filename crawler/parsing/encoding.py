@@ -59,6 +59,12 @@ UTF8 = "utf-8"
 FALLBACK = "gb18030"
 # w3lib resolves iso-8859-1, latin-1, us-ascii and windows-1252 alike to cp1252 (as WHATWG does).
 _SERVER_DEFAULT = "cp1252"
+# GB2312 and GBK pages are read as GB18030, their superset (WHATWG decodes the labels with its
+# GB18030 decoder too): a GBK page carries characters GB2312 lacks, and w3lib releases differ in
+# what they resolve these names to (2.5 to gb18030, 2.6 to gbk).
+_UTF16 = ("utf-16", "utf_16")  # w3lib 2.6 resolves a bare "utf-16" to utf-16-le, which reads
+# any even-length body without error: only a byte-order mark makes a body UTF-16.
+_GB_FAMILY = frozenset({"gb2312", "gbk", "cp936", "ms936", "euc_cn", "hz", "gb_2312_80"})
 # "A few" bad bytes: at most one in this many of the body's non-ASCII bytes (a page of 20
 # Chinese characters may carry one cut character; GBK read as UTF-8 fails on most of them).
 FEW_INVALID = 10
@@ -95,12 +101,14 @@ def decode_page(body: bytes, header_content_type: str | None) -> DecodedBody:
     is_ascii = body.isascii()
     utf8_text = _strict_decode(body, UTF8)
     declared = [
-        encoding
+        FALLBACK if encoding in _GB_FAMILY else encoding
         for encoding in (
             http_content_type_encoding(header_content_type),
             html_body_declared_encoding(body),
         )
-        if encoding is not None and not (encoding == _SERVER_DEFAULT and not is_ascii)
+        if encoding is not None
+        and not (encoding == _SERVER_DEFAULT and not is_ascii)
+        and not encoding.startswith(_UTF16)  # no BOM (read above): the claim is not believed
     ]
     utf8 = None  # the body as UTF-8, strictly or nearly, when a declaration says otherwise
     if not is_ascii and any(encoding != UTF8 for encoding in declared):

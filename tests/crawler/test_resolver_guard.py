@@ -69,7 +69,9 @@ MAPPED_METADATA = ipaddress.ip_address("::ffff:169.254.169.254")
 BLOCKED = [
     ("mapped_private", "intranet.example.gov.cn", "10.1.2.3", "private"),
     ("metadata_literal", "169.254.169.254", "169.254.169.254", "link_local"),
-    ("metadata_decimal", "2852039166", "169.254.169.254", "link_local"),
+    # w3lib ≥ 2.6 writes the number as browsers do (WHATWG's IPv4 parser) before the guard
+    # sees it; older ones leave it as written. Either way it is the metadata address, refused.
+    ("metadata_decimal", ("2852039166", "169.254.169.254"), "169.254.169.254", "link_local"),
     # str() of a mapped address differs across Python versions: compare with ipaddress's own.
     ("metadata_mapped_v6", "::ffff:169.254.169.254", str(MAPPED_METADATA), "link_local"),
     ("lan_literal", "192.168.1.10", "192.168.1.10", "private"),
@@ -79,13 +81,14 @@ BLOCKED = [
 
 @pytest.mark.parametrize(("probe", "host", "ip", "category"), BLOCKED, ids=[b[0] for b in BLOCKED])
 def test_blocked_requests_reach_the_errback_with_their_category(
-    policy_crawl, probe: str, host: str, ip: str, category: str
+    policy_crawl, probe: str, host: str | tuple[str, ...], ip: str, category: str
 ) -> None:
     outcome = policy_crawl.outcomes[probe]
     assert outcome["kind"] == "failure"
     assert outcome["error"] == "BlockedAddress"
     assert "IgnoreRequest" in outcome["error_types"]
-    assert (outcome["host"], outcome["ip"], outcome["category"]) == (host, ip, category)
+    assert outcome["host"] in (host if isinstance(host, tuple) else (host,))
+    assert (outcome["ip"], outcome["category"]) == (ip, category)
     assert outcome["retry_times"] == 0
 
 
