@@ -241,7 +241,9 @@ def _web_slashes(value: str) -> str:
 
 
 def _normalised(url: str, query_encoding: str) -> str:
-    """Percent-encode as a browser would, upper-case escapes, drop the fragment.
+    """Percent-encode as a browser would, upper-case escapes, drop the fragment, and give an
+    empty path its ``/`` (``http://host`` is ``http://host/`` in a browser, and w3lib writes it
+    one way or the other by release: a finding's identity must not change with the library).
 
     A host that will not normalise (a non-numeric port, a mangled proxy host) is kept as
     written: reporting it faithfully matters more than a canonical form.
@@ -251,7 +253,8 @@ def _normalised(url: str, query_encoding: str) -> str:
     except (ValueError, UnicodeError):
         return urlunsplit(urlsplit(url)._replace(fragment=""))
     url = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), url)
-    return urlunsplit(urlsplit(url)._replace(fragment=""))
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path or "/", fragment=""))
 
 
 def _base_url(doc: lxml.html.HtmlElement, page_url: str) -> str:

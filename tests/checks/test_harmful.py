@@ -610,7 +610,7 @@ REAL_HIDDEN = {
             "http://121.43.68.40/exposure/jiucuo.html?site_code=3300000020&url=http%3A%2F%2Fwww.zjdpc.gov.cn%2F",
             "display_none",
         ),
-        ("http://www.hanweb.com", "display_none"),
+        ("http://www.hanweb.com/", "display_none"),
     ]
 }
 

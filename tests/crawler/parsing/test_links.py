@@ -296,6 +296,14 @@ CASES = [
         [],
     ),
     (
+        "bare-host-gets-its-slash",
+        '<a href="http://www.hanweb.com">h</a><a href="HTTPS://Example.GOV.cn?x=1">q</a>',
+        [
+            ("a", "href", "http://www.hanweb.com/", "page", "http"),
+            ("a", "href", "https://example.gov.cn/?x=1", "page", "https"),
+        ],
+    ),
+    (
         "jump-menu-option",
         '<select onchange="window.open(this.value)"><option value="">--部委网站--</option>'
         '<option value="http://203.192.6.89/xhs/">新华通讯社</option><option value="2">x</option>'
