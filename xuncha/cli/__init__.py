@@ -23,6 +23,8 @@ from xuncha.cli.probe import probe
 from xuncha.cli.prune import prune
 from xuncha.cli.report import report
 from xuncha.cli.run import run
+from xuncha.cli.serve import serve
+from xuncha.cli.users import users
 from xuncha.cli.worker import worker
 from xuncha.errors import XunchaError
 from xuncha.run.outcome import ExitCode
@@ -36,7 +38,7 @@ def cli() -> None:
     """巡查 Xuncha — inspect Chinese government websites the way inspectors do."""
 
 
-for command in (run, demo, findings, probe, prune, worker, ledger, lookback, report):
+for command in (run, demo, findings, probe, prune, worker, ledger, lookback, report, serve, users):
     cli.add_command(command)
 
 

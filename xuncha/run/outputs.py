@@ -244,14 +244,20 @@ def ledger_rows(
 
 
 def iter_ledger_rows(
-    session: Session, site: str | None = None, statuses: Iterable[str] = (), lang: str = "zh"
+    session: Session,
+    site: str | None = None,
+    statuses: Iterable[str] = (),
+    lang: str = "zh",
+    unit: str | None = None,
 ) -> Iterator[LedgerRow]:
     """:func:`ledger_rows` one at a time, the findings and their history read a chunk at a
-    time: the ledger of a site with tens of thousands of findings is written as it is read."""
+    time: the ledger of a site with tens of thousands of findings is written as it is read.
+    `unit`: only that 责任单位's findings (a unit's own ledger)."""
     sites = {s.id: s for s in all_sites(session)}
     first_runs: dict[int, Run] = {}  # how each run counted the deadlines it set (整改时限)
     number = 0
-    for chunk in OrderedFindings(session, _ledger_order(session, site, statuses)).chunks():
+    order = _ledger_order(session, site, statuses, unit)
+    for chunk in OrderedFindings(session, order).chunks():
         history = events_by_finding(session, (f.id for f in chunk))
         dates = run_dates(session, (e for events in history.values() for e in events))
         for finding in chunk:
@@ -265,12 +271,17 @@ def iter_ledger_rows(
                              holiday_file_years=basis.file_years)  # fmt: skip
 
 
-def _ledger_order(session: Session, site: str | None, statuses: Iterable[str]) -> list[int]:
+def _ledger_order(
+    session: Session, site: str | None, statuses: Iterable[str], unit: str | None = None
+) -> list[int]:
     """The ids in the ledger's order: site, day first seen, severity, check, URL, then
     status (open first) and id."""
+    conditions = finding_filters(session, site, statuses)
+    if unit is not None:
+        conditions.append(Finding.unit == unit)
     rows = session.execute(
         select(Finding.id, Finding.site_id, Finding.first_seen, Finding.severity, Finding.check,
-               Finding.url, Finding.status).where(*finding_filters(session, site, statuses))
+               Finding.url, Finding.status).where(*conditions)
     ).all()  # fmt: skip
     keys = sorted(rows, key=lambda k: (k.site_id, k.first_seen, SEVERITY_ORDER.get(k.severity, 9),
                                        k.check, k.url, STATUS_ORDER.get(k.status, 9),
@@ -288,13 +299,17 @@ def lookback(
     as_of: date,
     site: str | None = None,
     lang: str = "zh",
+    unit: str | None = None,
 ) -> LookBackReport:
-    """The look-back of one site (name or start URL) or of every site in the store."""
+    """The look-back of one site (name or start URL) or of every site in the store; `unit`:
+    only that 责任单位's findings."""
     query = (
         select(Site, Finding)
         .join(Finding, Finding.site_id == Site.id)
         .where(Finding.first_seen >= since, Finding.first_seen <= until)
     )
+    if unit is not None:
+        query = query.where(Finding.unit == unit)
     if site is not None:
         query = query.where(Site.id == find_site(session, site).id)
     pairs = [(s, f) for s, f in session.execute(query)]

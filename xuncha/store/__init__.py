@@ -10,6 +10,7 @@ from xuncha.store.models import (
     LinkCheck,
     LinkOccurrence,
     ListItem,
+    LoginFailure,
     Page,
     PageText,
     Probe,
@@ -17,6 +18,7 @@ from xuncha.store.models import (
     RunLock,
     Site,
     SiteSearch,
+    User,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "LinkCheck",
     "LinkOccurrence",
     "ListItem",
+    "LoginFailure",
     "Page",
     "PageText",
     "Probe",
@@ -36,6 +39,7 @@ __all__ = [
     "Site",
     "SiteSearch",
     "Store",
+    "User",
     "default_db_url",
     "session_scope",
 ]

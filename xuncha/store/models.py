@@ -328,6 +328,39 @@ class RunLock(Base):
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class User(Base):
+    """An account of the workspace (xuncha serve): an admin (管理员), a unit's user (责任单位用户,
+    sees and acts on its unit's findings only) or an auditor (审计/督查, reads everything).
+    Accounts are disabled, never deleted: the history names who did what."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str | None] = mapped_column(String(200))  # a unit user's 责任单位
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # A password set by someone else (users add / passwd): to be changed at the first login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Raised by every password change and disable: the sessions signed before it end.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """One failed login, by account name and by client address: logins are refused for a while
+    after too many (rate limiting shared by every process serving the workspace)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))  # "name:…" or "addr:…"
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # A run's crawl rows: written by its crawl (xuncha/store/crawl.py), carried forward by an
 # incremental night, deleted by retention (保留) while the run itself stays.
 CRAWL_MODELS: tuple[type[Base], ...] = (

@@ -1,0 +1,351 @@
+"""The workspace's pages: sites, a run's report, the findings list and its exports, a finding
+with its history and actions, the look-back and the ledger. Each is a page function
+(:func:`xuncha.web.guard.page`): who may open it is said where it is routed."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+from starlette.responses import RedirectResponse, Response
+
+from reports import findings_list as output
+from reports.history import history_rows
+from reports.labels import check_name
+from reports.ledger import write_ledger
+from reports.lookback import render_lookback
+from reports.run_report import evidence_lines, render_run_report
+from reports.times import local_minute, zone_of_profile
+from xuncha import tracking
+from xuncha.run import outputs
+from xuncha.store import Finding, Run, Site
+from xuncha.store.runs import latest_ended_run
+from xuncha.tracking.events import ACTIVE, STATUSES
+from xuncha.tracking.history import events_by_finding, open_trend, run_dates
+from xuncha.tracking.listing import (
+    SEVERITIES,
+    SORTS,
+    FindingFilter,
+    all_filtered,
+    filter_choices,
+    finding_page,
+)
+from xuncha.tracking.workdays import BUILTIN_YEARS
+from xuncha.web.guard import Page, Refused
+from xuncha.web.rendering import html, report_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _today() -> date:
+    """Today in Beijing: what 逾期 is judged against."""
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+def _unit_only(page: Page) -> str | None:
+    """The unit a unit user is held to (an empty string matches nothing)."""
+    return (page.user.unit or "") if page.user.role == "unit" else None
+
+
+# -- sites -------------------------------------------------------------------------------------
+
+
+def sites(page: Page) -> Response:
+    """Every site: its latest verdict and vetoes, open and overdue findings, the trend."""
+    unit = _unit_only(page)
+    rows = []
+    for site in tracking.all_sites(page.session):
+        run = latest_ended_run(page.session, site.id)
+        score = (run.score or {}) if run is not None else {}
+        counted = select(func.count(Finding.id)).where(
+            Finding.site_id == site.id, Finding.status.in_(sorted(ACTIVE))
+        )
+        if unit is not None:
+            counted = counted.where(Finding.unit == unit)
+        overdue = counted.where(Finding.deadline < _today())
+        rows.append(
+            {
+                "site": site,
+                "run": run,
+                "verdict": score.get("verdict"),
+                "vetoes": score.get("vetoes") or [],
+                "points": score.get("points"),
+                "open": page.session.scalar(counted) or 0,
+                "overdue": page.session.scalar(overdue) or 0,
+                "trend": open_trend(page.session, site.id) if unit is None else [],
+            }
+        )
+    return html(page.request, "sites.html", page.lang, user=page.user, rows=rows)
+
+
+def run_report(page: Page) -> Response:
+    """A run's 检测报告, the same as its report.html (admins and auditors: a report shows every
+    unit's findings)."""
+    run = page.session.get(Run, int(page.request.path_params["run_id"]))
+    if run is None:
+        raise Refused(404, "not_found")
+    report = outputs.run_report(
+        page.session, run, page.lang, upcoming=outputs.upcoming_items(page.session, run)
+    )
+    return report_page(render_run_report(report))
+
+
+# -- the findings list --------------------------------------------------------------------------
+
+
+def _filter(page: Page) -> FindingFilter:
+    query = page.request.query_params
+
+    def one(name: str, allowed: Any = None) -> str | None:
+        value = (query.get(name) or "").strip()
+        if not value or (allowed is not None and value not in allowed):
+            return None
+        return value[:200]
+
+    site = one("site")
+    number = one("page")
+    return FindingFilter(
+        site_id=int(site) if site and site.isdigit() else None,
+        statuses=tuple(s for s in query.getlist("status") if s in STATUSES),
+        check=one("check"),
+        severity=one("severity", SEVERITIES),
+        column=one("column"),
+        unit=one("unit"),
+        overdue=query.get("overdue") == "1",
+        text=(query.get("q") or "")[:200],
+        sort=one("sort", SORTS) or "severity",
+        descending=query.get("desc") == "1",
+        page=int(number) if number and number.isdigit() else 1,
+        unit_only=_unit_only(page),
+        today=_today(),
+    )
+
+
+def _query_string(current: Page, **changes: Any) -> str:
+    """The list's query with `changes` (a ``None`` drops the key)."""
+    pairs = [(k, v) for k, v in current.request.query_params.multi_items() if k not in changes]
+    pairs += [(k, v) for k, v in changes.items() if v is not None]
+    return urlencode(pairs)
+
+
+def findings(page: Page) -> Response:
+    """The findings, filtered, searched, sorted and paged; ``format=csv|xlsx`` exports every
+    finding the filter shows (all its pages)."""
+    chosen = _filter(page)
+    export = page.request.query_params.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(page, chosen, export)
+    shown = finding_page(page.session, chosen)
+    choices = filter_choices(page.session, chosen.unit_only)
+    return html(
+        page.request,
+        "findings.html",
+        page.lang,
+        user=page.user,
+        shown=shown,
+        chosen=chosen,
+        choices=choices,
+        sites=tracking.all_sites(page.session),
+        statuses=STATUSES,
+        severities=SEVERITIES,
+        sorts=list(SORTS),
+        check_name=lambda c: check_name(c, page.lang),
+        query_with=lambda **changes: _query_string(page, **changes),
+    )
+
+
+def _export(page: Page, chosen: FindingFilter, kind: str) -> Response:
+    sites = {s.id: s for s in tracking.all_sites(page.session)}
+    rows = [
+        output.flat_row(sites[f.site_id], f, page.lang)
+        for f, _ in all_filtered(page.session, chosen)
+    ]
+    stamp = _today().isoformat()
+    if kind == "csv":
+        text = output.write_csv(rows, page.lang, None) or ""
+        return Response(
+            ("\ufeff" + text).encode("utf-8"),  # Excel reads a UTF-8 CSV by its BOM
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="findings-{stamp}.csv"'},
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "findings.xlsx"
+        output.write_xlsx(rows, page.lang, path)
+        body = path.read_bytes()
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="findings-{stamp}.xlsx"'},
+    )
+
+
+# -- one finding --------------------------------------------------------------------------------
+
+
+def finding(page: Page) -> Response:
+    """A finding: evidence, pages, the whole history and, for who may act, the actions."""
+    found = page.finding(int(page.request.path_params["finding_id"]))
+    return _finding_page(page, found)
+
+
+def _finding_page(
+    page: Page, found: Finding, message: str | None = None, status: int = 200
+) -> Response:
+    site = page.session.get_one(Site, found.site_id)
+    latest = latest_ended_run(page.session, site.id)
+    zone = zone_of_profile(latest.profile if latest is not None else None)
+    events = events_by_finding(page.session, [found.id]).get(found.id, [])
+    dates = run_dates(page.session, events)
+    history = list(zip(events, history_rows(events, dates, page.lang), strict=True))
+    flash = message or page.request.session.pop("flash", None)
+    return html(
+        page.request,
+        "finding.html",
+        page.lang,
+        status=status,
+        user=page.user,
+        f=found,
+        site=site,
+        evidence=evidence_lines(found.evidence or {}, page.lang),
+        check_label=check_name(found.check, page.lang),
+        history=history,
+        at=lambda moment: local_minute(moment, zone),
+        flash=flash,
+        may_act=page.user.role in ("admin", "unit"),
+        is_admin=page.user.role == "admin",
+        active=found.status in ACTIVE,
+    )
+
+
+ACTIONS = ("assign", "waive", "false-positive", "note", "reopen")
+ADMIN_ONLY = frozenset({"waive", "false-positive", "reopen"})
+
+
+def act(page: Page) -> Response:
+    """One action on a finding, written to its append-only history under the account's name.
+    A unit user may note and name its 责任人 on its own unit's findings; the rest is the
+    admin's (403 otherwise, whatever the form says)."""
+    found = page.finding(int(page.request.path_params["finding_id"]))
+    action = page.request.path_params["action"]
+    if action not in ACTIONS:
+        raise Refused(404, "not_found")
+    if action in ADMIN_ONLY and page.user.role != "admin":
+        raise Refused(403, "forbidden")
+    key = found.fingerprint
+    try:
+        with page.session.begin_nested():
+            if action == "note":
+                _note(page, found)
+            elif action == "assign":
+                _assign(page, found)
+            else:
+                move = {
+                    "waive": tracking.waive,
+                    "false-positive": tracking.false_positive,
+                    "reopen": tracking.reopen,
+                }[action]
+                move(
+                    page.session,
+                    key,
+                    reason=page.field("reason"),
+                    actor=page.actor,
+                    site=_site_key(page, found),
+                )
+    except tracking.FindingError as error:
+        return _finding_page(page, found, message=str(error), status=400)
+    page.request.session["flash"] = "done"
+    return RedirectResponse(f"/findings/{found.id}", status_code=303)
+
+
+def _site_key(page: Page, found: Finding) -> str:
+    return page.session.get_one(Site, found.site_id).key
+
+
+def _note(page: Page, found: Finding) -> None:
+    tracking.note(
+        page.session,
+        found.fingerprint,
+        text=page.field("text"),
+        actor=page.actor,
+        site=_site_key(page, found),
+    )
+
+
+def _assign(page: Page, found: Finding) -> None:
+    unit = page.form.get("unit") if page.form is not None else None
+    deadline_text = page.field("deadline")
+    if page.user.role != "admin" and (
+        (isinstance(unit, str) and unit.strip() != (found.unit or ""))
+        or (
+            deadline_text
+            and deadline_text != (found.deadline.isoformat() if found.deadline else "")
+        )
+    ):
+        raise Refused(403, "forbidden")
+    try:
+        deadline = date.fromisoformat(deadline_text) if deadline_text else None
+    except ValueError:
+        raise tracking.FindingError(f"整改时限 {deadline_text!r} 不是日期（2026-12-07）") from None
+    person = page.form.get("person") if page.form is not None else None
+    tracking.assign(
+        page.session,
+        found.fingerprint,
+        unit=unit.strip() if isinstance(unit, str) and page.user.role == "admin" else None,
+        person=person.strip() if isinstance(person, str) else None,
+        deadline=deadline if deadline != found.deadline else None,
+        actor=page.actor,
+        reason=page.field("reason") or None,
+        site=_site_key(page, found),
+    )
+
+
+# -- look-back and ledger -----------------------------------------------------------------------
+
+
+def _day(page: Page, name: str, default: date) -> date:
+    text = (page.request.query_params.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused(400, "bad_date") from None
+
+
+def lookback(page: Page) -> Response:
+    """回头看 for a period (first seen from/until), per unit; a unit user sees its own."""
+    today = _today()
+    since = _day(page, "since", today - timedelta(days=180))
+    until = _day(page, "until", today)
+    site = page.request.query_params.get("site") or None
+    if site is not None and not site.isdigit():
+        raise Refused(400, "not_found")
+    site_key = page.session.get_one(Site, int(site)).key if site else None
+    report = outputs.lookback(
+        page.session, since, until, today, site_key, page.lang, unit=_unit_only(page)
+    )
+    return report_page(render_lookback(report))
+
+
+def ledger(page: Page) -> Response:
+    """The 整改台账 (XLSX) of every site, or of one (``?site=ID``); a unit user's holds its own
+    unit's findings only."""
+    site = page.request.query_params.get("site") or None
+    site_key = None
+    if site is not None:
+        chosen = page.session.get(Site, int(site)) if site.isdigit() else None
+        if chosen is None:
+            raise Refused(404, "not_found")
+        site_key = chosen.key
+    rows = outputs.iter_ledger_rows(page.session, site_key, lang=page.lang, unit=_unit_only(page))
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_ledger(rows, page.lang, Path(folder) / "ledger.xlsx", BUILTIN_YEARS)
+        body = path.read_bytes()
+    name = f"ledger-{_today().isoformat()}.xlsx"
+    return Response(
+        body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
