@@ -82,9 +82,7 @@ def _prepare(db_url: str) -> int:
         with store.session() as session, session.begin():
             findings = list(session.scalars(select(Finding).order_by(Finding.id)))
             for index, finding in enumerate(findings):
-                tracking.assign(
-                    session, finding.fingerprint, unit=UNITS[index % 2], actor="setup"
-                )
+                tracking.assign(session, finding.fingerprint, unit=UNITS[index % 2], actor="setup")
             for name, role, unit in (
                 ("admin", "admin", None),
                 ("bgs", "unit", "办公室"),
