@@ -33,9 +33,15 @@ from xuncha.web.app import routes
 from xuncha.web.guard import page
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with workspace(tmp_path_factory.mktemp("workspace")) as running:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The workspace over SQLite and over PostgreSQL (the search's ILIKE, the sort's CASE)."""
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_database_url")
+    with workspace(tmp_path_factory.mktemp("workspace"), url) as running:
         yield running
 
 
