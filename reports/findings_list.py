@@ -210,6 +210,6 @@ def render_history(
         by = event.actor or (f"run #{event.run_id}" if event.run_id else "")
         at = times.local_minute(event.at, where) or ""
         cells = (at, by, label(ACTION_LABELS, event.action, lang),
-                 status_move(event, lang), "\n".join(event_details(event)))  # fmt: skip
+                 status_move(event, lang), "\n".join(event_details(event, lang)))  # fmt: skip
         table.add_row(*(_text(cell) for cell in cells))
     console.print(table)

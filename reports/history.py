@@ -55,15 +55,20 @@ def fix_date(events: Sequence[StoredEvent], dates: RunDates) -> date | None:
     return last_day_of(events, dates, "fixed", by_run=True)
 
 
+def _run_name(run_id: int, lang: str) -> str:
+    """Who wrote a run's event: the run (检测 #3)."""
+    return f"run #{run_id}" if lang == "en" else f"检测 #{run_id}"
+
+
 def history_rows(events: Sequence[StoredEvent], dates: RunDates, lang: str) -> list[HistoryEvent]:
     """The events as the look-back shows them: day, by whom, action, status move, why."""
     return [
         HistoryEvent(
             day=event_day(event, dates).isoformat(),
-            by=event.actor or (f"#{event.run_id}" if event.run_id else ""),
+            by=event.actor or (_run_name(event.run_id, lang) if event.run_id else ""),
             action=label(ACTION_LABELS, event.action, lang),
             status=status_move(event, lang),
-            reason="; ".join(event_details(event)),
+            reason="; ".join(event_details(event, lang)),
         )
         for event in events
     ]

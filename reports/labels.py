@@ -251,12 +251,23 @@ def status_move(event: Any, lang: str = "zh") -> str:
     return f"{old} → {new}" if old else new
 
 
-def event_details(event: Any) -> list[str]:
-    """The event's reason, then each changed field as "field: before → after"."""
+# The fields an assignment changes, as a finding's history names them.
+FIELD_LABELS: Names = {
+    "unit": ("责任单位", "unit"),
+    "person": ("责任人", "person"),
+    "deadline": ("整改时限", "deadline"),
+}
+
+
+def event_details(event: Any, lang: str = "zh") -> list[str]:
+    """The event's reason, then each changed field as "责任单位：before → after" (English:
+    "unit: before → after")."""
     details = [event.reason or ""]
+    separator = ": " if lang == "en" else "："
     for key, pair in (event.changes or {}).items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        details.append(f"{key}: {before or '-'} → {after or '-'}")
+        name = label(FIELD_LABELS, key, lang)
+        details.append(f"{name}{separator}{before or '-'} → {after or '-'}")
     return [d for d in details if d]
 
 

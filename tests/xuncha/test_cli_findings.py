@@ -279,7 +279,7 @@ def test_history_shows_every_event_in_order(db, monkeypatch):
     actions = [cells[3] for cells in rows if len(cells) > 3 and cells[3]]
     assert actions == ["发现", "指派", "不予整改"]
     assert "run #1" in result.output and "王五" in result.output
-    assert "unit: - → 办公室" in result.output and "待整改 → 不予整改" in result.output
+    assert "责任单位：- → 办公室" in result.output and "待整改 → 不予整改" in result.output
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_each_finding_carries_its_history(store):
         ("2026-11-09", "复查已整改"),
         ("2026-11-20", "重新打开"),
     ]
-    assert d.history[1].status == "待整改 → 已整改" and d.history[1].by.startswith("#")
+    assert d.history[1].status == "待整改 → 已整改" and d.history[1].by.startswith("检测 #")
     e = {f.id: f for f in report.findings}[fingerprint(ALL["E"])]
     assert e.history[-1].by == "李四" and e.history[-1].reason == "依法不予公开"
 

@@ -141,6 +141,7 @@ def findings(page: Page) -> Response:
         return _export(page, chosen, export)
     shown = finding_page(page.session, chosen)
     choices = filter_choices(page.session, chosen.unit_only)
+    sites = tracking.all_sites(page.session)
     return html(
         page.request,
         "findings.html",
@@ -149,7 +150,8 @@ def findings(page: Page) -> Response:
         shown=shown,
         chosen=chosen,
         choices=choices,
-        sites=tracking.all_sites(page.session),
+        sites=sites,
+        starts={site.id: site.start_url for site in sites},
         statuses=STATUSES,
         severities=SEVERITIES,
         sorts=list(SORTS),
