@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Dialog, sync_playwright
 from workspace_world import HOSTILE_TITLE, PASSWORDS, UNITS, World, workspace
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -73,14 +73,17 @@ class Person:
         )  # fmt: skip
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
-        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message),
-                                               dialog.dismiss()))  # fmt: skip
+        self.page.on("dialog", self._dismiss)
         self.page.goto("/login")
         self.page.fill("input[name=name]", name)
         self.page.fill("input[name=password]", PASSWORDS[name])
         self.page.click("#login-form button[type=submit]")
         self.page.wait_for_load_state()
         assert "/login" not in self.page.url, self.page.content()[:500]
+
+    def _dismiss(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def close(self) -> None:
         self.context.close()
@@ -211,6 +214,7 @@ def test_the_xlsx_export_holds_what_the_filter_showed(world, people, shots):
     with page.expect_download() as download:
         page.click("#export-xlsx")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     severity = rows[0].index("严重程度")
     assert sorted(str(row[0]) for row in rows[1:]) == sorted(shown)
