@@ -246,7 +246,15 @@ class Finding(Base):
     """A defect of a site, identified across runs by its fingerprint (the export's `id`)."""
 
     __tablename__ = "findings"
-    __table_args__ = (UniqueConstraint("site_id", "fingerprint"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "fingerprint"),
+        # The workspace's list: its filters' drop-downs (DISTINCT) and its sorts by day.
+        Index("ix_findings_check", "check"),
+        Index("ix_findings_column", "column"),
+        Index("ix_findings_unit", "unit"),
+        Index("ix_findings_first_seen", "first_seen"),
+        Index("ix_findings_deadline", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)

@@ -74,27 +74,8 @@ class FindingFilter:
             found.append(Finding.unit == self.unit_only)
         if self.overdue:
             found.append(and_(Finding.deadline < self.today, Finding.status.in_(sorted(ACTIVE))))
-        words = self.text.split()[:5]
-        for word in words:
-            pattern = f"%{_escaped(word)}%"
-            found.append(
-                or_(
-                    *(
-                        column.ilike(pattern, escape="\\")
-                        for column in (
-                            Finding.title,
-                            Finding.url,
-                            Finding.detail,
-                            Finding.fingerprint,
-                            Finding.column,
-                            Finding.page,
-                            Finding.unit,
-                            Finding.person,
-                            Finding.note,
-                        )
-                    )
-                )
-            )
+        for word in self.text.split()[:5]:
+            found.append(or_(*(_matches(column, word) for column in _SEARCHED)))
         return found
 
     def order(self) -> list[Any]:
@@ -104,6 +85,31 @@ class FindingFilter:
 
     def at_page(self, page: int) -> FindingFilter:
         return replace(self, page=page)
+
+
+# What the search box looks in: the finding's words, where it is, who has it, its id.
+_SEARCHED = (
+    Finding.title,
+    Finding.detail,
+    Finding.url,
+    Finding.fingerprint,
+    Finding.column,
+    Finding.unit,
+    Finding.person,
+    Finding.note,
+)
+
+
+def _matches(column: Any, word: str) -> ColumnElement[bool]:
+    """`column` contains `word`: case-blind when the word has Latin letters (a URL, an id),
+    else a plain LIKE, which skips lower-casing every row (中文 has no case)."""
+    pattern = f"%{_escaped(word)}%"
+    matched: ColumnElement[bool]
+    if any("a" <= c.lower() <= "z" for c in word):
+        matched = column.ilike(pattern, escape="\\")
+    else:
+        matched = column.like(pattern, escape="\\")
+    return matched
 
 
 def _escaped(word: str) -> str:
@@ -118,35 +124,37 @@ class FindingPage:
     pages: int
 
 
-def _query(chosen: FindingFilter) -> Select[Finding, str]:
-    return (
-        select(Finding, Site.name)
-        .join(Site, Site.id == Finding.site_id)
-        .where(*chosen.conditions())
-        .order_by(*chosen.order())
-    )
+def _ids(chosen: FindingFilter) -> Select[int]:
+    """The ids the filter shows, in its order: sorted narrow (an id and its sort keys), so that
+    a page deep in a list of a hundred thousand does not drag whole rows through the sort."""
+    return select(Finding.id).where(*chosen.conditions()).order_by(*chosen.order())
+
+
+def _rows(session: Session, ids: list[int]) -> list[tuple[Finding, str]]:
+    """The findings of `ids` with their site's name, in the order of `ids`."""
+    if not ids:
+        return []
+    query = select(Finding, Site.name).join(Site, Site.id == Finding.site_id)
+    found = {finding.id: (finding, name) for finding, name in
+             session.execute(query.where(Finding.id.in_(ids)))}  # fmt: skip
+    return [found[i] for i in ids if i in found]
 
 
 def finding_page(session: Session, chosen: FindingFilter, size: int = PAGE_SIZE) -> FindingPage:
     total = session.scalar(select(func.count(Finding.id)).where(*chosen.conditions())) or 0
     pages = max(1, -(-total // size))
     page = min(max(1, chosen.page), pages)
-    query = _query(chosen).limit(size).offset((page - 1) * size)
-    rows = [(finding, name) for finding, name in session.execute(query)]
-    return FindingPage(rows, total, page, pages)
+    ids = list(session.scalars(_ids(chosen).limit(size).offset((page - 1) * size)))
+    return FindingPage(_rows(session, ids), total, page, pages)
 
 
 def all_filtered(
     session: Session, chosen: FindingFilter, chunk: int = 1000
 ) -> Iterator[tuple[Finding, str]]:
     """Every finding the filter shows, in its order, read `chunk` at a time (the export)."""
-    offset = 0
-    while True:
-        rows = list(session.execute(_query(chosen).limit(chunk).offset(offset)))
-        yield from ((finding, name) for finding, name in rows)
-        if len(rows) < chunk:
-            return
-        offset += chunk
+    ids = list(session.scalars(_ids(chosen)))
+    for start in range(0, len(ids), chunk):
+        yield from _rows(session, ids[start : start + chunk])
         session.expunge_all()
 
 

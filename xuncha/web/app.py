@@ -241,5 +241,6 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={Refused: refused, HTTPException: http_error},
     )
     app.state.store = store
+    app.state.trends = views.TrendCache()
     app.state.lang = settings.lang
     return app

@@ -5,15 +5,18 @@ with its history and actions, the look-back and the ledger. Each is a page funct
 from __future__ import annotations
 
 import tempfile
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from reports import findings_list as output
+from reports.chart import TrendPoint
 from reports.history import history_rows
 from reports.labels import check_name
 from reports.ledger import write_ledger
@@ -22,7 +25,7 @@ from reports.run_report import evidence_lines, render_run_report
 from reports.times import local_minute, zone_of_profile
 from xuncha import tracking
 from xuncha.run import outputs
-from xuncha.store import Finding, Run, Site
+from xuncha.store import Finding, FindingEvent, Run, Site
 from xuncha.store.runs import latest_ended_run
 from xuncha.tracking.events import ACTIVE, STATUSES
 from xuncha.tracking.history import events_by_finding, open_trend, run_dates
@@ -76,10 +79,35 @@ def sites(page: Page) -> Response:
                 "points": score.get("points"),
                 "open": page.session.scalar(counted) or 0,
                 "overdue": page.session.scalar(overdue) or 0,
-                "trend": open_trend(page.session, site.id) if unit is None else [],
+                "trend": _trend(page, site.id) if unit is None else [],
             }
         )
     return html(page.request, "sites.html", page.lang, user=page.user, rows=rows)
+
+
+class TrendCache:
+    """Each site's trend (open findings after each of its last runs) as last replayed, kept
+    until an event is written anywhere: replaying a site's history reads every event of it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[int, tuple[int | None, list[TrendPoint]]] = {}
+
+    def get(self, session: Session, site_id: int) -> list[TrendPoint]:
+        newest = session.scalar(select(func.max(FindingEvent.id)))
+        with self._lock:
+            kept = self._kept.get(site_id)
+        if kept is not None and kept[0] == newest:
+            return kept[1]
+        points = open_trend(session, site_id)
+        with self._lock:
+            self._kept[site_id] = (newest, points)
+        return points
+
+
+def _trend(page: Page, site_id: int) -> list[TrendPoint]:
+    cache: TrendCache = page.request.app.state.trends
+    return cache.get(page.session, site_id)
 
 
 def run_report(page: Page) -> Response:

@@ -1,4 +1,5 @@
-"""users and login_failures: the workspace's accounts and its login rate limit
+"""users and login_failures: the workspace's accounts and its login rate limit; the indexes
+of its findings list
 
 Revision ID: 0008
 Revises: 0007
@@ -39,9 +40,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.create_index("ix_login_failures_key_at", ["key", "at"], unique=False)
+    with op.batch_alter_table("findings", schema=None) as batch_op:
+        for column in _LIST_INDEXES:
+            batch_op.create_index(f"ix_findings_{column}", [column], unique=False)
+
+
+_LIST_INDEXES = ("check", "column", "unit", "first_seen", "deadline")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("findings", schema=None) as batch_op:
+        for column in _LIST_INDEXES:
+            batch_op.drop_index(f"ix_findings_{column}")
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.drop_index("ix_login_failures_key_at")
     op.drop_table("login_failures")
