@@ -62,10 +62,17 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
     ("status", "整改状态", "Status", 10),
     ("recheck", "复核情况", "Re-check", 24),
     ("note", "备注", "Notes", 30),
+    # For the unit to fill in and upload back (the workspace's 整改台账 page): each filled-in
+    # row becomes a note of its finding, found again by its 编号.
+    ("measures", "整改措施", "Measures taken", 30),
+    ("progress", "整改情况", "Progress", 30),
+    ("finding_id", "编号", "Id", 22),
 )
 HEADERS_ZH = tuple(zh for _, zh, _, _ in COLUMNS)
+# The thirteen columns of the inspectors' ledger; the round-trip columns follow them.
+INSPECTORS_COLUMNS = HEADERS_ZH[:13]
 DATE_FIELDS = frozenset({"first_seen", "deadline"})
-WRAPPED = frozenset({"description", "url", "pages", "recheck", "note"})
+WRAPPED = frozenset({"description", "url", "pages", "recheck", "note", "measures", "progress"})
 DATE_FORMAT = "yyyy-mm-dd"
 # What a ledger cell holds: the number, a date, text, or nothing.
 CellValue: TypeAlias = str | int | date | None
@@ -88,7 +95,9 @@ class LedgerRow:
     status: str  # 整改状态
     recheck: str  # 复核情况
     note: str  # 备注
-    finding_id: str = ""  # not a column: for tests and tools that join back to findings
+    finding_id: str = ""  # 编号: the finding's export id, how an uploaded ledger joins back
+    measures: str = ""  # 整改措施, left for the unit to fill in
+    progress: str = ""  # 整改情况, left for the unit to fill in
     # Not columns: how 整改时限 was counted — years no notice covered (counted Monday to
     # Friday; 备注 says so) and years the site's holidays file transcribed (the 说明 sheet).
     weekday_years: tuple[int, ...] = ()

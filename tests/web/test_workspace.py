@@ -243,6 +243,7 @@ def test_every_form_route_checks_the_csrf_token():
     posted = [r for r in routes() if isinstance(r, Route) and "POST" in (r.methods or ())]
     assert {r.path for r in posted} == {
         "/login", "/logout", "/password", "/findings/{finding_id:int}/{action}",
+        "/ledger/upload", "/ledger/apply",
     }  # fmt: skip
     guarded = page()(lambda p: None).__code__  # type: ignore[arg-type,return-value]
     for route in posted:

@@ -25,6 +25,8 @@ INSPECTORS_COLUMNS = [
     "序号", "网站", "问题类型", "问题描述", "问题链接", "所在页面", "责任单位", "责任人",
     "发现时间", "整改时限", "整改状态", "复核情况", "备注",
 ]  # fmt: skip
+# After them, for the unit to fill in and upload back (joined by 编号).
+ROUND_TRIP_COLUMNS = ["整改措施", "整改情况", "编号"]
 
 
 @pytest.fixture
@@ -90,8 +92,8 @@ def test_cli_writes_the_xlsx_in_the_inspectors_columns(store, tmp_path):
     assert sheet is not None
     assert sheet.title == "整改台账"
     header = [c.value for c in sheet[1]]
-    assert header == list(HEADERS_ZH) == INSPECTORS_COLUMNS
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:M9"
+    assert header == list(HEADERS_ZH) == INSPECTORS_COLUMNS + ROUND_TRIP_COLUMNS
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P9"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["D"].width == 40 and sheet.column_dimensions["A"].width == 6
     rows = list(sheet.iter_rows(min_row=2, values_only=True))

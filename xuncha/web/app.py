@@ -201,8 +201,9 @@ def _route(
     function: Callable[[Page], Response],
     roles: frozenset[str],
     methods: tuple[str, ...] = ("GET",),
+    fields: int = 200,
 ) -> Route:
-    endpoint: Callable[[Request], Awaitable[Response]] = page(roles)(function)
+    endpoint: Callable[[Request], Awaitable[Response]] = page(roles, fields=fields)(function)
     return Route(path, endpoint, methods=list(methods))
 
 
@@ -218,6 +219,9 @@ def routes() -> list[Route | Mount]:
         _route("/findings/{finding_id:int}/{action}", views.act, ACTORS, ("POST",)),
         _route("/lookback", views.lookback, READERS),
         _route("/ledger.xlsx", views.ledger, READERS),
+        _route("/ledger", views.ledger_page, READERS),
+        _route("/ledger/upload", views.ledger_upload, ACTORS, ("POST",)),
+        _route("/ledger/apply", views.ledger_apply, ACTORS, ("POST",), fields=50_000),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -106,18 +106,26 @@ PageFunction = Callable[[Page], Response]
 
 
 def page(
-    roles: Collection[str] = READERS,
+    roles: Collection[str] = READERS, *, fields: int = 200
 ) -> Callable[[PageFunction], Callable[[Request], Awaitable[Response]]]:
-    """The endpoint of a page function, open to `roles`."""
+    """The endpoint of a page function, open to `roles`; a form it takes has at most `fields`
+    fields and one file."""
 
     def wrap(function: PageFunction) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             form = None
             if request.method == "POST":
-                form = await request.form(max_files=1, max_fields=200)
-                check_csrf(request, form)
-            lang = language(request)
-            return await run_in_threadpool(_run, function, request, form, lang, roles)
+                if not isinstance(request.session.get("uid"), int):
+                    raise Refused(403, "csrf")  # no session: no form of ours was sent
+                form = await request.form(max_files=1, max_fields=fields)
+            try:
+                if form is not None:
+                    check_csrf(request, form)
+                lang = language(request)
+                return await run_in_threadpool(_run, function, request, form, lang, roles)
+            finally:
+                if form is not None:
+                    await form.close()  # an uploaded file's temporary file
 
         endpoint.__name__ = function.__name__
         endpoint.__doc__ = function.__doc__

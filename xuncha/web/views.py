@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,13 @@ from reports.chart import TrendPoint
 from reports.history import history_rows
 from reports.labels import check_name
 from reports.ledger import write_ledger
+from reports.ledger_upload import (
+    MAX_BYTES,
+    MAX_TEXT,
+    LedgerFileError,
+    LedgerUpdate,
+    read_ledger_updates,
+)
 from reports.lookback import render_lookback
 from reports.run_report import evidence_lines, render_run_report
 from reports.times import local_minute, zone_of_profile
@@ -40,6 +48,7 @@ from xuncha.tracking.listing import (
 from xuncha.tracking.workdays import BUILTIN_YEARS
 from xuncha.web.guard import Page, Refused
 from xuncha.web.rendering import html, report_page
+from xuncha.web.words import words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -379,3 +388,85 @@ def ledger(page: Page) -> Response:
     return Response(
         body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+# -- the ledger uploaded back (整改台账回填) --
+
+
+def ledger_page(page: Page, error: str | None = None, status: int = 200) -> Response:
+    """Download the ledger; upload it back with 整改措施 / 整改情况 filled in (admins, units)."""
+    return html(
+        page.request, "ledger.html", page.lang, status=status, user=page.user,
+        sites=tracking.all_sites(page.session), error=error,
+        flash=page.request.session.pop("flash", None), plan=None,
+        may_upload=page.user.role in ("admin", "unit"), max_mb=MAX_BYTES // 1024 // 1024,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlannedNote:
+    """What one filled-in row of an upload would do: add a note, or why not."""
+
+    update: LedgerUpdate
+    finding: Finding | None
+    outcome: str  # add | same | unknown | forbidden | no_id
+    text: str
+
+
+def _planned(page: Page, update: LedgerUpdate) -> PlannedNote:
+    text = update.note(page.lang)
+    if not update.finding_id:
+        return PlannedNote(update, None, "no_id", text)
+    query = select(Finding, Site.name).join(Site, Site.id == Finding.site_id)
+    matches = list(page.session.execute(query.where(Finding.fingerprint == update.finding_id)))
+    if len(matches) > 1 and update.site:
+        matches = [m for m in matches if m[1] == update.site]
+    if len(matches) != 1:
+        return PlannedNote(update, None, "unknown", text)
+    found = matches[0][0]
+    if not page.may_see(found):
+        return PlannedNote(update, None, "forbidden", text)
+    if (found.note or "") == text:
+        return PlannedNote(update, found, "same", text)
+    return PlannedNote(update, found, "add", text)
+
+
+def ledger_upload(page: Page) -> Response:
+    """The preview of an upload: each filled-in row, what it would do. Nothing is written yet."""
+    upload = page.form.get("file") if page.form is not None else None
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return ledger_page(page, error=words(page.lang)["no_file"], status=400)
+    try:
+        updates = read_ledger_updates(upload.file.read(MAX_BYTES + 1))
+    except LedgerFileError as bad:
+        return ledger_page(page, error=str(bad), status=400)
+    plan = [_planned(page, update) for update in updates]
+    return html(
+        page.request, "ledger.html", page.lang, user=page.user,
+        sites=tracking.all_sites(page.session), error=None, flash=None, plan=plan,
+        may_upload=True, filename=upload.filename,
+        max_mb=MAX_BYTES // 1024 // 1024,
+        adding=sum(1 for p in plan if p.outcome == "add"),
+    )  # fmt: skip
+
+
+def ledger_apply(page: Page) -> Response:
+    """The confirmed upload: each row a note in its finding's history under the account's name;
+    rows are checked again (a finding not the account's is refused), nothing is overwritten."""
+    assert page.form is not None, "a POST"
+    ids, texts = page.form.getlist("id"), page.form.getlist("text")
+    if len(ids) != len(texts):
+        raise Refused(400, "bad_form")
+    added = 0
+    for raw_id, text in zip(ids, texts, strict=True):
+        if not isinstance(raw_id, str) or not raw_id.isdigit() or not isinstance(text, str):
+            raise Refused(400, "bad_form")
+        found = page.finding(int(raw_id))  # 403 for another unit's, 404 for none
+        body = text.strip()[: 2 * MAX_TEXT + 40]
+        if not body or (found.note or "") == body:
+            continue
+        tracking.note(page.session, found.fingerprint, text=body, actor=page.actor,
+                      site=_site_key(page, found))  # fmt: skip
+        added += 1
+    page.request.session["flash"] = f"notes_added:{added}"
+    return RedirectResponse("/ledger", status_code=303)
