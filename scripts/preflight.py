@@ -117,8 +117,30 @@ def chromium() -> str | None:
     return "Chromium is not installed: install it (Debian: apt-get install chromium)"
 
 
+# The PDFs' fonts and the tool the tests read their fonts with: (what is checked, package).
+PRINTING = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
+    ("pdffonts", "poppler-utils"),
+)
+
+
+def printing() -> str | None:
+    """What the 检测报告 and 整改通知书 PDFs are printed and checked with."""
+
+    def present(thing: str) -> bool:
+        return Path(thing).exists() if thing.startswith("/") else shutil.which(thing) is not None
+
+    wanted = [package for thing, package in PRINTING if not present(thing)]
+    if not wanted or (can_fix() and apt_install(*wanted) and
+                      all(present(thing) for thing, _ in PRINTING)):  # fmt: skip
+        return None
+    packages = " ".join(wanted)
+    return f"the PDF fonts and tools are missing: install them (Debian: apt-get install {packages})"
+
+
 def main() -> int:
-    missing = [problem for problem in (postgres(), redis(), chromium()) if problem]
+    missing = [problem for problem in (postgres(), redis(), chromium(), printing()) if problem]
     for problem in missing:
         print(f"make test: {problem}", file=sys.stderr)
     return 2 if missing else 0

@@ -36,12 +36,17 @@ def test_a_machine_without_chromium_or_postgresql_gets_one_line_each(tmp_path) -
     done = _preflight(env)
     assert done.returncode == 2
     lines = done.stderr.splitlines()
-    assert len(lines) == 2, done.stderr
+    assert len(lines) == 3, done.stderr
     assert lines[0].startswith(f"make test: PostgreSQL is not listening on 127.0.0.1:{port}")
     assert "XUNCHA_TEST_POSTGRES" in lines[0]
     assert (
         lines[1]
         == "make test: Chromium is not installed: install it (Debian: apt-get install chromium)"
+    )
+    # The fonts are files (present here); the PDF tool is a program on the PATH (not on this one).
+    assert lines[2] == (
+        "make test: the PDF fonts and tools are missing: install them "
+        "(Debian: apt-get install poppler-utils)"
     )
     assert done.stdout == ""
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from checks.errors import CheckConfigError
 from xuncha.cli.common import run_summary
 from xuncha.cli.demo import demo
+from xuncha.cli.documents import documents
 from xuncha.cli.findings import findings
 from xuncha.cli.ledger import ledger
 from xuncha.cli.lookback import lookback
@@ -38,7 +39,20 @@ def cli() -> None:
     """巡查 Xuncha — inspect Chinese government websites the way inspectors do."""
 
 
-for command in (run, demo, findings, probe, prune, worker, ledger, lookback, report, serve, users):
+for command in (
+    run,
+    demo,
+    findings,
+    probe,
+    prune,
+    worker,
+    ledger,
+    lookback,
+    report,
+    documents,
+    serve,
+    users,
+):
     cli.add_command(command)
 
 
