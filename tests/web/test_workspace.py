@@ -16,7 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from docx import Document
 from openpyxl import load_workbook
+from pdfminer.high_level import extract_text
 from sqlalchemy import func, select
 from starlette.routing import Route
 from workspace_world import (
@@ -435,3 +437,28 @@ def test_users_cli_refuses_clearly(world: World, tmp_path: Path):
         session.begin(),
     ):
         accounts.add_user(session, "short", "admin", None, "short")
+
+
+def test_documents_download_by_role(world: World):
+    admin = world.login("admin")
+    report = admin.get("/runs/1/report.docx")
+    assert report.status_code == 200
+    assert (
+        "filename*=UTF-8''%E6%A3%80%E6%B5%8B%E6%8A%A5%E5%91%8A"
+        in report.headers["content-disposition"]
+    )  # 检测报告-2026-11-20.docx
+    assert Document(io.BytesIO(report.content)).paragraphs[0].text.endswith("网站检测报告")
+    printed = admin.get("/runs/1/report.pdf")
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    assert "检测报告" in extract_text(io.BytesIO(printed.content))
+    unit = world.login("bgs")
+    assert unit.get("/runs/1/report.docx").status_code == 403
+    own = unit.get("/runs/1/notice.docx", params={"unit": "办公室"})
+    assert own.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(own.content)).paragraphs)
+    assert "办公室：" in text and "政务公开科" not in text
+    assert unit.get("/runs/1/notice.docx", params={"unit": "政务公开科"}).status_code == 403
+    assert unit.get("/runs/1/notice.pdf").status_code == 403
+    ledger_page = unit.get("/ledger").text
+    assert "notice.docx?unit=%E5%8A%9E%E5%85%AC%E5%AE%A4" in ledger_page
+    assert "%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80%E7%A7%91" not in ledger_page  # 政务公开科

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -46,6 +47,21 @@ from xuncha.web.words import words
 SECRET_ENV = "XUNCHA_SECRET_KEY"
 SESSION_HOURS = 12
 STATIC = os.path.join(os.path.dirname(__file__), "static")
+
+
+class DocumentKind(Convertor[str]):
+    """``docx`` or ``pdf``: the two forms of a document to file."""
+
+    regex = "docx|pdf"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("docx_or_pdf", DocumentKind())
 
 
 class WebConfigError(XunchaError):
@@ -214,6 +230,12 @@ def routes() -> list[Route | Mount]:
         _route("/password", password, READERS, ("GET", "POST")),
         _route("/", views.sites, READERS),
         _route("/runs/{run_id:int}", views.run_report, frozenset({"admin", "auditor"})),
+        _route(
+            "/runs/{run_id:int}/report.{kind:docx_or_pdf}",
+            views.report_document,
+            frozenset({"admin", "auditor"}),
+        ),  # fmt: skip
+        _route("/runs/{run_id:int}/notice.{kind:docx_or_pdf}", views.notice_document, READERS),
         _route("/findings", views.findings, READERS),
         _route("/findings/{finding_id:int}", views.finding, READERS),
         _route("/findings/{finding_id:int}/{action}", views.act, ACTORS, ("POST",)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from reports import findings_list as output
 from reports.chart import TrendPoint
+from reports.documents import notice_docx, notice_html, report_docx
 from reports.history import history_rows
 from reports.labels import check_name
 from reports.ledger import write_ledger
@@ -29,10 +30,13 @@ from reports.ledger_upload import (
     read_ledger_updates,
 )
 from reports.lookback import render_lookback
+from reports.pdf import PdfError, html_to_pdf
+from reports.rendering import write_html
 from reports.run_report import evidence_lines, render_run_report
 from reports.times import local_minute, zone_of_profile
 from xuncha import tracking
 from xuncha.run import outputs
+from xuncha.run.documents import file_name, unit_notices
 from xuncha.store import Finding, FindingEvent, Run, Site
 from xuncha.store.runs import latest_ended_run
 from xuncha.tracking.events import ACTIVE, STATUSES
@@ -397,10 +401,24 @@ def ledger_page(page: Page, error: str | None = None, status: int = 200) -> Resp
     """Download the ledger; upload it back with 整改措施 / 整改情况 filled in (admins, units)."""
     return html(
         page.request, "ledger.html", page.lang, status=status, user=page.user,
-        sites=tracking.all_sites(page.session), error=error,
+        sites=tracking.all_sites(page.session), error=error, notices=_notice_links(page),
         flash=page.request.session.pop("flash", None), plan=None,
         may_upload=page.user.role in ("admin", "unit"), max_mb=MAX_BYTES // 1024 // 1024,
     )  # fmt: skip
+
+
+def _notice_links(page: Page) -> list[tuple[Site, Run, list[str | None]]]:
+    """Each site's latest run and the units with a 整改通知书 in it (a unit user: its own)."""
+    found = []
+    for site in tracking.all_sites(page.session):
+        run = latest_ended_run(page.session, site.id)
+        if run is None:
+            continue
+        units = [n.unit for n in unit_notices(page.session, run, page.lang)]
+        if page.user.role == "unit":
+            units = [u for u in units if u == page.user.unit]
+        found.append((site, run, units))
+    return found
 
 
 @dataclass(frozen=True)
@@ -444,7 +462,7 @@ def ledger_upload(page: Page) -> Response:
     return html(
         page.request, "ledger.html", page.lang, user=page.user,
         sites=tracking.all_sites(page.session), error=None, flash=None, plan=plan,
-        may_upload=True, filename=upload.filename,
+        may_upload=True, filename=upload.filename, notices=_notice_links(page),
         max_mb=MAX_BYTES // 1024 // 1024,
         adding=sum(1 for p in plan if p.outcome == "add"),
     )  # fmt: skip
@@ -470,3 +488,68 @@ def ledger_apply(page: Page) -> Response:
         added += 1
     page.request.session["flash"] = f"notes_added:{added}"
     return RedirectResponse("/ledger", status_code=303)
+
+
+# -- documents to file (检测报告, 整改通知书) ------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(body: bytes, media_type: str, name: str) -> Response:
+    """A download named `name` (RFC 6266: an ASCII fallback and the UTF-8 name)."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _run_of(page: Page) -> Run:
+    run = page.session.get(Run, int(page.request.path_params["run_id"]))
+    if run is None:
+        raise Refused(404, "not_found")
+    return run
+
+
+def report_document(page: Page) -> Response:
+    """A run's 检测报告 as DOCX or PDF (admins and auditors, as its report)."""
+    run = _run_of(page)
+    kind = page.request.path_params["kind"]
+    report = outputs.run_report(
+        page.session, run, page.lang, upcoming=outputs.upcoming_items(page.session, run)
+    )
+    stem = "report" if page.lang == "en" else "检测报告"
+    with tempfile.TemporaryDirectory() as folder:
+        if kind == "docx":
+            body = report_docx(report, Path(folder) / "report.docx").read_bytes()
+        else:
+            html_file = write_html(render_run_report(report), Path(folder) / "report.html")
+            body = _printed(html_file, Path(folder) / "report.pdf")
+    name = f"{stem}-{run.as_of.isoformat()}.{kind}"
+    return _attachment(body, DOCX if kind == "docx" else "application/pdf", name)
+
+
+def notice_document(page: Page) -> Response:
+    """A unit's 整改通知书 of a run as DOCX or PDF: a unit user gets its own unit's only."""
+    run = _run_of(page)
+    kind = page.request.path_params["kind"]
+    asked = page.request.query_params.get("unit") or None
+    if page.user.role == "unit" and asked != page.user.unit:
+        raise Refused(403, "forbidden")
+    notices = {n.unit: n for n in unit_notices(page.session, run, page.lang)}
+    if asked not in notices:
+        raise Refused(404, "not_found")
+    notice = notices[asked]
+    with tempfile.TemporaryDirectory() as folder:
+        if kind == "docx":
+            body = notice_docx(notice, Path(folder) / "notice.docx").read_bytes()
+        else:
+            html_file = write_html(notice_html(notice), Path(folder) / "notice.html")
+            body = _printed(html_file, Path(folder) / "notice.pdf")
+    name = f"{file_name(asked, page.lang)}-{run.as_of.isoformat()}.{kind}"
+    return _attachment(body, DOCX if kind == "docx" else "application/pdf", name)
+
+
+def _printed(html_file: Path, pdf: Path) -> bytes:
+    try:
+        return html_to_pdf(html_file, pdf).read_bytes()
+    except PdfError as error:
+        raise Refused(503, "no_pdf") from error

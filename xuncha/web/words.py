@@ -116,6 +116,13 @@ WORDS = {
         "outcome_no_id": "缺少编号",
         "nothing_to_add": "没有要添加的备注。",
         "download_all": "全部网站",
+        "no_pdf": "无法生成 PDF",
+        "no_pdf_text": "服务器上没有 Chromium 或中文字体（Debian：apt-get install chromium "
+        "fonts-noto-cjk fonts-wqy-microhei），可先下载 DOCX。",
+        "notices": "整改通知书",
+        "notices_text": "各网站最近一次检测中，每个责任单位待整改问题的整改通知书"
+        "（含整改时限和依据）。",
+        "documents": "文书",
     },
     "en": {
         "app": "Xuncha workspace",
@@ -230,6 +237,13 @@ WORDS = {
         "outcome_no_id": "no id",
         "nothing_to_add": "No note to add.",
         "download_all": "All sites",
+        "no_pdf": "No PDF",
+        "no_pdf_text": "The server has no Chromium or CJK fonts (Debian: apt-get install "
+        "chromium fonts-noto-cjk fonts-wqy-microhei); the DOCX is there.",
+        "notices": "Rectification notices",
+        "notices_text": "For each site's latest run, a notice per unit of the findings it must "
+        "fix, with deadlines and the rules behind them.",
+        "documents": "Documents",
     },
 }
 
