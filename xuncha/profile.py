@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -418,6 +418,24 @@ def load_profile(path: str | Path) -> Profile:
     except CheckConfigError as exc:
         raise ProfileError(str(exc)) from None
     return profile
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_yaml_model(path: str | Path, model: type[ModelT], what: str) -> ModelT:
+    """A YAML file of this tool's (a profile's companion: the notices' config…) validated as
+    `model`; every failure is one ProfileError naming the file, line and key."""
+    path = Path(path)
+    node, data = _read_yaml(path, what)
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}:1: a {what} file is a mapping of keys")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        loc, message = _first_error(exc)
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        raise ProfileError(f"{path}:{_line_of(node, loc)}: {key}: {message}") from None
 
 
 def _read_yaml(path: Path, what: str) -> tuple[yaml.Node | None, Any]:

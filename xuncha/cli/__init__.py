@@ -20,6 +20,7 @@ from xuncha.cli.documents import documents
 from xuncha.cli.findings import findings
 from xuncha.cli.ledger import ledger
 from xuncha.cli.lookback import lookback
+from xuncha.cli.notify import notify
 from xuncha.cli.probe import probe
 from xuncha.cli.prune import prune
 from xuncha.cli.report import report
@@ -50,6 +51,7 @@ for command in (
     lookback,
     report,
     documents,
+    notify,
     serve,
     users,
 ):

@@ -369,6 +369,35 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class NoticeDelivery(Base):
+    """One digest (整改通知) of one run to one unit over one channel and address: queued, sent,
+    retried with back-off, or given up. One row per (run, unit, channel, target): a digest is
+    queued once, and a send is claimed before it is made, so it is never sent twice."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (
+        UniqueConstraint("run_id", "unit", "channel", "target"),
+        Index("ix_notice_deliveries_status_next", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))  # email | dingtalk | wecom | feishu
+    target: Mapped[str] = mapped_column(String(300))  # an address, or the robot's env name
+    # pending | sending (claimed) | sent | failed (will retry) | given_up | unknown (a send was
+    # cut off midway: not retried, since it may have arrived)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # A run's crawl rows: written by its crawl (xuncha/store/crawl.py), carried forward by an
 # incremental night, deleted by retention (保留) while the run itself stays.
 CRAWL_MODELS: tuple[type[Base], ...] = (
