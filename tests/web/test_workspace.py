@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -30,7 +31,7 @@ from workspace_world import (
 )
 
 from xuncha import accounts
-from xuncha.store import Finding, FindingEvent, User
+from xuncha.store import Finding, FindingEvent, NoticeDelivery, User
 from xuncha.web.app import routes
 from xuncha.web.guard import page
 
@@ -462,3 +463,20 @@ def test_documents_download_by_role(world: World):
     ledger_page = unit.get("/ledger").text
     assert "notice.docx?unit=%E5%8A%9E%E5%85%AC%E5%AE%A4" in ledger_page
     assert "%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80%E7%A7%91" not in ledger_page  # 政务公开科
+
+
+def test_notices_page_shows_failures_and_keeps_units_apart(world: World):
+    now = datetime.now(UTC)
+    with world.store.session() as session, session.begin():
+        rows = (("办公室", "sent", None), ("政务公开科", "failed", "SMTP 127.0.0.1:25: refused"))
+        for unit, status, error in rows:
+            session.add(NoticeDelivery(
+                run_id=1, unit=unit, channel="email", target=f"{status}@example.gov.cn",
+                status=status, attempts=1, findings=3, subject="s", body="b", last_error=error,
+                created_at=now, next_try_at=now, sent_at=now if status == "sent" else None,
+            ))  # fmt: skip
+    admin = world.login("admin").get("/notices").text
+    assert 'data-status="failed"' in admin and 'data-status="sent"' in admin
+    assert "1 条通知未送达" in admin and "SMTP 127.0.0.1:25: refused" in admin
+    unit = world.login("bgs").get("/notices").text
+    assert 'data-status="sent"' in unit and "政务公开科" not in text_of(unit.split("<main")[1])

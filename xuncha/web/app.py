@@ -240,6 +240,7 @@ def routes() -> list[Route | Mount]:
         _route("/findings/{finding_id:int}", views.finding, READERS),
         _route("/findings/{finding_id:int}/{action}", views.act, ACTORS, ("POST",)),
         _route("/lookback", views.lookback, READERS),
+        _route("/notices", views.notices, READERS),
         _route("/ledger.xlsx", views.ledger, READERS),
         _route("/ledger", views.ledger_page, READERS),
         _route("/ledger/upload", views.ledger_upload, ACTORS, ("POST",)),

@@ -37,7 +37,7 @@ from reports.times import local_minute, zone_of_profile
 from xuncha import tracking
 from xuncha.run import outputs
 from xuncha.run.documents import file_name, unit_notices
-from xuncha.store import Finding, FindingEvent, Run, Site
+from xuncha.store import Finding, FindingEvent, NoticeDelivery, Run, Site
 from xuncha.store.runs import latest_ended_run
 from xuncha.tracking.events import ACTIVE, STATUSES
 from xuncha.tracking.history import events_by_finding, open_trend, run_dates
@@ -553,3 +553,31 @@ def _printed(html_file: Path, pdf: Path) -> bytes:
         return html_to_pdf(html_file, pdf).read_bytes()
     except PdfError as error:
         raise Refused(503, "no_pdf") from error
+
+
+# -- the notices sent (整改通知) ----------------------------------------------------------------
+
+
+def notices(page: Page) -> Response:
+    """The digests sent to the units and their state: a failed send is shown with its error
+    and when it is tried again. A unit user sees its own unit's."""
+    query = select(NoticeDelivery, Run.as_of, Site.name).join(
+        Run, Run.id == NoticeDelivery.run_id).join(Site, Site.id == Run.site_id)  # fmt: skip
+    unit = _unit_only(page)
+    if unit is not None:
+        query = query.where(NoticeDelivery.unit == unit)
+    rows = list(page.session.execute(query.order_by(NoticeDelivery.id.desc()).limit(500)))
+    failing = sum(1 for delivery, _, _ in rows if delivery.status in NOT_ARRIVED)
+    zone = zone_of_profile(None)  # the default zone: a page of many sites
+    return html(
+        page.request,
+        "notices.html",
+        page.lang,
+        user=page.user,
+        rows=rows,
+        failing=failing,
+        at=lambda moment: local_minute(moment, zone),
+    )
+
+
+NOT_ARRIVED = ("failed", "given_up", "unknown")
