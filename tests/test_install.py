@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from packaging.requirements import Requirement
@@ -177,3 +181,48 @@ def test_scrapy_crawl_portal_with_a_profile_file(tmp_path) -> None:
     roles = {record.get("role") for record in records if "role" in record}
     assert {"home", "section", "list"} <= roles
     assert any(record.get("target") for record in records)
+
+
+def test_the_demos_database_opens_in_the_workspace_with_the_printed_password(
+    fresh_venv, tmp_path
+) -> None:
+    """`make demo` then `xuncha serve`, as the README shows: the printed one-time password logs
+    in as admin, and the first page asks for a new password."""
+    out = tmp_path / "demo"
+    bin_dir = fresh_venv / "bin"
+    done = subprocess.run([str(bin_dir / "xuncha"), "demo", "--out", str(out)], cwd=tmp_path,
+                          env=_env(), capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"账号 admin，一次性密码 (\S+)（首次登录后须修改）", done.stdout)
+    assert found, done.stdout
+    assert f"xuncha serve --db sqlite:///{out / 'xuncha.db'}" in done.stdout
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(bin_dir / "xuncha"), "serve", "--db", f"sqlite:///{out / 'xuncha.db'}",
+         "--port", str(port)],
+        cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    login = client.get("/login")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "xuncha serve did not start"
+                    assert server.poll() is None, server.communicate()
+                    time.sleep(0.2)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+            assert token
+            answer = client.post("/login", data={"name": "admin", "password": found.group(1),
+                                                 "csrf_token": token.group(1)})  # fmt: skip
+            assert (answer.status_code, answer.headers["location"]) == (303, "/")
+            assert client.get("/").headers["location"] == "/password"  # a one-time password
+            assert "header.bar" in client.get("/static/workspace.css").text  # shipped in the wheel
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert "未设置 XUNCHA_SECRET_KEY" in err
