@@ -7,6 +7,7 @@ minutes up to ``max_attempts``; a send cut off midway (the row left ``sending``)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from xuncha.notify.config import NoticesConfig
 from xuncha.notify.digest import digests_of
 from xuncha.store import NoticeDelivery, Run, Store
 
+logger = logging.getLogger(__name__)
 CHANNELS = ("email", "dingtalk", "wecom", "feishu")
 ROBOT_LIMIT = 4000  # bytes of markdown a robot takes (WeCom's is 4096)
 STALE_SENDING = timedelta(minutes=10)
@@ -128,6 +130,8 @@ def send_due(store: Store, config: NoticesConfig, send: Sender = deliver) -> Sen
             send(delivery, config)
             outcome: dict[str, object] = {"status": "sent", "sent_at": _now(), "last_error": None}
         except SendError as error:
+            logger.warning("整改通知 %s → %s（%s）未送达：%s", delivery.unit, delivery.channel,
+                           delivery.target, error)  # fmt: skip
             attempts = delivery.attempts + 1
             gave_up = attempts >= config.max_attempts
             outcome = {

@@ -226,7 +226,8 @@ def write_site_reports(
         )
     index = SiteIndex(
         lang=lang,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        # A page of many sites: the default zone (Beijing time), to the minute.
+        generated=times.local_minute(datetime.now(UTC), times.zone(None)) or "",
         sites=rows,
     )
     return WrittenReports(write_site_index(index, out_dir / "index.html"), written)
