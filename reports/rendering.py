@@ -9,11 +9,13 @@ clickable (:func:`safe_href`); links between the files this tool wrote go throug
 
 from __future__ import annotations
 
+import re
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup, escape
 
 from checks.urls import split_url, url_scheme
 from reports.chart import sparkline_svg, trend_svg
@@ -42,6 +44,30 @@ def short_url(url: Any, base: Any = None) -> str:
     if home is not None and home.netloc.lower() == parts.netloc.lower():
         return rest
     return parts.netloc + rest
+
+
+# A web address inside evidence text: up to a space, a quote, an angle bracket or the Chinese
+# punctuation and arrows the evidence is joined with.
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>，、；。→（）]+")
+
+
+def with_short_urls(text: Any, base: Any = None) -> Markup:
+    """Evidence text with each web address in it shown short (:func:`short_url`) and linked
+    whole; everything else escaped."""
+    source = "" if text is None else str(text)
+    out, last = [], 0
+    for match in _URL_IN_TEXT.finditer(source):
+        url = match.group(0)
+        out.append(escape(source[last : match.start()]))
+        href = safe_href(url)
+        if href is None:
+            out.append(escape(url))
+        else:
+            out.append(Markup('<a href="{0}" title="{0}" rel="noopener noreferrer">{1}</a>')
+                       .format(href, short_url(url, base)))  # fmt: skip
+        last = match.end()
+    out.append(escape(source[last:]))
+    return Markup("").join(out)
 
 
 def local_href(path: Any) -> str | None:
@@ -78,6 +104,7 @@ def environment() -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["local_href"] = local_href
     env.filters["short_url"] = short_url
+    env.filters["with_short_urls"] = with_short_urls
     env.filters["percent"] = _percent
     env.globals["check_name"] = check_name
     env.globals["own_script_id"] = OWN_SCRIPT_ID

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.rendering import short_url
+from reports.rendering import short_url, with_short_urls
 
 HOME = "https://jtj.example.gov.cn/"
 
@@ -26,3 +26,23 @@ HOME = "https://jtj.example.gov.cn/"
 )  # fmt: skip
 def test_short_url(url, shown):
     assert short_url(url, HOME) == shown
+
+
+def test_urls_inside_evidence_are_shown_short_and_linked_whole():
+    text = "https://xxgk.example.gov.cn/a/b.html → http://other.example.cn/c?d=1、最新信息"
+    shown = str(with_short_urls(text, "https://xxgk.example.gov.cn/"))
+    assert shown == (
+        '<a href="https://xxgk.example.gov.cn/a/b.html" title="https://xxgk.example.gov.cn/a/b.html"'
+        ' rel="noopener noreferrer">/a/b.html</a> → <a href="http://other.example.cn/c?d=1" '
+        'title="http://other.example.cn/c?d=1" rel="noopener noreferrer">other.example.cn/c?d=1'
+        "</a>、最新信息"
+    )
+
+
+def test_hostile_text_around_and_inside_urls_stays_text():
+    shown = str(
+        with_short_urls('javascript:alert(1) <img src=x> https://a.cn/"onmouseover=x', None)
+    )
+    assert "<img" not in shown and 'href="javascript' not in shown
+    assert '"onmouseover' not in shown and "&#34;onmouseover=x" in shown
+    assert shown.count("<a ") == 1
