@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from reports import times
 from reports.labels import ACTION_LABELS, event_details, label, status_move
@@ -32,12 +33,12 @@ class HistoryEvent:
     reason: str
 
 
-def event_day(event: StoredEvent, dates: RunDates) -> date:
-    """A run's event: the run's day (as_of); a person's: the day it was in China (the default
-    zone), not in UTC — an action at 07:00 Beijing time is that day's."""
+def event_day(event: StoredEvent, dates: RunDates, where: ZoneInfo | None = None) -> date:
+    """A run's event: the run's day (as_of); a person's: the day it was in the site's zone
+    (`where`; default Beijing time), not in UTC — an action at 07:00 Beijing time is that day's."""
     if event.run_id is not None and event.run_id in dates:
         return dates[event.run_id]
-    return event.at.astimezone(times.zone(None)).date()
+    return event.at.astimezone(where or times.zone(None)).date()
 
 
 def last_day_of(
@@ -60,11 +61,14 @@ def _run_name(run_id: int, lang: str) -> str:
     return f"run #{run_id}" if lang == "en" else f"检测 #{run_id}"
 
 
-def history_rows(events: Sequence[StoredEvent], dates: RunDates, lang: str) -> list[HistoryEvent]:
-    """The events as the look-back shows them: day, by whom, action, status move, why."""
+def history_rows(
+    events: Sequence[StoredEvent], dates: RunDates, lang: str, where: ZoneInfo | None = None
+) -> list[HistoryEvent]:
+    """The events as the look-back shows them: day (in the site's zone `where`), by whom,
+    action, status move, why."""
     return [
         HistoryEvent(
-            day=event_day(event, dates).isoformat(),
+            day=event_day(event, dates, where).isoformat(),
             by=event.actor or (_run_name(event.run_id, lang) if event.run_id else ""),
             action=label(ACTION_LABELS, event.action, lang),
             status=status_move(event, lang),

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -123,22 +124,27 @@ def _say(key: str, lang: str, day: date | None = None) -> str:
 
 
 def recheck_text(
-    finding: StoredFinding, events: Sequence[StoredEvent], dates: RunDates, lang: str
+    finding: StoredFinding,
+    events: Sequence[StoredEvent],
+    dates: RunDates,
+    lang: str,
+    where: ZoneInfo | None = None,
 ) -> str:
-    """复核情况 of one finding (see the module docstring)."""
+    """复核情况 of one finding (see the module docstring); a person's action dated in the site's
+    zone `where` (default Beijing time)."""
     status = finding.status
     if status == "fixed":
         return _say("fixed", lang, fix_date(events, dates) or finding.last_seen)
     if status in ("waived", "false_positive"):
         action = "waived" if status == "waived" else "false_positive"
         last = next((e for e in reversed(events) if e.action == action), None)
-        return _say(action, lang, event_day(last, dates) if last else None)
+        return _say(action, lang, event_day(last, dates, where) if last else None)
     parts = []
     since = finding.first_seen
     if status == "reopened":
         last = next((e for e in reversed(events) if e.action == "reopened"), None)
         if last is not None:
-            since = event_day(last, dates)
+            since = event_day(last, dates, where)
             parts.append(
                 _say("recurred" if last.run_id is not None else "reopened_by_hand", lang, since)
             )
@@ -187,9 +193,11 @@ def ledger_row(
     *,
     weekday_years: Sequence[int] = (),
     holiday_file_years: Sequence[int] = (),
+    where: ZoneInfo | None = None,
 ) -> LedgerRow:
-    """One row of the ledger: finding ``number`` of the sheet, with its history read and how
-    its deadline was counted (see :class:`LedgerRow`)."""
+    """One row of the ledger: finding ``number`` of the sheet, with its history read (a
+    person's actions dated in the site's zone `where`) and how its deadline was counted (see
+    :class:`LedgerRow`)."""
     return LedgerRow(
         number=number,
         site=site_name,
@@ -202,7 +210,7 @@ def ledger_row(
         first_seen=finding.first_seen,
         deadline=finding.deadline,
         status=label(STATUS_LABELS, finding.status, lang),
-        recheck=recheck_text(finding, events, dates, lang),
+        recheck=recheck_text(finding, events, dates, lang, where),
         note=note_text(finding, lang, weekday_years),
         finding_id=finding.fingerprint,
         weekday_years=tuple(weekday_years),

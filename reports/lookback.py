@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from checks import messages
 from reports.history import HistoryEvent, RunDates, fix_date, history_rows
@@ -88,6 +89,7 @@ class LookBackEntry:
     site: str
     finding: StoredFinding
     events: Sequence[StoredEvent]
+    zone: ZoneInfo | None = None  # the site's: a person's action is dated in it
 
 
 def outcome_of(
@@ -135,7 +137,7 @@ def build_lookback(
                 status=finding.status,
                 outcome=outcome,
                 outcome_label=outcome_label(outcome, lang),
-                history=history_rows(entry.events, dates, lang),
+                history=history_rows(entry.events, dates, lang, entry.zone),
             )
         )
     order = {key: i for i, key in enumerate(OUTCOME_KEYS)}

@@ -34,3 +34,26 @@ def test_an_unknown_zone_in_a_profile_is_one_line(tmp_path):
     assert "timezone" in str(raised.value)
     assert "unknown time zone 'Beijing': an IANA name such as Asia/Shanghai" in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_persons_action_is_dated_in_the_sites_zone_in_ledger_and_look_back():
+    """A waiver at 17:30 UTC on 6 December is the 7th in Beijing (01:30) and still the 6th in
+    a site whose profile names UTC+5 (Asia/Tashkent, 22:30); one at 20:30 UTC is the 7th in
+    both."""
+    from types import SimpleNamespace
+
+    from reports.history import history_rows
+    from reports.ledger import recheck_text
+
+    waived = SimpleNamespace(action="waived", run_id=None, actor="张三", old_status="open",
+                             new_status="waived", reason="依法不予公开", changes=None,
+                             at=datetime(2026, 12, 6, 20, 30, tzinfo=UTC))  # fmt: skip
+    finding = SimpleNamespace(status="waived", first_seen=None, last_seen=None)
+    assert recheck_text(finding, [waived], {}, "zh") == "2026-12-07 不予整改"
+    west = zone("Asia/Tashkent")
+    assert recheck_text(finding, [waived], {}, "zh", west) == "2026-12-07 不予整改"
+    early = SimpleNamespace(**{**vars(waived), "at": datetime(2026, 12, 6, 17, 30, tzinfo=UTC)})
+    assert recheck_text(finding, [early], {}, "zh") == "2026-12-07 不予整改"
+    assert recheck_text(finding, [early], {}, "zh", west) == "2026-12-06 不予整改"
+    (row,) = history_rows([early], {}, "zh", west)
+    assert (row.day, row.by) == ("2026-12-06", "张三")

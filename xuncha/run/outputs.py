@@ -14,11 +14,12 @@ Layout of ``xuncha report``'s folder::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -255,6 +256,7 @@ def iter_ledger_rows(
     time: the ledger of a site with tens of thousands of findings is written as it is read.
     `unit`: only that 责任单位's findings (a unit's own ledger)."""
     sites = {s.id: s for s in all_sites(session)}
+    zones = site_zones(session, sites)
     first_runs: dict[int, Run] = {}  # how each run counted the deadlines it set (整改时限)
     number = 0
     order = _ledger_order(session, site, statuses, unit)
@@ -269,7 +271,17 @@ def iter_ledger_rows(
             yield ledger_row(number, sites[finding.site_id].name, finding,
                              history.get(finding.id, []), dates, lang,
                              weekday_years=basis.weekday_years,
-                             holiday_file_years=basis.file_years)  # fmt: skip
+                             holiday_file_years=basis.file_years,
+                             where=zones[finding.site_id])  # fmt: skip
+
+
+def site_zones(session: Session, sites: Mapping[int, Site]) -> dict[int, ZoneInfo]:
+    """{site id: its zone}, as its latest run's profile names it (default: Beijing time)."""
+    return {
+        site_id: times.zone_of_profile(run.profile if run is not None else None)
+        for site_id in sites
+        for run in [latest_ended_run(session, site_id)]
+    }
 
 
 def _ledger_order(
@@ -316,7 +328,8 @@ def lookback(
     pairs = [(s, f) for s, f in session.execute(query)]
     history = events_by_finding(session, (f.id for _, f in pairs))
     dates: RunDates = run_dates(session, (e for events in history.values() for e in events))
-    entries = [LookBackEntry(s.name, f, history.get(f.id, [])) for s, f in pairs]
+    zones = site_zones(session, {s.id: s for s, _ in pairs})
+    entries = [LookBackEntry(s.name, f, history.get(f.id, []), zones[s.id]) for s, f in pairs]
     sites = sorted({s.name for s, _ in pairs}) if site is None else [find_site(session, site).name]
     return build_lookback(
         entries, dates, since=since, until=until, as_of=as_of, sites=sites, lang=lang

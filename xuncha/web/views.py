@@ -243,7 +243,7 @@ def _finding_page(
     zone = zone_of_profile(latest.profile if latest is not None else None)
     events = events_by_finding(page.session, [found.id]).get(found.id, [])
     dates = run_dates(page.session, events)
-    history = list(zip(events, history_rows(events, dates, page.lang), strict=True))
+    history = list(zip(events, history_rows(events, dates, page.lang, zone), strict=True))
     flash = message or page.request.session.pop("flash", None)
     return html(
         page.request,
