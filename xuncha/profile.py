@@ -240,6 +240,9 @@ class Profile(_Section):
     start_urls: list[str] = Field(min_length=1)
     scope: Scope = Field(default_factory=Scope)
     columns: list[ColumnSpec] = Field(default_factory=list)
+    # 牵头单位 of columns the crawl discovers, by the column's name or URL: the responsible units
+    # without listing (and so seeding) the columns themselves.
+    units: dict[str, str] = Field(default_factory=dict)
     politeness: Politeness = Field(default_factory=Politeness)
     timeouts: Timeouts = Field(default_factory=Timeouts)
     tls: Tls = Field(default_factory=Tls)
@@ -315,12 +318,17 @@ class Profile(_Section):
         )
 
     def column_unit(self, column_name: str | None, column_url: str | None) -> str | None:
+        """The column's 牵头单位: a listed column's own, else the ``units`` map's, by the
+        column's URL (without its final /) or name."""
         for spec in self.columns:
             if column_url and spec.url.rstrip("/") == column_url.rstrip("/"):
                 return spec.unit
             if column_name and spec.name == column_name:
                 return spec.unit
-        return None
+        by_url = {key.rstrip("/"): unit for key, unit in self.units.items()}
+        if column_url and column_url.rstrip("/") in by_url:
+            return by_url[column_url.rstrip("/")]
+        return self.units.get(column_name or "") or None
 
 
 @cache

@@ -194,7 +194,8 @@ def test_look_back_after_three_nights(nights):
 
 
 LEDGER_HEADER = ["序号", "网站", "问题类型", "问题描述", "问题链接", "所在页面", "责任单位",
-                 "责任人", "发现时间", "整改时限", "整改状态", "复核情况", "备注"]  # fmt: skip
+                 "责任人", "发现时间", "整改时限", "整改状态", "复核情况", "备注", "整改措施",
+                 "整改情况", "编号"]  # fmt: skip
 
 
 def test_ledger_after_three_nights(nights):

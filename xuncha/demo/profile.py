@@ -44,7 +44,17 @@ def demo_profile(portal: _Portal) -> dict[str, Any]:
         "timeouts": {"request": REQUEST_TIMEOUT, "retries": 2},
         "tls": {"verify": True, "ca_file": str(portal.ca_pem_path), "expiry_warning_days": 30},
         "network": {"hosts": {**dict.fromkeys(loopback, "127.0.0.1"), OA_HOST: OA_ADDRESS}},
+        "units": DEMO_UNITS,
     }
+
+
+# The demo bureau's 牵头单位 of its columns, by name (the columns themselves are discovered).
+DEMO_UNITS = {
+    "通知公告": "办公室", "工作动态": "办公室", "县区动态": "办公室", "公示公告": "办公室",
+    "财政预决算": "财务审计科", "专项资金": "财务审计科", "政府采购": "财务审计科",
+    "人事信息": "人事科", "规划计划": "综合规划科", "统计信息": "综合规划科",
+    "权责清单": "政策法规科", "办事指南": "行政审批科",
+}  # fmt: skip
 
 
 __all__ = ["DEMO_AS_OF", "demo_profile"]
