@@ -88,26 +88,24 @@ def passwd(name: str, password_stdin: bool, db: str | None) -> None:
     click.echo(text)
 
 
-@users.command()
-@click.argument("name")
-@click.option("--db", default=None, help=DB_HELP)
-def disable(name: str, db: str | None) -> None:
-    """Disable an account: it can no longer log in, its sessions end (its history stays)."""
-    with _accounts_session(db) as session:
-        user = accounts.set_disabled(session, name, True)
-        text = f"已停用账号：{user.name}"
-    click.echo(text)
+def _switch(name: str, disabled: bool, said: str, doc: str) -> None:
+    """``users disable`` / ``users enable``: an account shut out (its sessions end) or let in."""
+
+    @click.argument("account", metavar="NAME")
+    @click.option("--db", default=None, help=DB_HELP)
+    def command(account: str, db: str | None) -> None:
+        with _accounts_session(db) as session:
+            user = accounts.set_disabled(session, account, disabled)
+            text = f"{said}：{user.name}"
+        click.echo(text)
+
+    command.__doc__ = doc
+    users.command(name)(command)
 
 
-@users.command()
-@click.argument("name")
-@click.option("--db", default=None, help=DB_HELP)
-def enable(name: str, db: str | None) -> None:
-    """Enable a disabled account again."""
-    with _accounts_session(db) as session:
-        user = accounts.set_disabled(session, name, False)
-        text = f"已启用账号：{user.name}"
-    click.echo(text)
+_switch("disable", True, "已停用账号",
+        "Disable an account: no more logins, its sessions end (its history stays).")  # fmt: skip
+_switch("enable", False, "已启用账号", "Enable a disabled account again.")
 
 
 @users.command(name="list")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -512,25 +513,18 @@ def _run_of(page: Page) -> Run:
 def report_document(page: Page) -> Response:
     """A run's 检测报告 as DOCX or PDF (admins and auditors, as its report)."""
     run = _run_of(page)
-    kind = page.request.path_params["kind"]
     report = outputs.run_report(
         page.session, run, page.lang, upcoming=outputs.upcoming_items(page.session, run)
     )
     stem = "report" if page.lang == "en" else "检测报告"
-    with tempfile.TemporaryDirectory() as folder:
-        if kind == "docx":
-            body = report_docx(report, Path(folder) / "report.docx").read_bytes()
-        else:
-            html_file = write_html(render_run_report(report), Path(folder) / "report.html")
-            body = _printed(html_file, Path(folder) / "report.pdf")
-    name = f"{stem}-{run.as_of.isoformat()}.{kind}"
-    return _attachment(body, DOCX if kind == "docx" else "application/pdf", name)
+    return _document(page, f"{stem}-{run.as_of.isoformat()}",
+                     lambda path: report_docx(report, path),
+                     lambda: render_run_report(report))  # fmt: skip
 
 
 def notice_document(page: Page) -> Response:
     """A unit's 整改通知书 of a run as DOCX or PDF: a unit user gets its own unit's only."""
     run = _run_of(page)
-    kind = page.request.path_params["kind"]
     asked = page.request.query_params.get("unit") or None
     if page.user.role == "unit" and asked != page.user.unit:
         raise Refused(403, "forbidden")
@@ -538,14 +532,24 @@ def notice_document(page: Page) -> Response:
     if asked not in notices:
         raise Refused(404, "not_found")
     notice = notices[asked]
+    stem = f"{file_name(asked, page.lang)}-{run.as_of.isoformat()}"
+    return _document(
+        page, stem, lambda path: notice_docx(notice, path), lambda: notice_html(notice)
+    )
+
+
+def _document(
+    page: Page, stem: str, docx: Callable[[Path], Path], html_text: Callable[[], str]
+) -> Response:
+    """The document the path asks for (``.docx`` or ``.pdf``), written aside and sent."""
+    kind = page.request.path_params["kind"]
     with tempfile.TemporaryDirectory() as folder:
         if kind == "docx":
-            body = notice_docx(notice, Path(folder) / "notice.docx").read_bytes()
+            body = docx(Path(folder) / "document.docx").read_bytes()
         else:
-            html_file = write_html(notice_html(notice), Path(folder) / "notice.html")
-            body = _printed(html_file, Path(folder) / "notice.pdf")
-    name = f"{file_name(asked, page.lang)}-{run.as_of.isoformat()}.{kind}"
-    return _attachment(body, DOCX if kind == "docx" else "application/pdf", name)
+            page_file = write_html(html_text(), Path(folder) / "document.html")
+            body = _printed(page_file, Path(folder) / "document.pdf")
+    return _attachment(body, DOCX if kind == "docx" else "application/pdf", f"{stem}.{kind}")
 
 
 def _printed(html_file: Path, pdf: Path) -> bytes:
