@@ -29,12 +29,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import trustme
+import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 from sqlalchemy import select, update
 
 from xuncha import tracking
 from xuncha.cli import main
+from xuncha.demo import DEMO_AS_OF, DemoPortal, demo_profile
 from xuncha.demo.run import run_demo
 from xuncha.notify.config import load_notices
 from xuncha.notify.outbox import send_due
@@ -367,3 +369,48 @@ def test_a_bad_notices_file_is_one_line(office: Office, monkeypatch, capsys, tmp
     err = capsys.readouterr().err
     assert stopped.value.code == 2
     assert ":6: units.办公室.email: not an e-mail address: 'not-an-address'" in err
+
+
+def test_a_run_with_notify_sends_its_digests_and_keeps_its_exit_code(
+    office: Office, monkeypatch, capsys, tmp_path: Path
+):
+    """`xuncha run --notify FILE`: the night's run, then one digest per unit of that run."""
+    with DemoPortal(tmp_path / "portal") as portal:
+        profile = tmp_path / "demo.yaml"
+        profile.write_text(yaml.safe_dump(demo_profile(portal), allow_unicode=True), "utf-8")
+        before = len(office.mailbox.messages)
+        monkeypatch.setattr(sys, "argv", [
+            "xuncha", "run", "--profile", str(profile), "--db", office.db, "--as-of",
+            DEMO_AS_OF.isoformat(), "--out", str(tmp_path / "out"), "--notify", str(office.config),
+        ])  # fmt: skip
+        with pytest.raises(SystemExit) as stopped:
+            main()
+    out = capsys.readouterr().out
+    assert stopped.value.code == 0
+    # The demo on a new port is a new site, its units those its profile names: of the two
+    # units with channels, only 办公室 has findings there (two addresses and a robot).
+    assert "整改通知：新排队 3，已发送 3" in out
+    assert {(d.unit, d.channel) for d in deliveries(office, 2)} == {
+        ("办公室", "email"),
+        ("办公室", "dingtalk"),
+    }
+    assert len(office.mailbox.messages) == before + 2
+    with office.store.session() as session:
+        newest = session.scalars(select(NoticeDelivery).order_by(NoticeDelivery.id.desc())).first()
+        assert newest is not None and newest.run_id == 2
+
+
+def test_a_bad_notices_file_stops_the_run_before_it_starts(monkeypatch, capsys, tmp_path: Path):
+    db = tmp_path / "never.db"
+    args = ["run", "--url", "http://127.0.0.1:9/", "--db", f"sqlite:///{db}"]
+    monkeypatch.setattr(sys, "argv", ["xuncha", *args, "--notify", str(tmp_path / "no.yaml")])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "no.yaml: no such notices file" in err
+    assert not db.exists()
+
+
+def deliveries(office: Office, run_id: int) -> list[NoticeDelivery]:
+    with office.store.session() as session:
+        return list(session.scalars(select(NoticeDelivery).where(NoticeDelivery.run_id == run_id)))

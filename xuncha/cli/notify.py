@@ -17,10 +17,8 @@ import click
 
 from xuncha.cli.common import SITE_HELP, db_option
 from xuncha.notify.config import load_notices
-from xuncha.notify.outbox import enqueue, send_due
+from xuncha.notify.outbox import notify_sites, summary_line
 from xuncha.store import Store
-from xuncha.store.runs import latest_ended_run
-from xuncha.tracking import all_sites, find_site
 
 
 @click.command()
@@ -33,17 +31,7 @@ def notify(config_path: Path, db: str | None, site: str | None) -> None:
     config = load_notices(config_path)
     store = Store(db, create=False)
     try:
-        queued = 0
-        with store.session() as session, session.begin():
-            sites = [find_site(session, site)] if site else all_sites(session)
-            for chosen in sites:
-                run = latest_ended_run(session, chosen.id)
-                if run is not None and run.status == "finished":
-                    queued += enqueue(session, run, config)
-        summary = send_due(store, config)
+        queued, summary = notify_sites(store, config, site)
     finally:
         store.dispose()
-    click.echo(
-        f"整改通知：新排队 {queued}，已发送 {summary.sent}，失败待重试 {summary.failed}，"
-        f"已放弃 {summary.given_up}，中断未知 {summary.unknown}"
-    )
+    click.echo(summary_line(queued, summary, config.lang))

@@ -20,6 +20,8 @@ import click
 from xuncha.cli.common import db_option, lang_option, parse_date, progress_mode, run_summary
 from xuncha.errors import XunchaError
 from xuncha.logs import cron_log
+from xuncha.notify.config import NoticesConfig, load_notices
+from xuncha.notify.outbox import notify_sites, summary_line
 from xuncha.profile import load_profile, profile_for_url
 from xuncha.run.children import handling
 from xuncha.run.frontier import on_frontier
@@ -126,6 +128,14 @@ from xuncha.store import Store, default_db_url
     "(on this machine or others) instead of inspecting them here; wait for them and print "
     "the night's summary.",
 )
+@click.option(
+    "--notify",
+    "notices_path",
+    default=None,
+    metavar="FILE",
+    help="After the run, send the units their digests (整改通知) as `xuncha notify --config "
+    "FILE` does; a failed send is kept for a retry and never changes the exit code.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems: a good night is silent.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 def run(
@@ -145,6 +155,7 @@ def run(
     redis_url: str | None,
     workers: int | None,
     queue_url: str | None,
+    notices_path: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -188,9 +199,12 @@ def run(
         scope=scope,
         full=full,
     )
+    notices = load_notices(notices_path) if notices_path else None  # a bad file: before the run
     if queue_url:
         with cron_log(quiet=quiet):
-            sys.exit(_queue_folder(Path(all_dir or ""), night, queue_url, quiet))
+            code = _queue_folder(Path(all_dir or ""), night, queue_url, quiet)
+            _notify(notices, db, quiet)
+        sys.exit(code)
     if workers:
         redis_url = _check_workers(redis_url, db)
     elif redis_url:
@@ -200,7 +214,29 @@ def run(
             code = _run_folder(Path(all_dir), db, night, quiet, 1 if redis_url else parallel)
         else:
             code = _run_site(url, profile_path, db, night, quiet)
+        _notify(notices, db, quiet)
     sys.exit(code)
+
+
+def _notify(notices: NoticesConfig | None, db: str | None, quiet: bool) -> None:
+    """The digests of the night's runs: whatever goes wrong is logged, never raised — the
+    runs are stored and their exit code stands."""
+    if notices is None:
+        return
+    log = logging.getLogger("xuncha")
+    try:
+        store = Store(db or default_db_url(), create=False)
+        try:
+            queued, summary = notify_sites(store, notices)
+        finally:
+            store.dispose()
+    except Exception as exc:  # a notice must never fail the night
+        log.error("整改通知未能发送（下次 xuncha notify 会重试）：%s", exc)
+        return
+    if summary.failed or summary.given_up or summary.unknown:
+        log.warning("%s", summary_line(queued, summary, notices.lang))
+    elif not quiet:
+        click.echo(summary_line(queued, summary, notices.lang))
 
 
 def _check_frontier(redis_url: str, db: str | None) -> None:

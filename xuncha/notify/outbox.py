@@ -20,6 +20,8 @@ from xuncha.notify.channels import SendError, send_email, send_robot
 from xuncha.notify.config import NoticesConfig
 from xuncha.notify.digest import digests_of
 from xuncha.store import NoticeDelivery, Run, Store
+from xuncha.store.runs import latest_ended_run
+from xuncha.tracking import all_sites, find_site
 
 logger = logging.getLogger(__name__)
 CHANNELS = ("email", "dingtalk", "wecom", "feishu")
@@ -146,3 +148,25 @@ def send_due(store: Store, config: NoticesConfig, send: Sender = deliver) -> Sen
             )
         counts[str(outcome["status"])] += 1
     return SendSummary(counts["sent"], counts["failed"], counts["given_up"], counts["unknown"])
+
+
+def notify_sites(store: Store, config: NoticesConfig, site: str | None = None
+                 ) -> tuple[int, SendSummary]:  # fmt: skip
+    """Queue the digests of each site's latest finished run (or one site's), then send what is
+    due: (queued now, what the sends did)."""
+    queued = 0
+    with store.session() as session, session.begin():
+        sites = [find_site(session, site)] if site else all_sites(session)
+        for chosen in sites:
+            run = latest_ended_run(session, chosen.id)
+            if run is not None and run.status == "finished":
+                queued += enqueue(session, run, config)
+    return queued, send_due(store, config)
+
+
+def summary_line(queued: int, summary: SendSummary, lang: str = "zh") -> str:
+    if lang == "en":
+        return (f"Notices: {queued} queued, {summary.sent} sent, {summary.failed} failed (to "
+                f"retry), {summary.given_up} given up, {summary.unknown} cut off")  # fmt: skip
+    return (f"整改通知：新排队 {queued}，已发送 {summary.sent}，失败待重试 {summary.failed}，"
+            f"已放弃 {summary.given_up}，中断未知 {summary.unknown}")  # fmt: skip
