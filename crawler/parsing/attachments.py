@@ -14,8 +14,10 @@ Readers: pdfminer.six for PDF (it maps Adobe-GB1 CIDs to Unicode with its bundle
 Chinese text in PDFs without a ToUnicode table still comes out; pypdf returned garbage there),
 python-docx for DOCX (paragraphs, tables and text boxes, in document order), openpyxl for XLSX
 and xlrd for legacy XLS (every sheet, cells as an inspector reads them: ``13812345678``, not
-``1.38e10``). Legacy Word (DOC/WPS) and PowerPoint have no maintained pure-Python reader on
-PyPI: they come back as ``unsupported`` so a run can say which attachments it could not read.
+``1.38e10``), and the XML of the package itself for PPTX (each slide's paragraphs) and OFD
+(GB/T 33190 版式文档: each page's TextCode, in the order its document lists the pages). Legacy
+Word (DOC/WPS) and PowerPoint have no maintained pure-Python reader on PyPI: they come back as
+``unsupported`` so a run can say which attachments it could not read.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from crawler.parsing.document import parse_html, visible_text
 from crawler.parsing.encoding import decode_body
@@ -86,6 +90,7 @@ _OOXML_MAIN_PARTS = {
     "word/document.xml": "docx",
     "xl/workbook.xml": "xlsx",
     "ppt/presentation.xml": "pptx",
+    "OFD.xml": "ofd",  # GB/T 33190 版式文档: a zip whose entry point is OFD.xml
 }
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
@@ -98,10 +103,14 @@ _CONTENT_TYPES = {
     "application/vnd.ms-works": "wps",
     "application/kswps": "wps",
     "application/kset": "et",
+    "application/ofd": "ofd",
     "text/plain": "txt",
     "text/csv": "csv",
 }
-_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "txt", "csv"}
+_EXTENSIONS = {
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "ofd", "txt", "csv",
+}  # fmt: skip
+_PACKAGES = ("docx", "xlsx", "pptx", "ofd")  # zips: their unzipped size is checked first
 _LEGACY = {"doc", "xls", "ppt", "wps", "et", "dps"}
 _TEXT_FORMATS = {"txt", "csv"}
 
@@ -174,7 +183,7 @@ def detect_format(body: bytes, content_type: str | None, url: str) -> str | None
         return _ole_format(body, declared)
     if body.startswith(b"PK\x03\x04"):
         found = _zip_format(body)
-        if found == "zip" and declared in ("docx", "xlsx", "pptx"):
+        if found == "zip" and declared in _PACKAGES:
             return declared  # a damaged package: let its reader say what is wrong
         return None if found == "zip" else found
     if declared in _LEGACY and _looks_like_html(body):
@@ -311,6 +320,76 @@ def _xls_cell(book: Any, cell: Any) -> str:
     return cell_text(cell.value)
 
 
+# XML from a hostile package: no entities expanded, no DTD or network fetched, no huge trees.
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_SLIDE = re.compile(r"ppt/slides/slide(\d+)\.xml")
+_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_OFD_PAGE = re.compile(r"Page_?(\d+)", re.IGNORECASE)
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _pptx(body: bytes, out: _Budget) -> None:
+    """Each slide's text in slide order, a line per paragraph (text boxes and table cells)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        slides = sorted(
+            (int(match.group(1)), name)
+            for name in archive.namelist()
+            if (match := _SLIDE.fullmatch(name))
+        )
+        for _, name in slides:
+            root = etree.fromstring(archive.read(name), _XML)
+            for paragraph in root.iter(f"{_DRAWING}p"):
+                line = "".join(t.text or "" for t in paragraph.iter(f"{_DRAWING}t"))
+                if line.strip():
+                    out.add(line + "\n")
+
+
+def _ofd(body: bytes, out: _Budget) -> None:
+    """An OFD's text page by page: the TextCode of each TextObject, a line per object. The
+    pages are those its documents list (OFD.xml → Document.xml → Pages), else every page's
+    Content.xml in page order."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        names = set(archive.namelist())
+        for page in _ofd_pages(archive, names):
+            root = etree.fromstring(archive.read(page), _XML)
+            for element in root.iter():
+                if _local(element.tag) == "TextObject":
+                    line = "".join(code.text or "" for code in element.iter()
+                                   if _local(code.tag) == "TextCode")  # fmt: skip
+                    if line.strip():
+                        out.add(line + "\n")
+
+
+def _ofd_pages(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
+    listed: list[str] = []
+    entry = etree.fromstring(archive.read("OFD.xml"), _XML)
+    for root_node in entry.iter():
+        document = (root_node.text or "").strip().lstrip("/")
+        if _local(root_node.tag) != "DocRoot" or not document:
+            continue
+        if document not in names:
+            continue
+        folder = document.rsplit("/", 1)[0] + "/" if "/" in document else ""
+        tree = etree.fromstring(archive.read(document), _XML)
+        for page in tree.iter():
+            location = page.get("BaseLoc") if _local(page.tag) == "Page" else None
+            if location:
+                path = location.lstrip("/") if location.startswith("/") else folder + location
+                listed.append(path if path in names else "")
+    listed = [path for path in listed if path]
+    if listed:
+        return listed
+    contents = [
+        name for name in names if name.lower().endswith("content.xml") and "pages/" in name.lower()
+    ]
+    return sorted(
+        contents, key=lambda name: int(m.group(1)) if (m := _OFD_PAGE.search(name)) else 0
+    )
+
+
 def _plain(body: bytes, content_type: str | None, out: _Budget) -> None:
     text, _ = decode_body(body, content_type)
     out.add(text)
@@ -328,7 +407,6 @@ _UNSUPPORTED = {
     "wps": "WPS 文字 (.wps) has no maintained Python reader",
     "ppt": "legacy PowerPoint (.ppt) has no maintained Python reader",
     "dps": "WPS 演示 (.dps) has no maintained Python reader",
-    "pptx": "PowerPoint text is not read",
     "ole": "an OLE2 file of unknown kind",
 }
 _ENCRYPTION_HINTS = ("encrypt", "password", "decrypt")
@@ -371,7 +449,7 @@ def extract_text(
     out = _Budget(max_chars)
     error = None
     try:
-        if fmt in ("docx", "xlsx") and _unzipped_size(body) > MAX_UNZIPPED_BYTES:
+        if fmt in _PACKAGES and _unzipped_size(body) > MAX_UNZIPPED_BYTES:
             return ExtractedText("", fmt, "too_large: the package unzips beyond the limit")
         if fmt == "pdf":
             _pdf(body, out, max_pages)
@@ -381,6 +459,10 @@ def extract_text(
             _xlsx(body, out)
         elif fmt in ("xls", "et"):
             _xls(body, out)
+        elif fmt == "pptx":
+            _pptx(body, out)
+        elif fmt == "ofd":
+            _ofd(body, out)
         elif fmt == "html":
             _html(body, content_type, url, out)
         elif fmt in _TEXT_FORMATS:

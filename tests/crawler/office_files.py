@@ -146,8 +146,10 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
     """A version-3 compound file holding ``streams`` (at most three), each padded to the
     4096-byte mini-stream cutoff so that every stream lives in ordinary sectors."""
     assert 1 <= len(streams) <= 3
-    padded = {name: data.ljust(max(4096, -(-len(data) // _SECTOR) * _SECTOR), b"\0")
-              for name, data in streams.items()}  # fmt: skip
+    padded = {
+        name: data.ljust(max(4096, -(-len(data) // _SECTOR) * _SECTOR), b"\0")
+        for name, data in streams.items()
+    }
     fat = [_FAT_SECTOR, _END]  # sector 0: the FAT; sector 1: the directory
     entries = []
     names = sorted(padded, key=lambda n: (len(n), n.upper()))  # the order siblings keep
@@ -237,3 +239,91 @@ def biff8_workbook(sheets: dict[str, list[list[str | int | float | tuple[str, fl
         offsets.append(position)
         position += len(body)
     return globals_(offsets) + b"".join(bodies)
+
+
+# -- PPTX and OFD (zips of XML) -----------------------------------------------------------------
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def pptx_deck(slides: list[list[str]]) -> bytes:
+    """A PowerPoint package with the part names PowerPoint writes: each slide a text box of
+    paragraphs, the last line of each slide in a one-cell table."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        package.writestr("ppt/presentation.xml", f'<p:presentation xmlns:p="{_P}"/>')
+        for number, lines in enumerate(slides, start=1):
+            paragraphs = "".join(
+                f"<a:p><a:r><a:t>{escape(line[: len(line) // 2])}</a:t></a:r>"
+                f"<a:r><a:t>{escape(line[len(line) // 2 :])}</a:t></a:r></a:p>"
+                for line in lines[:-1]
+            )
+            table = (
+                (
+                    f"<a:tbl><a:tr><a:tc><a:txBody><a:p><a:r><a:t>{escape(lines[-1])}</a:t>"
+                    "</a:r></a:p></a:txBody></a:tc></a:tr></a:tbl>"
+                )
+                if lines
+                else ""
+            )
+            package.writestr(
+                f"ppt/slides/slide{number}.xml",
+                f'<p:sld xmlns:p="{_P}" xmlns:a="{_A}"><p:cSld><p:spTree><p:sp><p:txBody>'
+                f"{paragraphs}</p:txBody></p:sp><p:graphicFrame><a:graphic><a:graphicData>"
+                f"{table}</a:graphicData></a:graphic></p:graphicFrame></p:spTree></p:cSld></p:sld>",
+            )
+    return out.getvalue()
+
+
+_OFD = "http://www.ofdspec.org/2016"
+
+
+def ofd_document(pages: list[list[str]], *, listed: bool = True) -> bytes:
+    """An OFD (GB/T 33190) as Chinese office suites write it: OFD.xml names Doc_0/Document.xml,
+    which lists Pages/Page_N/Content.xml; each line a TextObject split over two TextCodes.
+    `listed` off: Document.xml lists no page (the reader must find them itself). The pages are
+    listed in reverse file order, so the document's order is what is read."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(
+            "OFD.xml",
+            f'<ofd:OFD xmlns:ofd="{_OFD}" Version="1.0"><ofd:DocBody>'
+            "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        order = list(range(len(pages)))
+        page_list = "".join(
+            f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in order
+        )
+        package.writestr(
+            "Doc_0/Document.xml",
+            f'<ofd:Document xmlns:ofd="{_OFD}"><ofd:CommonData/>'
+            f"<ofd:Pages>{page_list if listed else ''}</ofd:Pages></ofd:Document>",
+        )
+        for index in reversed(order):  # written last page first: the zip's order is not the text's
+            objects = "".join(
+                f'<ofd:TextObject ID="{index * 100 + n}" Boundary="0 0 100 10" Font="1" Size="3">'
+                f'<ofd:TextCode X="0" Y="3">{escape(line[:3])}</ofd:TextCode>'
+                f'<ofd:TextCode X="9" Y="3">{escape(line[3:])}</ofd:TextCode></ofd:TextObject>'
+                for n, line in enumerate(pages[index])
+            )
+            package.writestr(
+                f"Doc_0/Pages/Page_{index}/Content.xml",
+                f'<ofd:Page xmlns:ofd="{_OFD}"><ofd:Content><ofd:Layer ID="1">'
+                f"{objects}</ofd:Layer></ofd:Content></ofd:Page>",
+            )
+    return out.getvalue()

@@ -9,7 +9,14 @@ from datetime import date, datetime
 import docx
 import openpyxl
 import pytest
-from office_files import biff8_workbook, cjk_pdf, identity_pdf, ole_file
+from office_files import (
+    biff8_workbook,
+    cjk_pdf,
+    identity_pdf,
+    ofd_document,
+    ole_file,
+    pptx_deck,
+)
 
 from checks.config import CheckSettings
 from checks.model import CrawlData, Link, PageView
@@ -185,6 +192,36 @@ def test_xlsx_every_sheet_and_exact_numbers(float_mobile):
     assert result == ExtractedText(XLSX_TEXT, "xlsx")
 
 
+def test_pptx_slides_in_order_paragraphs_and_table_cells():
+    slides = [[f"第{n}页标题", f"第{n}页正文"] for n in range(1, 12)]  # slide10 after slide9
+    slides[1] = ["2026年困难群众救助名单", f"张三 {ID}", f"联系电话 {MOBILE}"]
+    result = extract_text(pptx_deck(slides), None, "https://a.gov.cn/u/下载.do?id=3")
+    assert result is not None and (result.format, result.error) == ("pptx", None)
+    lines = result.text.split("\n")
+    assert lines[:5] == [
+        "第1页标题",
+        "第1页正文",
+        "2026年困难群众救助名单",
+        f"张三 {ID}",
+        f"联系电话 {MOBILE}",
+    ]
+    assert lines[-4:] == ["第10页标题", "第10页正文", "第11页标题", "第11页正文"]
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["pages-listed", "pages-found"])
+def test_ofd_pages_in_document_order(listed):
+    pages = [["关于公示名单的通知", f"张三 身份证号 {ID}"], ["第二页", f"电话 {MOBILE}"]]
+    result = extract_text(ofd_document(pages, listed=listed), "application/octet-stream",
+                          "https://a.gov.cn/u/P020261115.ofd")  # fmt: skip
+    assert result is not None
+    assert (result.format, result.error) == ("ofd", None)
+    assert result.text.split("\n") == [
+        "关于公示名单的通知", f"张三 身份证号 {ID}", "第二页", f"电话 {MOBILE}",
+    ]  # fmt: skip
+    found = find_numbers(result.text, AS_OF)
+    assert (found["id_number"], found["mobile"]) == ([ID], [MOBILE])
+
+
 def test_xls_reads_like_xlsx():
     result = extract_text(xls_workbook(), "application/vnd.ms-excel", "https://a.gov.cn/5.xls")
     assert result == ExtractedText(XLSX_TEXT, "xls")
@@ -317,6 +354,9 @@ DETECT = [
     ("pdf-magic-beats-type-and-name", cjk_pdf([["x"]]), "application/msword", "a.doc", "pdf"),
     ("pdf-after-junk", b"\r\n" + cjk_pdf([["x"]]), "application/octet-stream", "get?id=1", "pdf"),
     ("docx-by-parts", docx_with_table(), "application/octet-stream", "get?id=1", "docx"),
+    ("pptx-by-parts", pptx_deck([["x"]]), "application/octet-stream", "get?id=2", "pptx"),
+    ("ofd-by-parts", ofd_document([["x"]]), None, "download.do", "ofd"),
+    ("ofd-named", b"garbage", None, "a.OFD", "ofd"),
     ("xlsx-by-parts", xlsx_workbook(), None, "download.do", "xlsx"),
     ("xls-by-ole-stream", xls_workbook(), "application/octet-stream", "a.doc", "xls"),
     ("et-named", xls_workbook(), None, "a.et", "et"),
@@ -352,3 +392,18 @@ def test_attachment_text_feeds_the_privacy_check():
         ("id_number", attachment, article, ["2203**********123X"]),
         ("mobile", attachment, article, ["138****5678"]),
     ]
+
+
+def test_hostile_package_xml_expands_no_entity():
+    """A billion-laughs OFD: the entities are not expanded (nor any external one fetched)."""
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10 if n else "哈"}">' for n in range(9))
+    page = (f'<?xml version="1.0"?><!DOCTYPE p [{laughs}<!ENTITY x SYSTEM "http://10.0.0.1/x">]>'
+            '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:TextObject>'
+            "<ofd:TextCode>&l8;&x;可见</ofd:TextCode></ofd:TextObject></ofd:Page>")  # fmt: skip
+    body = io.BytesIO()
+    with zipfile.ZipFile(body, "w") as package:
+        package.writestr("OFD.xml", "<OFD/>")
+        package.writestr("Doc_0/Pages/Page_0/Content.xml", page)
+    result = extract_text(body.getvalue(), None, "https://a.gov.cn/u/a.ofd")
+    assert result is not None and result.format == "ofd"
+    assert len(result.text) < 100 and "哈哈" not in result.text
