@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from reports.ledger import COLUMNS
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED = 200 * 1024 * 1024  # a ledger of 200,000 rows unzips to far less: a bomb stops here
 MAX_ROWS = 200_000
 MAX_TEXT = 2_000
 # Each field read back, by its header in either language.
@@ -71,6 +72,13 @@ def read_ledger_updates(data: bytes) -> list[LedgerUpdate]:
     """The rows of an uploaded ledger whose 整改措施 or 整改情况 is filled in."""
     if len(data) > MAX_BYTES:
         raise LedgerFileError(f"文件太大（上限 {MAX_BYTES // 1024 // 1024} MB）")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unzipped = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise LedgerFileError("不是 XLSX 文件：请上传从本系统下载、填写后的整改台账") from None
+    if unzipped > MAX_UNZIPPED:
+        raise LedgerFileError("文件解压后太大，不是一份整改台账")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -113,6 +113,15 @@ def environment() -> Environment:
     return env
 
 
+@cache
+def own_script_body() -> str:
+    """The text of the report's one script (the filter of _filter.html), as a report carries
+    it: a page served with it may run this script and no other (its hash in the policy)."""
+    source, _, _ = environment().loader.get_source(environment(), "_filter.html")  # type: ignore[union-attr]
+    start = source.index(">", source.index("<script id=")) + 1
+    return source[start : source.index("</script>", start)]
+
+
 def _template(name: str) -> Template:
     return environment().get_template(name)
 

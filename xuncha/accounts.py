@@ -12,9 +12,11 @@ A password nobody chose (``xuncha users add`` without one, ``passwd`` by an admi
 password: it must be changed at the first login. Accounts are disabled, never deleted — the
 history names who did what. Disabling an account or changing its password ends its sessions.
 
-Logins are refused for :data:`LOCKOUT` after :data:`NAME_FAILURES` failures on one account name,
-or :data:`ADDRESS_FAILURES` from one client address, within that window. The failures are rows
-of the database, so every process serving the workspace counts the same.
+Logins are refused for :data:`LOCKOUT` after :data:`PAIR_FAILURES` failures on one account name
+from one client address, :data:`ADDRESS_FAILURES` from one address, or :data:`NAME_FAILURES` on
+one name from anywhere, within that window. The failures are rows of the database, written
+before the password is checked, so every process serving the workspace counts the same and
+attempts made at the same moment all count.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from xuncha.errors import XunchaError
-from xuncha.store import LoginFailure, User
+from xuncha.store import LoginFailure, Store, User
 
 Role = Literal["admin", "unit", "auditor"]
 ROLES: tuple[Role, ...] = ("admin", "unit", "auditor")
@@ -40,8 +42,9 @@ ROLE_LABELS = {
     "auditor": ("审计（只读）", "auditor (read-only)"),
 }
 MIN_PASSWORD = 10
-NAME_FAILURES = 5
-ADDRESS_FAILURES = 30
+PAIR_FAILURES = 5  # one name from one address
+ADDRESS_FAILURES = 30  # any names from one address
+NAME_FAILURES = 50  # one name from any address
 LOCKOUT = timedelta(minutes=15)
 
 _HASHER = PasswordHasher()  # Argon2id with the library's current parameters (RFC 9106 low-memory)
@@ -154,46 +157,60 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
 
 
-def authenticate(session: Session, name: str, password: str, address: str) -> User:
-    """The account whose password this is; :class:`LoginLocked` while the name or the address
-    has too many recent failures (checked before the password, so a locked name cannot be
-    guessed at), :class:`LoginRefused` on anything else: the caller then records the failure
-    (:func:`record_failure`) in a transaction of its own, as this one is rolled back."""
-    now = _now()
+def log_in(store: Store, name: str, password: str, address: str) -> tuple[int, int]:
+    """(account id, session version) of the account whose password this is.
+
+    Every attempt is first written down as a failure and committed, then counted, and only
+    then is the password checked: attempts made at the same moment all count, so no burst gets
+    more than the limits allow (:class:`LoginLocked`). A right password takes the attempt back
+    and clears the account's failures from this address; anything else is
+    :class:`LoginRefused`, saying nothing of which part was wrong."""
     name = (name or "").strip()[:80]
-    for key, limit in _failure_keys(name, address).items():
-        recent = session.scalar(
-            select(func.count(LoginFailure.id)).where(
-                LoginFailure.key == key, LoginFailure.at > now - LOCKOUT
+    keys = _failure_keys(name, address)
+    with store.session() as session, session.begin():
+        now = _now()
+        attempt = [LoginFailure(key=key, at=now) for key in keys]
+        session.add_all(attempt)
+    with store.session() as session, session.begin():
+        for key, limit in keys.items():
+            recent = session.scalar(
+                select(func.count(LoginFailure.id)).where(
+                    LoginFailure.key == key, LoginFailure.at > now - LOCKOUT
+                )
             )
-        )
-        if (recent or 0) >= limit:
-            raise LoginLocked(
-                f"登录失败次数过多，请 {int(LOCKOUT.total_seconds() // 60)} 分钟后再试"
+            if (recent or 0) > limit:  # this attempt counted in
+                raise LoginLocked(
+                    f"登录失败次数过多，请 {int(LOCKOUT.total_seconds() // 60)} 分钟后再试"
+                )
+        user = session.scalar(select(User).where(User.name == name)) if name else None
+        if not _verify(user.password_hash if user is not None else None, password or ""):
+            user = None
+        if user is None or user.disabled:
+            raise LoginRefused("账号或密码不正确")
+        if _HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = _HASHER.hash(password)
+        mine = [row.id for row in attempt]
+        pair = next(key for key in keys if key.startswith("pair:"))
+        session.execute(
+            delete(LoginFailure).where(
+                (LoginFailure.id.in_(mine)) | (LoginFailure.key == pair)
+                | (LoginFailure.at <= now - LOCKOUT)
             )
-    user = session.scalar(select(User).where(User.name == name)) if name else None
-    if not _verify(user.password_hash if user is not None else None, password or ""):
-        user = None
-    if user is None or user.disabled:
-        raise LoginRefused("账号或密码不正确")
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.key == f"name:{name.lower()}"))
-    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - LOCKOUT))
-    user.last_login_at = now
-    return user
+        )  # fmt: skip
+        user.last_login_at = now
+        return user.id, user.session_version
 
 
 def _failure_keys(name: str, address: str) -> dict[str, int]:
-    """What failures are counted by, and how many each may have."""
-    return {f"name:{name.strip()[:80].lower()}": NAME_FAILURES, f"addr:{address}": ADDRESS_FAILURES}
-
-
-def record_failure(session: Session, name: str, address: str) -> None:
-    """One failed login, counted against the name and the client address."""
-    now = _now()
-    for key in _failure_keys(name, address):
-        session.add(LoginFailure(key=key, at=now))
+    """What failures are counted by, and how many each may have in the window: one name from
+    one address (a guesser), one address (a guesser of many names) and one name from anywhere
+    (many guessers; high, so that nobody can lock an account out with a few tries)."""
+    lowered = name.strip()[:80].lower()
+    return {
+        f"pair:{lowered}|{address}": PAIR_FAILURES,
+        f"addr:{address}": ADDRESS_FAILURES,
+        f"name:{lowered}": NAME_FAILURES,
+    }
 
 
 def check_password(user: User, password: str) -> bool:

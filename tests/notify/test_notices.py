@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +39,7 @@ from xuncha.cli import main
 from xuncha.demo import DEMO_AS_OF, DemoPortal, demo_profile
 from xuncha.demo.run import run_demo
 from xuncha.notify.config import load_notices
+from xuncha.notify.digest import Digest, DigestLine
 from xuncha.notify.outbox import send_due
 from xuncha.store import Finding, NoticeDelivery, Store
 
@@ -46,6 +47,7 @@ UNITS = ("办公室", "政务公开科", "财务科")  # 财务科 has no channe
 SMTP_USER, SMTP_PASSWORD = "xuncha@example.gov.cn", "smtp-secret-1"
 DING_SECRET, FEISHU_SECRET = "SECdingdingdingding", "feishu-secret"
 HOSTILE = "[点我领奖](javascript:alert(1)) **加粗** <b>x</b>\n# 伪造标题"
+PHISHING = "https://a.example.gov.cn/[点此登记整改](https://phish.example/)"
 
 
 def free_port() -> int:
@@ -144,6 +146,7 @@ def office(tmp_path_factory: pytest.TempPathFactory, robots: Robots) -> Iterator
         for index, finding in enumerate(findings):
             tracking.assign(session, finding.fingerprint, unit=UNITS[index % 3], actor="t")
         findings[0].title = HOSTILE  # crawled text in a digest
+        findings[3].url = PHISHING  # a crawled URL that would be a markdown link
     ca = trustme.CA()
     (folder / "ca.pem").write_bytes(ca.cert_pem.bytes())
     leaf = ca.issue_cert("127.0.0.1")
@@ -255,10 +258,9 @@ def test_each_unit_gets_one_digest_of_its_own_findings(monkeypatch, capsys, offi
         hmac.new(DING_SECRET.encode(), f"{stamp}\n{DING_SECRET}".encode(), hashlib.sha256).digest()
     ).decode()
     assert sign == expected and ding["msgtype"] == "markdown"
-    assert (
-        "](javascript" not in ding["markdown"]["text"]
-        and "\\[点我领奖\\]" in ding["markdown"]["text"]
-    )
+    markdown = ding["markdown"]["text"]
+    assert "](javascript" not in markdown and "\\[点我领奖\\]" in markdown
+    assert "](https://phish" not in markdown and "\\]\\(https://phish" in markdown
     ((_, wecom),) = office.robots.to("/wecom")
     assert wecom["msgtype"] == "markdown" and "政务公开科" in wecom["markdown"]["content"]
     assert len(wecom["markdown"]["content"].encode()) <= 4096
@@ -414,3 +416,12 @@ def test_a_bad_notices_file_stops_the_run_before_it_starts(monkeypatch, capsys, 
 def deliveries(office: Office, run_id: int) -> list[NoticeDelivery]:
     with office.store.session() as session:
         return list(session.scalars(select(NoticeDelivery).where(NoticeDelivery.run_id == run_id)))
+
+
+def test_a_crawled_site_name_forges_no_mail_header():
+    digest = Digest("办公室", "某局\r\nBcc: spy@example.com", date(2026, 11, 20),
+                    [DigestLine(1, "bl-1", "new", "标题", "https://a.gov.cn/", None)])  # fmt: skip
+    assert "\n" not in digest.subject("zh") and "\r" not in digest.subject("en")
+    message = EmailMessage()
+    message["Subject"] = digest.subject("zh")  # would raise on a line break
+    assert message["Subject"].startswith("【整改通知】某局 Bcc: spy@example.com：办公室")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 
 import httpx
@@ -191,3 +192,12 @@ def test_the_history_keeps_every_uploaded_note(world: World):
     ]  # fmt: skip
     with world.store.session() as session:
         assert session.get_one(Finding, own.id).note == "整改措施：第二次：复核后补充"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened():
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/sharedStrings.xml", "0" * (210 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(LedgerFileError, match="解压后太大"):
+        read_ledger_updates(bomb.getvalue())

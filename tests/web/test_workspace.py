@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,12 +109,34 @@ def test_failed_logins_lock_the_name_for_a_while(world: World):
     with world.store.session() as session, session.begin():
         accounts.add_user(session, "locked", "auditor", None, "locked-password")
     client = world.client()
-    for _ in range(accounts.NAME_FAILURES):
+    for _ in range(accounts.PAIR_FAILURES):
         assert log_in(client, "locked", "guess-guess-guess").status_code == 401
     right = log_in(client, "locked", "locked-password")
     assert right.status_code == 401
     assert "登录失败次数过多" in right.text
     assert log_in(world.client(), "bgs", PASSWORDS["bgs"]).status_code == 303  # others unaffected
+
+
+def test_a_burst_of_guesses_gets_no_more_than_the_limit(world: World):
+    """Guesses sent at the same moment all count: only PAIR_FAILURES passwords are checked."""
+    with world.store.session() as session, session.begin():
+        accounts.add_user(session, f"burst-{id(world)}", "auditor", None, "burst-password")
+    clients = [world.client() for _ in range(16)]
+    for client in clients:  # one client behind the proxy the server trusts (loopback)
+        client.headers["X-Forwarded-For"] = "192.0.2.44"
+    tokens = [csrf_of(client) for client in clients]
+
+    def guess(index: int) -> str:
+        data = {"name": f"burst-{id(world)}", "password": f"guess-{index}-xxxx",
+                "csrf_token": tokens[index]}  # fmt: skip
+        return clients[index].post("/login", data=data).text
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(guess, range(16)))
+    checked = sum("账号或密码不正确" in answer for answer in answers)
+    locked = sum("登录失败次数过多" in answer for answer in answers)
+    assert checked + locked == 16
+    assert 1 <= checked <= accounts.PAIR_FAILURES
 
 
 def test_login_without_csrf_token_is_refused(world: World):

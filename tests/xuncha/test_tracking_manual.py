@@ -24,7 +24,7 @@ from tracking_world import (
 )
 
 from xuncha import tracking
-from xuncha.store import Finding, FindingEvent, Store
+from xuncha.store import Finding, FindingEvent, Site, Store
 from xuncha.tracking import FindingError, fingerprint
 
 
@@ -242,3 +242,24 @@ def test_upgrade_from_0002_keeps_findings_and_their_history(db_url):
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT status FROM findings")).scalar() == "waived"
     store.dispose()
+
+
+def test_a_site_named_like_another_sites_address_does_not_take_its_findings(store, world):
+    """A site's name may come from its crawled home page title: a first site calling itself
+    by a second site's address must not receive what is done to the second site's finding."""
+    other = World(store, "另一局", "https://other.example.gov.cn/")
+    world.run([IDENTITY])
+    other.run([IDENTITY])  # one fingerprint on both sites
+    with store.session() as s, s.begin():
+        first = s.get_one(Site, world.site_id)
+        second = s.get_one(Site, other.site_id)
+        first.name = second.key  # the title the first site gave itself
+        target = tracking.find_finding(s, fingerprint(IDENTITY), site=second.key)
+        assert target.site_id == other.site_id
+        tracking.note(s, target, text="只写到另一局", actor="t")
+    with store.session() as s:
+        notes = {
+            f.site_id: f.note for f in s.scalars(select(Finding).where(
+                Finding.fingerprint == fingerprint(IDENTITY)))
+        }  # fmt: skip
+    assert notes == {world.site_id: None, other.site_id: "只写到另一局"}

@@ -53,13 +53,14 @@ class Digest:
         return sum(1 for line in self.lines if line.kind == kind)
 
     def subject(self, lang: str) -> str:
+        site = _plain(self.site_name)  # a crawled title: no line break reaches a mail header
         parts = [f"{KIND_WORDS[k][1 if lang == 'en' else 0]} {self.count(k)}"
                  for k in KINDS if self.count(k)]  # fmt: skip
         if lang == "en":
-            return (f"[Xuncha] {self.site_name}: {len(self.lines)} findings for {self.unit} "
+            return (f"[Xuncha] {site}: {len(self.lines)} findings for {self.unit} "
                     f"({', '.join(parts)})")  # fmt: skip
         counted = "，".join(parts)
-        return f"【整改通知】{self.site_name}：{self.unit} 有 {len(self.lines)} 个问题（{counted}）"
+        return f"【整改通知】{site}：{self.unit} 有 {len(self.lines)} 个问题（{counted}）"
 
     def text(self, lang: str, workspace: str | None) -> str:
         """The e-mail: plain text, every finding."""
@@ -88,7 +89,8 @@ class Digest:
         for line in self.lines[:LINES_SHOWN]:
             word = KIND_WORDS[line.kind][1 if lang == "en" else 0]
             due = line.deadline.isoformat() if line.deadline else "—"
-            out.append(f"- **{word}** {_md(line.title)}（{due}） `{_code(line.url)}`")
+            # Escaped, never a link: DingTalk's markdown has no inline code to shelter a URL in.
+            out.append(f"- **{word}** {_md(line.title)}（{due}） {_md(line.url)}")
         if len(self.lines) > LINES_SHOWN:
             more = len(self.lines) - LINES_SHOWN
             out.append(f"- … {more} more" if lang == "en" else f"- …… 另有 {more} 个")
@@ -105,10 +107,6 @@ def _plain(text: str) -> str:
 
 def _md(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", _plain(text))
-
-
-def _code(text: str) -> str:
-    return _plain(text).replace("`", "'")
 
 
 def digests_of(session: Session, run: Run, config: NoticesConfig, today: date) -> list[Digest]:

@@ -131,7 +131,7 @@ def send_due(store: Store, config: NoticesConfig, send: Sender = deliver) -> Sen
         try:
             send(delivery, config)
             outcome: dict[str, object] = {"status": "sent", "sent_at": _now(), "last_error": None}
-        except SendError as error:
+        except Exception as error:  # noqa: BLE001 - any failure of one send is that send's
             logger.warning("整改通知 %s → %s（%s）未送达：%s", delivery.unit, delivery.channel,
                            delivery.target, error)  # fmt: skip
             attempts = delivery.attempts + 1

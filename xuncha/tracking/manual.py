@@ -32,22 +32,27 @@ class FindingError(XunchaError):
 
 
 def find_site(session: Session, site: str) -> Site:
-    """The site whose name, start URL or key is `site` (URLs compared without the final /)."""
+    """The site whose key, start URL or name is `site` (URLs compared without the final /).
+    A key or URL wins over a name: a name may come from a crawled page title, which a site
+    could set to another site's address."""
     wanted = site.strip()
     url = wanted.rstrip("/").lower()
     sites = list(session.scalars(select(Site).order_by(Site.id)))
     for candidate in sites:
-        if wanted == candidate.name or url in (
-            candidate.start_url.rstrip("/").lower(),
-            candidate.key,
-        ):
+        if url in (candidate.start_url.rstrip("/").lower(), candidate.key):
+            return candidate
+    for candidate in sites:
+        if wanted == candidate.name:
             return candidate
     known = "、".join(s.name for s in sites) or "none yet"
     raise FindingError(f"no site {site!r} in the database (sites: {known})")
 
 
-def find_finding(session: Session, finding_id: str, site: str | None = None) -> Finding:
-    """The one finding whose id starts with `finding_id` (case-insensitive)."""
+def find_finding(session: Session, finding_id: str | Finding, site: str | None = None) -> Finding:
+    """The one finding whose id starts with `finding_id` (case-insensitive); a finding row
+    given is that finding (the workspace acts on the very row it checked the account against)."""
+    if isinstance(finding_id, Finding):
+        return finding_id
     prefix = finding_id.strip().lower()
     if not prefix:
         raise FindingError("give a finding id, e.g. bl-3f9c (see `xuncha findings`)")
@@ -77,7 +82,7 @@ def _required(reason: str | None, action: str) -> str:
 
 def assign(
     session: Session,
-    finding_id: str,
+    finding_id: str | Finding,
     *,
     unit: str | None = None,
     person: str | None = None,
@@ -114,7 +119,7 @@ def assign(
 
 
 def waive(
-    session: Session, finding_id: str, *, reason: str, actor: str, site: str | None = None
+    session: Session, finding_id: str | Finding, *, reason: str, actor: str, site: str | None = None
 ) -> Finding:
     """不予整改: the finding stands but will not be rectified, for a stated reason."""
     finding = find_finding(session, finding_id, site)
@@ -127,7 +132,7 @@ def waive(
 
 
 def false_positive(
-    session: Session, finding_id: str, *, reason: str, actor: str, site: str | None = None
+    session: Session, finding_id: str | Finding, *, reason: str, actor: str, site: str | None = None
 ) -> Finding:
     """误报: not a defect. Runs do not raise it again unless its stable evidence changes; the
     digest of that evidence is kept from this moment."""
@@ -142,7 +147,7 @@ def false_positive(
 
 
 def note(
-    session: Session, finding_id: str, *, text: str, actor: str, site: str | None = None
+    session: Session, finding_id: str | Finding, *, text: str, actor: str, site: str | None = None
 ) -> Finding:
     """备注: a free note; the finding keeps the latest, the history keeps all."""
     finding = find_finding(session, finding_id, site)
@@ -155,7 +160,7 @@ def note(
 
 
 def reopen(
-    session: Session, finding_id: str, *, reason: str, actor: str, site: str | None = None
+    session: Session, finding_id: str | Finding, *, reason: str, actor: str, site: str | None = None
 ) -> Finding:
     """Back to ``reopened`` from fixed, waived or false positive (复核未通过, 豁免撤销…)."""
     finding = find_finding(session, finding_id, site)

@@ -104,17 +104,10 @@ async def login(request: Request) -> Response:
     store: Store = request.app.state.store
 
     def attempt() -> tuple[int, int] | str:
-        with store.session() as session:
-            try:
-                with session.begin():
-                    user = accounts.authenticate(session, name, password, address)
-                    return user.id, user.session_version
-            except accounts.LoginLocked as locked:
-                return str(locked)
-            except accounts.LoginRefused as refused:
-                with session.begin():  # counted by the rate limit
-                    accounts.record_failure(session, name, address)
-                return str(refused)
+        try:
+            return accounts.log_in(store, name, password, address)
+        except (accounts.LoginLocked, accounts.LoginRefused) as refused:
+            return str(refused)
 
     outcome = await run_in_threadpool(attempt)
     if isinstance(outcome, str):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from functools import cache
 from typing import Any
 
@@ -14,13 +13,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from reports.labels import RUN_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS, label, labels
-from reports.rendering import OWN_SCRIPT_ID, environment
+from reports.rendering import environment, own_script_body
 from xuncha.web.guard import CSRF_FIELD, csrf_token
 from xuncha.web.words import words
 
-_OWN_SCRIPT = re.compile(
-    rf'<script id="{OWN_SCRIPT_ID}">(.*?)</script>', re.DOTALL
-)  # the run report's one script
 BASE_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -58,10 +54,7 @@ def html(
 
 def report_page(text: str) -> HTMLResponse:
     """A report as the files are written, served with a policy that lets its own filter
-    script run (by its hash) and nothing else."""
-    hashes = [
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in _OWN_SCRIPT.findall(text)
-    ]
-    policy = BASE_POLICY + (f"; script-src {' '.join(hashes)}" if hashes else "")
+    script run (by the hash of the template's script, whatever the page holds) and no other."""
+    digest = hashlib.sha256(own_script_body().encode()).digest()
+    policy = f"{BASE_POLICY}; script-src 'sha256-{base64.b64encode(digest).decode()}'"
     return HTMLResponse(text, headers={"Content-Security-Policy": policy})

@@ -279,7 +279,6 @@ def act(page: Page) -> Response:
         raise Refused(404, "not_found")
     if action in ADMIN_ONLY and page.user.role != "admin":
         raise Refused(403, "forbidden")
-    key = found.fingerprint
     try:
         with page.session.begin_nested():
             if action == "note":
@@ -292,31 +291,16 @@ def act(page: Page) -> Response:
                     "false-positive": tracking.false_positive,
                     "reopen": tracking.reopen,
                 }[action]
-                move(
-                    page.session,
-                    key,
-                    reason=page.field("reason"),
-                    actor=page.actor,
-                    site=_site_key(page, found),
-                )
+                # The very row checked above: the action cannot land on another site's finding.
+                move(page.session, found, reason=page.field("reason"), actor=page.actor)
     except tracking.FindingError as error:
         return _finding_page(page, found, message=str(error), status=400)
     page.request.session["flash"] = "done"
     return RedirectResponse(f"/findings/{found.id}", status_code=303)
 
 
-def _site_key(page: Page, found: Finding) -> str:
-    return page.session.get_one(Site, found.site_id).key
-
-
 def _note(page: Page, found: Finding) -> None:
-    tracking.note(
-        page.session,
-        found.fingerprint,
-        text=page.field("text"),
-        actor=page.actor,
-        site=_site_key(page, found),
-    )
+    tracking.note(page.session, found, text=page.field("text"), actor=page.actor)
 
 
 def _assign(page: Page, found: Finding) -> None:
@@ -337,13 +321,12 @@ def _assign(page: Page, found: Finding) -> None:
     person = page.form.get("person") if page.form is not None else None
     tracking.assign(
         page.session,
-        found.fingerprint,
+        found,
         unit=unit.strip() if isinstance(unit, str) and page.user.role == "admin" else None,
         person=person.strip() if isinstance(person, str) else None,
         deadline=deadline if deadline != found.deadline else None,
         actor=page.actor,
         reason=page.field("reason") or None,
-        site=_site_key(page, found),
     )
 
 
@@ -484,8 +467,7 @@ def ledger_apply(page: Page) -> Response:
         body = text.strip()[: 2 * MAX_TEXT + 40]
         if not body or (found.note or "") == body:
             continue
-        tracking.note(page.session, found.fingerprint, text=body, actor=page.actor,
-                      site=_site_key(page, found))  # fmt: skip
+        tracking.note(page.session, found, text=body, actor=page.actor)
         added += 1
     page.request.session["flash"] = f"notes_added:{added}"
     return RedirectResponse("/ledger", status_code=303)
