@@ -222,6 +222,16 @@ ACTION_LABELS: Names = {
 }
 SEVERITY_LABELS: Names = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 VERDICT_LABELS: Names = {"合格": ("合格", "pass"), "不合格": ("不合格", "fail")}
+# The single vetoes (单项否决) as a run's score names them (checks/scoring.py's VETO_NAMES).
+VETO_LABELS: Names = {
+    "站点无法访问": ("站点无法访问", "site unreachable"),
+    "首页不更新": ("首页不更新", "home page not updated"),
+    "栏目不更新": ("栏目不更新", "columns not updated"),
+    "空白栏目": ("空白栏目", "blank columns"),
+    "严重表述错误": ("严重表述错误", "serious misstatement"),
+    "暗链及违法有害链接": ("暗链及违法有害链接", "hidden and harmful links"),
+    "互动回应差": ("互动回应差", "poor interaction and response"),
+}
 
 
 def label(table: Names, key: str | None, lang: str = "zh") -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from checks.urls import split_url, url_scheme
 from reports.chart import sparkline_svg, trend_svg
-from reports.labels import RUN_STATUS_LABELS, check_name, label, labels
+from reports.labels import RUN_STATUS_LABELS, VETO_LABELS, check_name, label, labels
 
 # The id of the one script a report carries: the findings' filter (reports/templates/_filter.html).
 # It holds no crawled text; any other script element in a report would be an injection.
@@ -107,6 +107,7 @@ def environment() -> Environment:
     env.filters["with_short_urls"] = with_short_urls
     env.filters["percent"] = _percent
     env.globals["check_name"] = check_name
+    env.globals["veto_name"] = lambda name, lang: label(VETO_LABELS, name, lang)
     env.globals["own_script_id"] = OWN_SCRIPT_ID
     env.globals["trend_svg"] = trend_svg
     env.globals["sparkline_svg"] = sparkline_svg

@@ -31,3 +31,11 @@ def test_both_languages_have_the_same_labels():
 )
 def test_local_href(href, expected):
     assert local_href(href) == expected
+
+
+def test_every_single_veto_has_its_english_name():
+    from checks.scoring import VETO_NAMES
+    from reports.labels import VETO_LABELS
+
+    assert set(VETO_LABELS) == set(VETO_NAMES.values())
+    assert all(zh != en and en.isascii() for zh, en in VETO_LABELS.values())
