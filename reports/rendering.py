@@ -37,8 +37,8 @@ def short_url(url: Any, base: Any = None) -> str:
     URL) when it is on that host, else host and path; the scheme dropped. The full URL stays
     in the link (``href``, hover title, copy)."""
     parts = split_url(url)
-    if parts is None or not parts.netloc:
-        return str(url) if url is not None else ""
+    if parts is None or not parts.netloc or not _valid_host(parts):
+        return str(url) if url is not None else ""  # a malformed URL is shown as written
     rest = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     home = split_url(base)
     if home is not None and home.netloc.lower() == parts.netloc.lower():
@@ -68,6 +68,16 @@ def with_short_urls(text: Any, base: Any = None) -> Markup:
         last = match.end()
     out.append(escape(source[last:]))
     return Markup("").join(out)
+
+
+def _valid_host(parts: Any) -> bool:
+    """Whether the URL's host and port parse (``a:b:c``, ``host:99999``, ``%zz`` do not)."""
+    try:
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        return False
+    return bool(host) and "%" not in host and (port is None or 0 < port < 65536)
 
 
 def local_href(path: Any) -> str | None:

@@ -210,7 +210,9 @@ def test_every_table_of_run_rows_is_pruned_or_kept_on_purpose():
     }
     crawl = {model.__tablename__ for model in CRAWL_MODELS}
     assert {name for name, ondelete in by_run.items() if ondelete == "CASCADE"} == crawl
-    assert set(by_run) - crawl == {"findings", "finding_events", "run_locks"}
+    # Kept with the site: its findings and their history, the run lock, and the digests sent
+    # to its units (整改通知: what was told to whom stays as long as the findings do).
+    assert set(by_run) - crawl == {"findings", "finding_events", "run_locks", "notice_deliveries"}
 
 
 @pytest.mark.parametrize("keep", [0, 1])
