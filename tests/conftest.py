@@ -122,3 +122,25 @@ def store(db_url):
     store = Store(db_url)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def xuncha_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """``xuncha_main(*args, stdin="")``: the console script's ``main()`` with those arguments,
+    as a user runs it (errors become one line and an exit status): (status, stdout, stderr)."""
+    import io
+
+    from xuncha.cli import main
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["xuncha", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = 0
+        try:
+            main()
+        except SystemExit as stopped:
+            code = int(stopped.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

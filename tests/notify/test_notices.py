@@ -205,19 +205,8 @@ def secrets(monkeypatch: pytest.MonkeyPatch, robots: Robots) -> None:
         monkeypatch.setenv(name, value)
 
 
-def notify(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], office: Office, *extra: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(
-        sys, "argv", ["xuncha", "notify", "--config", str(office.config), "--db", office.db, *extra]
-    )
-    code = 0
-    try:
-        main()
-    except SystemExit as stopped:
-        code = int(stopped.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+def notify(xuncha_main, office: Office, *extra: str) -> tuple[int, str, str]:
+    return xuncha_main("notify", "--config", str(office.config), "--db", office.db, *extra)
 
 
 def ids_of(office: Office, unit: str) -> set[int]:
@@ -237,8 +226,8 @@ def linked_ids(text: str) -> set[int]:
     return {int(part.split()[0]) for part in text.split(marker)[1:] if part.split()[0].isdigit()}
 
 
-def test_each_unit_gets_one_digest_of_its_own_findings(monkeypatch, capsys, office: Office):
-    code, out, err = notify(monkeypatch, capsys, office)
+def test_each_unit_gets_one_digest_of_its_own_findings(xuncha_main, office: Office):
+    code, out, err = notify(xuncha_main, office)
     assert code == 0, err
     assert out.startswith("整改通知：新排队 5，已发送 5，失败待重试 0")
     bgs, gk = ids_of(office, "办公室"), ids_of(office, "政务公开科")
@@ -275,7 +264,7 @@ def test_each_unit_gets_one_digest_of_its_own_findings(monkeypatch, capsys, offi
     assert all("财务科" not in m["Subject"] for _, m in office.mailbox.messages)
     # The second run of the command sends nothing again.
     before = (len(office.mailbox.messages), len(office.robots.posts))
-    code, out, _ = notify(monkeypatch, capsys, office)
+    code, out, _ = notify(xuncha_main, office)
     assert code == 0 and out.startswith("整改通知：新排队 0，已发送 0")
     assert (len(office.mailbox.messages), len(office.robots.posts)) == before
 
@@ -355,9 +344,11 @@ def test_a_send_cut_off_midway_is_never_retried(office: Office):
     assert len(office.mailbox.messages) == sent_before + 1  # the other address only
 
 
-def test_a_bad_notices_file_is_one_line(office: Office, monkeypatch, capsys, tmp_path: Path):
+def test_a_bad_notices_file_is_one_line(
+    office: Office, monkeypatch, capsys, xuncha_main, tmp_path: Path
+):
     monkeypatch.delenv("T_WECOM_URL")
-    code, _, err = notify(monkeypatch, capsys, office)
+    code, _, err = notify(xuncha_main, office)
     assert code == 2 and "environment variable T_WECOM_URL is not set" in err
     assert err.count("\n") == 1
     bad = tmp_path / "notices.yaml"

@@ -3,28 +3,13 @@ error one line and exit status 2; a password is read from standard input, never 
 
 from __future__ import annotations
 
-import io
 import re
-import sys
 
 import pytest
 from sqlalchemy import select
 
 from xuncha import accounts
-from xuncha.cli import main
 from xuncha.store import Store, User
-
-
-def run(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["xuncha", "users", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = 0
-    try:
-        main()
-    except SystemExit as stopped:
-        code = int(stopped.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -32,12 +17,15 @@ def db(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'xuncha.db'}"  # made by the first command
 
 
-def test_accounts_from_the_command_line(monkeypatch, capsys, db):
-    code, out, _ = run(monkeypatch, capsys, "add", "admin", "--role", "admin", "--db", db)
+def test_accounts_from_the_command_line(xuncha_main, db):
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        return xuncha_main("users", *args, stdin=stdin)
+
+    code, out, _ = run("add", "admin", "--role", "admin", "--db", db)
     assert code == 0
     password = re.search(r"一次性密码（只显示这一次，首次登录后须修改）：\n  (\S+)", out)
     assert password and len(password.group(1)) == 16
-    code, out, _ = run(monkeypatch, capsys, "add", "bgs", "--role", "unit", "--unit", "办公室",
+    code, out, _ = run("add", "bgs", "--role", "unit", "--unit", "办公室",
                        "--password-stdin", "--db", db, stdin="chosen-password\n")  # fmt: skip
     assert (code, out) == (0, "已添加账号：bgs\n")
     store = Store(db, create=False)
@@ -48,14 +36,14 @@ def test_accounts_from_the_command_line(monkeypatch, capsys, db):
             assert accounts.check_password(bgs, "chosen-password")
             assert "chosen-password" not in bgs.password_hash
             version = bgs.session_version
-        assert run(monkeypatch, capsys, "disable", "bgs", "--db", db)[:2] == (
+        assert run("disable", "bgs", "--db", db)[:2] == (
             0,
             "已停用账号：bgs\n",
         )
-        code, out, _ = run(monkeypatch, capsys, "list", "--db", db)
+        code, out, _ = run("list", "--db", db)
         assert out.splitlines() == ["admin\t管理员\t-\t正常", "bgs\t责任单位用户\t办公室\t已停用"]
-        assert run(monkeypatch, capsys, "enable", "bgs", "--db", db)[0] == 0
-        code, out, _ = run(monkeypatch, capsys, "passwd", "bgs", "--db", db)
+        assert run("enable", "bgs", "--db", db)[0] == 0
+        code, out, _ = run("passwd", "bgs", "--db", db)
         assert code == 0 and "一次性密码" in out
         with store.session() as session:
             bgs = session.scalars(select(User).where(User.name == "bgs")).one()
@@ -76,7 +64,7 @@ def test_accounts_from_the_command_line(monkeypatch, capsys, db):
         (["disable", "nobody"], "", "没有账号 'nobody'"),
     ],
 )
-def test_errors_are_one_line(monkeypatch, capsys, db, args, stdin, message):
-    code, out, err = run(monkeypatch, capsys, *args, "--db", db, stdin=stdin)
+def test_errors_are_one_line(xuncha_main, db, args, stdin, message):
+    code, out, err = xuncha_main("users", *args, "--db", db, stdin=stdin)
     assert code == 2 and out == ""
     assert err.startswith("xuncha: ") and err.count("\n") == 1 and message in err
