@@ -28,12 +28,13 @@ from workspace_world import (
     World,
     csrf_of,
     log_in,
+    serving,
     workspace,
 )
 
 from xuncha import accounts
 from xuncha.store import Finding, FindingEvent, NoticeDelivery, User
-from xuncha.web.app import routes
+from xuncha.web.app import Settings, create_app, routes
 from xuncha.web.guard import page
 
 
@@ -504,3 +505,14 @@ def test_notices_page_shows_failures_and_keeps_units_apart(world: World):
     assert "1 条通知未送达" in admin and "SMTP 127.0.0.1:25: refused" in admin
     unit = world.login("bgs").get("/notices").text
     assert 'data-status="sent"' in unit and "政务公开科" not in text_of(unit.split("<main")[1])
+
+
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(world: World):
+    app = create_app(Settings(db_url=world.db_url, secret="h" * 48, https=True))
+    with serving(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+        page_ = client.get("/login")
+        assert page_.headers["strict-transport-security"] == "max-age=31536000"
+        assert "secure" in page_.headers["set-cookie"].lower()
+    app.state.store.dispose()
+    plain = world.client().get("/login")
+    assert "strict-transport-security" not in plain.headers

@@ -172,10 +172,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 class SecurityHeaders:
     """Every response: a content policy (no script but a report's own, by its hash), no
-    framing, no sniffing, no referrer beyond this site, and no caching of what is private."""
+    framing, no sniffing, no referrer beyond this site, and no caching of what is private;
+    served over HTTPS (``https``), HSTS too."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        self.app, self.https = app, https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -195,6 +196,8 @@ class SecurityHeaders:
                 }
                 if str(scope.get("path", "")).startswith("/static/"):
                     extra[b"cache-control"] = b"max-age=3600"
+                if self.https:
+                    extra[b"strict-transport-security"] = b"max-age=31536000"
                 headers += [(k, v) for k, v in extra.items() if k not in names]
                 message["headers"] = headers
             await send(message)
@@ -248,7 +251,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=[
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, https=settings.https),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret,
