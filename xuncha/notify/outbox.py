@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from reports import times
 from xuncha.notify.channels import SendError, send_email, send_robot
 from xuncha.notify.config import NoticesConfig
 from xuncha.notify.digest import digests_of
@@ -44,7 +45,8 @@ def enqueue(session: Session, run: Run, config: NoticesConfig, today_: datetime 
         for row in session.scalars(select(NoticeDelivery).where(NoticeDelivery.run_id == run.id))
     }
     added = 0
-    for digest in digests_of(session, run, config, (now + timedelta(hours=8)).date()):
+    today = now.astimezone(times.zone_of_profile(run.profile)).date()  # the site's day
+    for digest in digests_of(session, run, config, today):
         channels = config.units[digest.unit]
         targets = [("email", address) for address in channels.email]
         targets += [(name, robot.url_env) for name in ("dingtalk", "wecom", "feishu")

@@ -20,9 +20,9 @@ from reports.rendering import write_html
 from reports.run_report import render_run_report
 from xuncha.run.outputs import run_report, upcoming_items
 from xuncha.store import Run, Site
+from xuncha.tracking.events import ACTIVE
 from xuncha.tracking.queries import run_findings
 
-TO_FIX = ("open", "reopened")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
@@ -40,7 +40,7 @@ def unit_notices(session: Session, run: Run, lang: str = "zh") -> list[UnitNotic
     today = datetime.now(UTC).astimezone(zone).date()
     by_unit: dict[str | None, list[NoticeItem]] = {}
     for finding in run_findings(session, run):
-        if finding.status not in TO_FIX:
+        if finding.status not in ACTIVE:
             continue
         by_unit.setdefault(finding.unit, []).append(
             NoticeItem(

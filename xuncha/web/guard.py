@@ -25,9 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from xuncha.store import Finding, Store, User
 
 CSRF_FIELD = "csrf_token"
-ALL_ROLES = frozenset({"admin", "unit", "auditor"})
-READERS = ALL_ROLES
-ADMIN = frozenset({"admin"})
+READERS = frozenset({"admin", "unit", "auditor"})
 ACTORS = frozenset({"admin", "unit"})
 
 

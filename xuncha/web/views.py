@@ -34,7 +34,7 @@ from reports.lookback import render_lookback
 from reports.pdf import PdfError, html_to_pdf
 from reports.rendering import write_html
 from reports.run_report import evidence_lines, render_run_report
-from reports.times import local_minute, zone_of_profile
+from reports.times import local_minute, zone, zone_of_profile
 from xuncha import tracking
 from xuncha.run import outputs
 from xuncha.run.documents import file_name, unit_notices
@@ -59,8 +59,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _today() -> date:
-    """Today in Beijing: what 逾期 is judged against."""
-    return (datetime.now(UTC) + timedelta(hours=8)).date()
+    """Today in the default zone (Beijing time): what 逾期 is judged against on pages of many
+    sites."""
+    return datetime.now(UTC).astimezone(zone(None)).date()
 
 
 def _unit_only(page: Page) -> str | None:
